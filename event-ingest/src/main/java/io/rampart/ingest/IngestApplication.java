@@ -1,0 +1,18 @@
+package io.rampart.ingest;
+
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.annotations.QuarkusMain;
+import io.rampart.store.local.EmbeddedDatabaseBootstrap;
+
+/** Entry point of event-ingest: a local PostgreSQL first where none is configured (see DESIGN.md). */
+@QuarkusMain
+public final class IngestApplication {
+
+    private IngestApplication() {
+    }
+
+    public static void main(String... args) {
+        EmbeddedDatabaseBootstrap.useEmbeddedIfUnconfigured();
+        Quarkus.run(args);
+    }
+}

@@ -1,0 +1,12 @@
+package io.rampart.sli;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.rampart.store.testing.PostgresResource;
+import io.rampart.store.testing.ServiceContractTest;
+
+/** sli-api boots against the real embedded PostgreSQL and answers the operator endpoints. */
+@QuarkusTest
+@QuarkusTestResource(PostgresResource.class)
+class SliApiServiceTest extends ServiceContractTest {
+}

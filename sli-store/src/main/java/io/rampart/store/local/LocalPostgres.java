@@ -1,0 +1,73 @@
+package io.rampart.store.local;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * A real PostgreSQL server started from the binaries shipped in a Maven artifact, for local runs
+ * and tests on machines without Docker. Its data stays in {@code directory/data}, so a restart
+ * keeps what was stored; the database and role {@value #DATABASE} are created on first start.
+ */
+public final class LocalPostgres implements AutoCloseable {
+
+    public static final String DATABASE = "rampart";
+    public static final String USER = "rampart";
+    public static final String PASSWORD = "rampart";
+
+    private final EmbeddedPostgres server;
+
+    private LocalPostgres(EmbeddedPostgres server) {
+        this.server = server;
+    }
+
+    /**
+     * Starts (or, after a stop, restarts) the server keeping its files under {@code directory}.
+     *
+     * @param port the port to listen on, or 0 for any free port
+     */
+    public static LocalPostgres start(Path directory, int port) throws IOException {
+        Path binaries = directory.resolve("binaries");
+        Files.createDirectories(binaries);
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                .setOverrideWorkingDirectory(binaries.toFile())
+                .setDataDirectory(directory.resolve("data"))
+                .setCleanDataDirectory(false)
+                .setServerConfig("max_connections", "300")
+                .setServerConfig("timezone", "UTC");
+        if (port > 0) {
+            builder.setPort(port);
+        }
+        LocalPostgres postgres = new LocalPostgres(builder.start());
+        postgres.createDatabase();
+        return postgres;
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    private void createDatabase() throws IOException {
+        try (Connection connection = server.getPostgresDatabase().getConnection();
+                Statement statement = connection.createStatement()) {
+            if (!statement.executeQuery("select 1 from pg_roles where rolname = '" + USER + "'").next()) {
+                statement.execute("create role " + USER + " login password '" + PASSWORD + "'");
+            }
+            if (!statement.executeQuery("select 1 from pg_database where datname = '" + DATABASE + "'").next()) {
+                statement.execute("create database " + DATABASE + " owner " + USER);
+            }
+        } catch (SQLException e) {
+            throw new IOException("could not create the " + DATABASE + " database", e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+    }
+}
