@@ -34,18 +34,18 @@ create table healthcheck_target (
 );
 
 -- Connect shared secrets, sealed with AES-256-GCM (HS256 verification needs the secret itself,
--- so it cannot be hashed). A rotation retires the current version; a retired secret stays
--- valid until retired_at + the configured grace period.
+-- so it cannot be hashed). The current version has valid_until null; a rotation sets the
+-- previous version's valid_until to the end of its grace period, after which it is refused.
 create table app_secret (
     app_key    text        not null references app (app_key) on delete cascade,
     version    integer     not null,
     key_id     text        not null,
     sealed     bytea       not null,
     created_at timestamptz not null default now(),
-    retired_at timestamptz,
+    valid_until timestamptz,
     primary key (app_key, version)
 );
-create unique index app_secret_one_current on app_secret (app_key) where retired_at is null;
+create unique index app_secret_one_current on app_secret (app_key) where valid_until is null;
 
 -- Outcome of every health check probe. outcome is a ProbeOutcome name; status_code is set
 -- whenever a response arrived; duration_ms is the timeout for a timed-out probe.
