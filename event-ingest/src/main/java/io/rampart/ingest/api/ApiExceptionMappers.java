@@ -1,0 +1,39 @@
+package io.rampart.ingest.api;
+
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import io.rampart.ingest.metrics.IngestMetrics;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** Turns every refusal into the JSON error of DESIGN.md and counts it by reason. */
+public class ApiExceptionMappers {
+
+    private final IngestMetrics metrics;
+
+    public ApiExceptionMappers(IngestMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    @ServerExceptionMapper
+    public Response refused(ApiException e) {
+        metrics.rejected(e.body().error());
+        Response.ResponseBuilder answer = Response.status(e.status()).type(MediaType.APPLICATION_JSON).entity(e.body());
+        if (e.retryAfterSeconds() != null) {
+            answer.header("Retry-After", e.retryAfterSeconds());
+        }
+        return answer.build();
+    }
+
+    @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
+    public Response unauthenticated() {
+        return refused(ApiException.unauthorized("a valid platform token (Authorization: Bearer) is required"));
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e) {
+        return refused(ApiException.forbidden("the platform token is not of the group host"));
+    }
+}

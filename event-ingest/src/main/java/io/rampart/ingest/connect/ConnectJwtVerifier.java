@@ -1,0 +1,170 @@
+package io.rampart.ingest.connect;
+
+import io.rampart.ingest.api.ApiException;
+import io.rampart.ingest.credentials.AppCredentials;
+import io.rampart.ingest.credentials.CredentialStore;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jose4j.jwa.AlgorithmConstraints;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jwt.MalformedClaimException;
+import org.jose4j.jwt.consumer.ErrorCodes;
+import org.jose4j.jwt.consumer.InvalidJwtException;
+import org.jose4j.jwt.consumer.JwtConsumer;
+import org.jose4j.jwt.consumer.JwtConsumerBuilder;
+import org.jose4j.jwt.consumer.JwtContext;
+import org.jose4j.keys.HmacKey;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Verifies the Connect JWT of a Metric Publish API request: HS256 only (no "none", no RS256, so
+ * no key confusion), signed with a shared secret of the app that is valid now (the current one,
+ * or a rotated-out one within its grace period), {@code iss} = the app key of the path,
+ * {@code iat} and {@code exp} present, 30 s leeway, and {@code qsh} = the hash of this request.
+ * Answers never repeat the token or the library's message (which may quote the claims).
+ */
+@ApplicationScoped
+public class ConnectJwtVerifier {
+
+    static final int LEEWAY_SECONDS = 30;
+    private static final String QSH_CLAIM = "qsh";
+
+    private final CredentialStore credentials;
+
+    public ConnectJwtVerifier(CredentialStore credentials) {
+        this.credentials = credentials;
+    }
+
+    /** The request that the token must be bound to. */
+    public record Request(String method, String path, Map<String, List<String>> query) {
+    }
+
+    /** Completes when the token may publish for the app; fails with a 401 or 403 ApiException otherwise. */
+    public Uni<Void> verify(AppCredentials app, String token, Request request) {
+        if (token == null || token.isBlank()) {
+            return Uni.createFrom().failure(ApiException.unauthorized(
+                    "a Connect JWT is required: Authorization: JWT <token> or ?jwt=<token>"));
+        }
+        return verifyWith(app, token, request, true);
+    }
+
+    private Uni<Void> verifyWith(AppCredentials app, String token, Request request, boolean mayRecheck) {
+        InvalidJwtException signatureFailure = null;
+        for (AppCredentials.SharedSecret secret : app.secretsValidAt(Instant.now())) {
+            try {
+                JwtContext verified = consumer(app.appKey(), secret).process(token);
+                checkQueryHash(verified, request);
+                return Uni.createFrom().voidItem();
+            } catch (InvalidJwtException e) {
+                if (!e.hasErrorCode(ErrorCodes.SIGNATURE_INVALID)) {
+                    return Uni.createFrom().failure(refusal(e));
+                }
+                signatureFailure = e;
+            } catch (ApiException e) {
+                return Uni.createFrom().failure(e);
+            }
+        }
+        if (signatureFailure == null) {
+            return Uni.createFrom().failure(ApiException.unauthorized("the app has no shared secret that is valid now"));
+        }
+        String issuer = issuer(signatureFailure);
+        if (issuer != null && !issuer.equals(app.appKey())) {
+            return otherApp(issuer, app.appKey(), token);
+        }
+        if (mayRecheck) {
+            // Perhaps the secret was rotated since it was cached: look once more before refusing.
+            return credentials.refreshed(app).flatMap(fresh -> fresh == app
+                    ? Uni.createFrom().failure(badSignature())
+                    : verifyWith(fresh, token, request, false));
+        }
+        return Uni.createFrom().failure(badSignature());
+    }
+
+    /** A token that verifies for another app is that app's token on the wrong path: 403; else 401. */
+    private Uni<Void> otherApp(String issuer, String pathAppKey, String token) {
+        if (!issuer.matches("[A-Za-z0-9._-]{1,255}")) {
+            return Uni.createFrom().failure(badSignature());
+        }
+        return credentials.find(issuer).flatMap(other -> {
+            boolean verifies = other.secretsValidAt(Instant.now()).stream().anyMatch(secret -> {
+                try {
+                    consumer(issuer, secret).process(token);
+                    return true;
+                } catch (InvalidJwtException e) {
+                    return false;
+                }
+            });
+            return Uni.createFrom().failure(verifies
+                    ? ApiException.forbidden("the token was issued for the app " + issuer + ", not for " + pathAppKey)
+                    : badSignature());
+        });
+    }
+
+    private static JwtConsumer consumer(String appKey, AppCredentials.SharedSecret secret) {
+        return new JwtConsumerBuilder()
+                .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, AlgorithmIdentifiers.HMAC_SHA256)
+                .setVerificationKey(new HmacKey(secret.bytes()))
+                // The registry decides how long a shared secret is; jose4j would insist on 256 bits.
+                .setRelaxVerificationKeyValidation()
+                .setExpectedIssuer(true, appKey)
+                .setRequireExpirationTime()
+                .setRequireIssuedAt()
+                .setAllowedClockSkewInSeconds(LEEWAY_SECONDS)
+                // Connect tokens carry no audience; one that does is not refused for it.
+                .setSkipDefaultAudienceValidation()
+                .build();
+    }
+
+    private static void checkQueryHash(JwtContext verified, Request request) {
+        Object qsh = verified.getJwtClaims().getClaimValue(QSH_CLAIM);
+        if (qsh == null) {
+            throw ApiException.unauthorized("the token has no qsh claim");
+        }
+        String expected = CanonicalRequest.hash(request.method(), request.path(), request.query());
+        if (!Objects.equals(expected, qsh)) {
+            throw ApiException.unauthorized("the token's qsh does not match this request (method, path and query)");
+        }
+    }
+
+    private static ApiException refusal(InvalidJwtException e) {
+        if (e.getJwtContext() != null && !e.getJwtContext().getJoseObjects().isEmpty()
+                && !AlgorithmIdentifiers.HMAC_SHA256.equals(e.getJwtContext().getJoseObjects().get(0).getAlgorithmHeaderValue())) {
+            return ApiException.unauthorized("only HS256 tokens signed with the app's shared secret are accepted");
+        }
+        if (e.hasExpired()) {
+            return ApiException.unauthorized("the token has expired");
+        }
+        if (e.hasErrorCode(ErrorCodes.EXPIRATION_MISSING)) {
+            return ApiException.unauthorized("the token has no exp claim");
+        }
+        if (e.hasErrorCode(ErrorCodes.ISSUED_AT_MISSING)) {
+            return ApiException.unauthorized("the token has no iat claim");
+        }
+        if (e.hasErrorCode(ErrorCodes.ISSUER_INVALID) || e.hasErrorCode(ErrorCodes.ISSUER_MISSING)) {
+            return ApiException.unauthorized("the token's iss must be the app key of the path");
+        }
+        if (e.hasErrorCode(ErrorCodes.NOT_YET_VALID)) {
+            return ApiException.unauthorized("the token is not valid yet (nbf)");
+        }
+        if (e.hasErrorCode(ErrorCodes.MALFORMED_CLAIM)) {
+            return ApiException.unauthorized("the token has a malformed claim");
+        }
+        return ApiException.unauthorized("the token is not a well-formed, verifiable Connect JWT");
+    }
+
+    private static ApiException badSignature() {
+        return ApiException.unauthorized("the token's signature does not verify with the app's shared secret");
+    }
+
+    private static String issuer(InvalidJwtException e) {
+        try {
+            return e.getJwtContext() == null ? null : e.getJwtContext().getJwtClaims().getIssuer();
+        } catch (MalformedClaimException malformed) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.rampart.ingest.credentials;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What ingest needs to know of an app: whether it is registered and enabled, and its shared
+ * secrets that may still sign tokens (the current one first). Deliberately not a record: its
+ * text form must never show a secret.
+ */
+public final class AppCredentials {
+
+    /** An opened shared secret and the end of its grace period (null for the current one). */
+    public static final class SharedSecret {
+        private final byte[] secret;
+        private final Instant validUntil;
+
+        SharedSecret(byte[] secret, Instant validUntil) {
+            this.secret = secret;
+            this.validUntil = validUntil;
+        }
+
+        public byte[] bytes() {
+            return secret.clone();
+        }
+
+        public boolean validAt(Instant now) {
+            return validUntil == null || validUntil.isAfter(now);
+        }
+
+        @Override
+        public String toString() {
+            return "SharedSecret[validUntil=" + validUntil + "]";
+        }
+    }
+
+    private final String appKey;
+    private final boolean registered;
+    private final boolean enabled;
+    private final List<SharedSecret> secrets;
+    private final long loadedAtNanos;
+
+    AppCredentials(String appKey, boolean registered, boolean enabled, List<SharedSecret> secrets, long loadedAtNanos) {
+        this.appKey = appKey;
+        this.registered = registered;
+        this.enabled = enabled;
+        this.secrets = List.copyOf(secrets);
+        this.loadedAtNanos = loadedAtNanos;
+    }
+
+    public String appKey() {
+        return appKey;
+    }
+
+    public boolean registered() {
+        return registered;
+    }
+
+    public boolean enabled() {
+        return enabled;
+    }
+
+    /** The secrets that may sign a token now, the current one first. */
+    public List<SharedSecret> secretsValidAt(Instant now) {
+        return secrets.stream().filter(secret -> secret.validAt(now)).toList();
+    }
+
+    long loadedAtNanos() {
+        return loadedAtNanos;
+    }
+
+    @Override
+    public String toString() {
+        return "AppCredentials[" + appKey + ", registered=" + registered + ", enabled=" + enabled
+                + ", secrets=" + secrets.size() + "]";
+    }
+}

@@ -1,0 +1,87 @@
+package io.rampart.ingest.credentials;
+
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.rampart.ingest.config.IngestConfig;
+import io.rampart.store.secret.SecretSealer;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads apps and their shared secrets from the registry (owned by sli-api) without blocking, and
+ * keeps them for {@code rampart.ingest.credentials.cache-ttl}: a disable or the end of a grace
+ * period shows within that time (grace ends are also checked at each request), and a token that
+ * fails against an entry older than {@code recheck-after} triggers one fresh look-up, so a
+ * rotated-in secret works at once. Concurrent misses for one app share one query.
+ */
+@ApplicationScoped
+public class CredentialStore {
+
+    private static final String SELECT_APP = "select a.enabled, s.key_id, s.sealed, s.valid_until"
+            + " from app a left join app_secret s on s.app_key = a.app_key"
+            + " and (s.valid_until is null or s.valid_until > now())"
+            + " where a.app_key = $1 order by s.valid_until desc nulls first";
+
+    private final Pool pool;
+    private final SecretSealer sealer;
+    private final Duration recheckAfter;
+    private final AsyncCache<String, AppCredentials> cache;
+
+    public CredentialStore(Pool pool, SecretSealer sealer, IngestConfig config) {
+        this.pool = pool;
+        this.sealer = sealer;
+        this.recheckAfter = config.credentials().recheckAfter();
+        this.cache = Caffeine.newBuilder()
+                .expireAfterWrite(config.credentials().cacheTtl())
+                .maximumSize(config.credentials().maxApps())
+                .buildAsync();
+    }
+
+    /** The app's credentials; an unknown app comes back as not registered. */
+    public Uni<AppCredentials> find(String appKey) {
+        // A failed look-up is dropped from the cache by Caffeine, so the next request tries again.
+        return Uni.createFrom().completionStage(() -> cache.get(appKey,
+                (key, executor) -> load(key).subscribeAsCompletionStage()));
+    }
+
+    /** Looks the app up again if the cached entry is old enough that a rotation may have happened since. */
+    public Uni<AppCredentials> refreshed(AppCredentials stale) {
+        if (System.nanoTime() - stale.loadedAtNanos() < recheckAfter.toNanos()) {
+            return Uni.createFrom().item(stale);
+        }
+        cache.synchronous().asMap().remove(stale.appKey());
+        return find(stale.appKey());
+    }
+
+    private Uni<AppCredentials> load(String appKey) {
+        return pool.preparedQuery(SELECT_APP).execute(Tuple.of(appKey)).map(rows -> credentials(appKey, rows));
+    }
+
+    private AppCredentials credentials(String appKey, RowSet<Row> rows) {
+        boolean registered = false;
+        boolean enabled = false;
+        List<AppCredentials.SharedSecret> secrets = new ArrayList<>();
+        for (Row row : rows) {
+            registered = true;
+            enabled = row.getBoolean("enabled");
+            String keyId = row.getString("key_id");
+            if (keyId != null) {
+                String secret = sealer.open(appKey, new SecretSealer.Sealed(keyId, row.getBuffer("sealed").getBytes()));
+                OffsetDateTime validUntil = row.getOffsetDateTime("valid_until");
+                secrets.add(new AppCredentials.SharedSecret(secret.getBytes(StandardCharsets.UTF_8),
+                        validUntil == null ? null : validUntil.toInstant()));
+            }
+        }
+        return new AppCredentials(appKey, registered, enabled, secrets, System.nanoTime());
+    }
+}

@@ -1,0 +1,121 @@
+package io.rampart.ingest.host;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.rampart.ingest.api.ApiException;
+import io.rampart.ingest.credentials.AppCredentials;
+import io.rampart.ingest.credentials.CredentialStore;
+import io.rampart.ingest.event.EventRow;
+import io.rampart.ingest.event.EventWriter;
+import io.rampart.ingest.event.WriteOutcome;
+import io.rampart.ingest.metrics.IngestMetrics;
+import io.rampart.ingest.validation.InvalidItems;
+import io.rampart.ingest.validation.ItemReader;
+import io.rampart.ingest.validation.Payloads;
+import io.rampart.ingest.validation.TimeBounds;
+import io.rampart.store.event.DeliveryErrorKind;
+import io.rampart.store.event.EventKind;
+import io.rampart.store.event.LifecycleKind;
+import io.rampart.store.event.Product;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Host events (iframe loads, lifecycle callbacks, webhook deliveries), possibly for several apps
+ * in one request. All-or-nothing: any invalid item, unknown or disabled app refuses the request.
+ */
+@ApplicationScoped
+public class HostEventIngest {
+
+    private static final Pattern APP_KEY = Pattern.compile("[A-Za-z0-9._-]{1,255}");
+    private static final int MIN_STATUS_CODE = 100;
+    private static final int MAX_STATUS_CODE = 599;
+
+    private final CredentialStore credentials;
+    private final Payloads payloads;
+    private final EventWriter writer;
+
+    public HostEventIngest(CredentialStore credentials, Payloads payloads, EventWriter writer) {
+        this.credentials = credentials;
+        this.payloads = payloads;
+        this.writer = writer;
+    }
+
+    public Uni<WriteOutcome> ingest(byte[] body) {
+        List<EventRow> rows = rows(payloads.items(body, "events"), payloads.timeBounds());
+        Map<String, Integer> firstIndexOfApp = new LinkedHashMap<>();
+        for (int index = 0; index < rows.size(); index++) {
+            firstIndexOfApp.putIfAbsent(rows.get(index).appKey(), index);
+        }
+        List<Uni<AppCredentials>> lookups = firstIndexOfApp.keySet().stream().map(credentials::find).toList();
+        Uni<Void> appsAccepted = lookups.isEmpty() ? Uni.createFrom().voidItem()
+                : Uni.join().all(lookups).andFailFast().invoke(apps -> apps.forEach(app -> {
+                    int index = firstIndexOfApp.get(app.appKey());
+                    if (!app.registered()) {
+                        throw ApiException.unknownApp(app.appKey()).atItem(index, "appKey");
+                    }
+                    if (!app.enabled()) {
+                        throw ApiException.appDisabled(app.appKey()).atItem(index, "appKey");
+                    }
+                })).replaceWithVoid();
+        return appsAccepted.flatMap(ignored -> writer.write(IngestMetrics.Source.HOST, rows));
+    }
+
+    private static List<EventRow> rows(JsonNode items, TimeBounds bounds) {
+        List<EventRow> rows = new ArrayList<>(items.size());
+        for (int index = 0; index < items.size(); index++) {
+            rows.add(row(new ItemReader(items.get(index), index, bounds)));
+        }
+        return rows;
+    }
+
+    private static EventRow row(ItemReader item) {
+        HostEventType type = item.requiredChoice("type", HostEventType.class, Enum::name);
+        String appKey = item.requiredText("appKey");
+        if (!APP_KEY.matcher(appKey).matches()) {
+            throw item.invalid("appKey", "must be 1 to 255 letters, digits, '.', '_' or '-'");
+        }
+        var occurredAt = item.time("occurredAt", null);
+        int durationMs = item.requiredInt("durationMs", 0, Integer.MAX_VALUE);
+        String eventId = item.optionalText("eventId");
+        return switch (type) {
+            case IFRAME_LOAD -> new EventRow(appKey, EventKind.IFRAME_HOST, occurredAt, durationMs,
+                    item.requiredBoolean("connected"), null, null, null, null, null, null, null, eventId);
+            case LIFECYCLE -> {
+                LifecycleKind lifecycle = item.requiredChoice("lifecycle", LifecycleKind.class, LifecycleKind::wireValue);
+                Outcome outcome = outcome(item);
+                yield new EventRow(appKey, EventKind.LIFECYCLE, occurredAt, durationMs, null, outcome.statusCode,
+                        outcome.errorKind, lifecycle, null, null, null, null, eventId);
+            }
+            case WEBHOOK -> {
+                Product product = item.requiredChoice("product", Product.class, Product::wireValue);
+                String webhookEvent = item.requiredText("event");
+                Integer queueMs = item.optionalInt("queueMs", 0, Integer.MAX_VALUE);
+                Outcome outcome = outcome(item);
+                yield new EventRow(appKey, EventKind.WEBHOOK, occurredAt, durationMs, null, outcome.statusCode,
+                        outcome.errorKind, null, product, webhookEvent, queueMs, null, eventId);
+            }
+        };
+    }
+
+    /** Exactly one of the app's answer (statusCode) and why it was not reached (errorKind). */
+    private record Outcome(Integer statusCode, DeliveryErrorKind errorKind) {
+    }
+
+    private static Outcome outcome(ItemReader item) {
+        boolean answered = item.has("statusCode");
+        boolean unreached = item.has("errorKind");
+        if (answered == unreached) {
+            throw item.invalid(answered ? "errorKind" : "statusCode",
+                    "give exactly one of statusCode (the app answered) and errorKind (it was not reached)");
+        }
+        return answered
+                ? new Outcome(item.requiredInt("statusCode", MIN_STATUS_CODE, MAX_STATUS_CODE), null)
+                : new Outcome(null, item.requiredChoice("errorKind", DeliveryErrorKind.class, Enum::name));
+    }
+}

@@ -1,0 +1,133 @@
+package io.rampart.ingest.validation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.rampart.ingest.api.ApiException;
+
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/** Reads the typed fields of one item of a request, refusing the request at the first bad one. */
+public final class ItemReader {
+
+    /** Text fields are stored as given; longer ones are refused rather than cut. */
+    public static final int MAX_TEXT_LENGTH = 255;
+
+    private final JsonNode item;
+    private final int index;
+    private final TimeBounds bounds;
+
+    public ItemReader(JsonNode item, int index, TimeBounds bounds) {
+        if (!item.isObject()) {
+            throw InvalidItems.invalidItem(index, "", "must be a JSON object");
+        }
+        this.item = item;
+        this.index = index;
+        this.bounds = bounds;
+    }
+
+    public boolean has(String field) {
+        return item.hasNonNull(field);
+    }
+
+    public String requiredText(String field) {
+        String value = optionalText(field);
+        if (value == null) {
+            throw invalid(field, "is required");
+        }
+        return value;
+    }
+
+    /** A non-empty string of at most {@value #MAX_TEXT_LENGTH} characters, or null when absent. */
+    public String optionalText(String field) {
+        JsonNode value = item.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw invalid(field, "must be a string");
+        }
+        String text = value.textValue();
+        if (text.isBlank()) {
+            throw invalid(field, "must not be empty");
+        }
+        if (text.length() > MAX_TEXT_LENGTH) {
+            throw invalid(field, "must be at most " + MAX_TEXT_LENGTH + " characters");
+        }
+        return text;
+    }
+
+    /** One of the enum's wire values, as {@code wireValue} names them. */
+    public <E extends Enum<E>> E requiredChoice(String field, Class<E> type, Function<E, String> wireValue) {
+        String text = requiredText(field);
+        for (E choice : type.getEnumConstants()) {
+            if (wireValue.apply(choice).equals(text)) {
+                return choice;
+            }
+        }
+        throw invalid(field, "must be one of " + Arrays.stream(type.getEnumConstants()).map(wireValue)
+                .collect(Collectors.joining(", ")));
+    }
+
+    public int requiredInt(String field, int min, int max) {
+        Integer value = optionalInt(field, min, max);
+        if (value == null) {
+            throw invalid(field, "is required");
+        }
+        return value;
+    }
+
+    /** A whole number within [min, max], or null when absent. */
+    public Integer optionalInt(String field, int min, int max) {
+        JsonNode value = item.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isIntegralNumber()) {
+            throw invalid(field, "must be a whole number");
+        }
+        if (!value.canConvertToLong() || value.longValue() < min || value.longValue() > max) {
+            throw invalid(field, "must be between " + min + " and " + max);
+        }
+        return value.intValue();
+    }
+
+    public boolean requiredBoolean(String field) {
+        JsonNode value = item.get(field);
+        if (value == null || value.isNull()) {
+            throw invalid(field, "is required");
+        }
+        if (!value.isBoolean()) {
+            throw invalid(field, "must be true or false");
+        }
+        return value.booleanValue();
+    }
+
+    /** An ISO-8601 time with offset, within the accepted past and future; {@code fallback} when absent. */
+    public OffsetDateTime time(String field, OffsetDateTime fallback) {
+        String text = optionalText(field);
+        if (text == null) {
+            if (fallback == null) {
+                throw invalid(field, "is required");
+            }
+            return fallback;
+        }
+        OffsetDateTime time;
+        try {
+            time = OffsetDateTime.parse(text);
+        } catch (DateTimeParseException e) {
+            throw invalid(field, "must be an ISO-8601 time with an offset, such as 2026-01-31T12:00:00Z");
+        }
+        String outside = bounds.outside(time);
+        if (outside != null) {
+            throw invalid(field, outside);
+        }
+        return time;
+    }
+
+    public ApiException invalid(String field, String why) {
+        return InvalidItems.invalidItem(index, field, why);
+    }
+}

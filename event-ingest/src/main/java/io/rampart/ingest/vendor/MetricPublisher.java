@@ -1,0 +1,74 @@
+package io.rampart.ingest.vendor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.rampart.ingest.api.ApiException;
+import io.rampart.ingest.connect.ConnectJwtVerifier;
+import io.rampart.ingest.credentials.CredentialStore;
+import io.rampart.ingest.event.EventRow;
+import io.rampart.ingest.event.EventWriter;
+import io.rampart.ingest.event.WriteOutcome;
+import io.rampart.ingest.limit.RateLimiter;
+import io.rampart.ingest.metrics.IngestMetrics;
+import io.rampart.ingest.validation.ItemReader;
+import io.rampart.ingest.validation.Payloads;
+import io.rampart.ingest.validation.TimeBounds;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The Metric Publish API: the app must be registered and enabled, the Connect JWT valid for
+ * this request, every item valid, the app within its rate; then all items are stored or none.
+ */
+@ApplicationScoped
+public class MetricPublisher {
+
+    private final CredentialStore credentials;
+    private final ConnectJwtVerifier verifier;
+    private final Payloads payloads;
+    private final RateLimiter rateLimiter;
+    private final EventWriter writer;
+
+    public MetricPublisher(CredentialStore credentials, ConnectJwtVerifier verifier, Payloads payloads,
+                           RateLimiter rateLimiter, EventWriter writer) {
+        this.credentials = credentials;
+        this.verifier = verifier;
+        this.payloads = payloads;
+        this.rateLimiter = rateLimiter;
+        this.writer = writer;
+    }
+
+    public Uni<WriteOutcome> publish(String appKey, String token, ConnectJwtVerifier.Request request, byte[] body) {
+        return credentials.find(appKey)
+                .flatMap(app -> {
+                    if (!app.registered()) {
+                        throw ApiException.unknownApp(appKey);
+                    }
+                    if (!app.enabled()) {
+                        throw ApiException.appDisabled(appKey);
+                    }
+                    return verifier.verify(app, token, request);
+                })
+                .flatMap(verified -> {
+                    List<EventRow> rows = rows(appKey, payloads.items(body, null), payloads.timeBounds());
+                    rateLimiter.take(appKey, rows.size());
+                    return writer.write(IngestMetrics.Source.VENDOR, rows);
+                });
+    }
+
+    private static List<EventRow> rows(String appKey, JsonNode items, TimeBounds bounds) {
+        List<EventRow> rows = new ArrayList<>(items.size());
+        for (int index = 0; index < items.size(); index++) {
+            ItemReader item = new ItemReader(items.get(index), index, bounds);
+            MetricsType type = item.requiredChoice("metricsType", MetricsType.class, Enum::name);
+            MetricStatus status = item.requiredChoice("status", MetricStatus.class, Enum::name);
+            Integer duration = item.optionalInt("durationInMillis", 0, Integer.MAX_VALUE);
+            rows.add(new EventRow(appKey, type.kind, item.time("timestamp", bounds.now()), duration,
+                    status == MetricStatus.SUCCESS, null, null, null, null, null, null,
+                    item.optionalText("checkName"), item.optionalText("eventId")));
+        }
+        return rows;
+    }
+}

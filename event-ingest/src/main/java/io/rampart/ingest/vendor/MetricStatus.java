@@ -1,0 +1,6 @@
+package io.rampart.ingest.vendor;
+
+/** The {@code status} of a published metric. */
+enum MetricStatus {
+    SUCCESS, FAIL
+}
