@@ -1,0 +1,57 @@
+package io.rampart.sli.api;
+
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import io.vertx.pgclient.PgException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** Turns every refusal and failure into the JSON error of DESIGN.md. */
+public class ApiExceptionMappers {
+
+    private static final Logger LOG = Logger.getLogger(ApiExceptionMappers.class);
+
+    @ServerExceptionMapper
+    public Response refused(ApiException e) {
+        return Response.status(e.status()).type(MediaType.APPLICATION_JSON).entity(e.body()).build();
+    }
+
+    @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
+    public Response unauthenticated() {
+        return refused(ApiException.unauthorized("a valid platform token (Authorization: Bearer) is required"));
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e) {
+        return refused(ApiException.forbidden("the platform token's group may not do this"));
+    }
+
+    /** Malformed JSON, unknown paths, wrong methods: the framework's status with our body. */
+    @ServerExceptionMapper
+    public Response framework(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        String detail = status == 400 ? "the request body is not valid JSON of the expected shape"
+                : e.getResponse().getStatusInfo().getReasonPhrase();
+        return Response.status(status).type(MediaType.APPLICATION_JSON)
+                .entity(new ApiError(e.getResponse().getStatusInfo().getReasonPhrase().toLowerCase().replace(' ', '_'),
+                        detail))
+                .build();
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e) {
+        // Only the database's own messages are logged: a client-side message may quote a
+        // statement's parameters, which can be sealed secrets.
+        if (e instanceof PgException database) {
+            LOG.errorf("request failed: SQL state %s: %s", database.getSqlState(), database.getErrorMessage());
+        } else {
+            LOG.errorf("request failed: %s", e.getClass().getName());
+        }
+        return Response.status(500).type(MediaType.APPLICATION_JSON)
+                .entity(new ApiError("internal_error", "the request could not be completed")).build();
+    }
+}

@@ -1,0 +1,52 @@
+package io.rampart.sli.api;
+
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.enterprise.context.RequestScoped;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+import java.util.Collection;
+import java.util.Set;
+
+/**
+ * Who calls, by the groups of the platform JWT: {@code admin} may do everything, {@code vendor}
+ * only read the apps of its {@code app_keys} claim, {@code statuspage} read every app's SLIs.
+ */
+@RequestScoped
+public class Caller {
+
+    public static final String ADMIN = "admin";
+    public static final String VENDOR = "vendor";
+    public static final String STATUSPAGE = "statuspage";
+
+    private final SecurityIdentity identity;
+    private final JsonWebToken token;
+
+    public Caller(SecurityIdentity identity, JsonWebToken token) {
+        this.identity = identity;
+        this.token = token;
+    }
+
+    /** Refuses (403) a caller that may not read the SLIs of this app. */
+    public void requireSliReader(String appKey) {
+        if (identity.hasRole(ADMIN) || identity.hasRole(STATUSPAGE)) {
+            return;
+        }
+        if (identity.hasRole(VENDOR) && appKeys().contains(appKey)) {
+            return;
+        }
+        throw ApiException.forbidden("the platform token may not read the app " + appKey);
+    }
+
+    private Set<String> appKeys() {
+        Object claim = token.getClaim("app_keys");
+        if (claim instanceof Collection<?> keys) {
+            return keys.stream().map(Caller::claimString).collect(java.util.stream.Collectors.toSet());
+        }
+        return claim == null ? Set.of() : Set.of(claimString(claim));
+    }
+
+    private static String claimString(Object value) {
+        // JSON strings in claims arrive as jakarta.json.JsonString, whose toString() is quoted.
+        return value instanceof jakarta.json.JsonString json ? json.getString() : String.valueOf(value);
+    }
+}

@@ -1,0 +1,131 @@
+package io.rampart.sli.registry;
+
+import io.rampart.sli.slo.SloOverrides;
+import io.rampart.store.event.Product;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.StreamSupport;
+
+/**
+ * The registry tables (app, healthcheck_target) in plain SQL: an app's row carries arrays and
+ * JSON, and its writes span several tables in one transaction of the caller.
+ */
+@ApplicationScoped
+public class AppRepository {
+
+    private static final String APP_COLUMNS = "app_key, name, partner_name, healthcheck_path, check_interval_seconds,"
+            + " products, slo_overrides, status_page_public, enabled, created_at, updated_at";
+
+    /** Inserts a new app; answers false where the app key is taken. */
+    Uni<Boolean> insert(SqlClient client, AppRequest app) {
+        return client.preparedQuery("insert into app (app_key, name, partner_name, healthcheck_path,"
+                        + " check_interval_seconds, products, slo_overrides, status_page_public, enabled)"
+                        + " values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict (app_key) do nothing returning app_key")
+                .execute(Tuple.from(Arrays.asList(app.appKey(), app.name(), app.partnerName(), app.healthcheckPath(),
+                        app.checkIntervalSeconds(), app.products().toArray(String[]::new), SloOverrides.toJson(app.sloOverrides()),
+                        app.statusPagePublic(), app.enabled())))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    /** Changes the fields present; answers false where there is no such app. */
+    Uni<Boolean> update(SqlClient client, AppRequest change) {
+        return client.preparedQuery("update app set name = coalesce($2, name),"
+                        + " partner_name = coalesce($3, partner_name),"
+                        + " healthcheck_path = coalesce($4, healthcheck_path),"
+                        + " check_interval_seconds = coalesce($5, check_interval_seconds),"
+                        + " products = coalesce($6::text[], products),"
+                        + " slo_overrides = coalesce($7::jsonb, slo_overrides),"
+                        + " status_page_public = coalesce($8, status_page_public),"
+                        + " enabled = coalesce($9, enabled), updated_at = now()"
+                        + " where app_key = $1 returning app_key")
+                .execute(Tuple.from(Arrays.asList(change.appKey(), change.name(), change.partnerName(),
+                        change.healthcheckPath(), change.checkIntervalSeconds(),
+                        change.products() == null ? null : change.products().toArray(String[]::new),
+                        change.sloOverrides() == null ? null : SloOverrides.toJson(change.sloOverrides()),
+                        change.statusPagePublic(), change.enabled())))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    /** Makes the app's targets exactly these, matched by label (a kept label keeps its target id and history). */
+    Uni<Void> replaceTargets(SqlClient client, String appKey, List<BaseUrl> baseUrls) {
+        String[] labels = baseUrls.stream().map(BaseUrl::label).toArray(String[]::new);
+        return client.preparedQuery("delete from healthcheck_target where app_key = $1 and not (label = any($2::text[]))")
+                .execute(Tuple.of(appKey, labels))
+                .chain(() -> client.preparedQuery("insert into healthcheck_target (app_key, label, base_url, enabled)"
+                                + " select $1, label, url, enabled from unnest($2::text[], $3::text[], $4::boolean[])"
+                                + " as t(label, url, enabled)"
+                                + " on conflict (app_key, label) do update set base_url = excluded.base_url,"
+                                + " enabled = excluded.enabled")
+                        .execute(Tuple.of(appKey, labels,
+                                baseUrls.stream().map(BaseUrl::url).toArray(String[]::new),
+                                baseUrls.stream().map(BaseUrl::enabled).toArray(Boolean[]::new))))
+                .replaceWithVoid();
+    }
+
+    /** Adds one target; answers false where the app already has this label or this URL. */
+    Uni<Boolean> addTarget(SqlClient client, String appKey, BaseUrl baseUrl) {
+        return client.preparedQuery("insert into healthcheck_target (app_key, label, base_url, enabled)"
+                        + " select $1, $2, $3, $4 where not exists"
+                        + " (select 1 from healthcheck_target where app_key = $1 and base_url = $3)"
+                        + " on conflict (app_key, label) do nothing returning id")
+                .execute(Tuple.of(appKey, baseUrl.label(), baseUrl.url(), baseUrl.enabled()))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    /** Removes one target (its probe results stay and still count in the app's figures). */
+    Uni<Boolean> deleteTarget(SqlClient client, String appKey, String label) {
+        return client.preparedQuery("delete from healthcheck_target where app_key = $1 and label = $2")
+                .execute(Tuple.of(appKey, label))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    Uni<Boolean> exists(SqlClient client, String appKey) {
+        return client.preparedQuery("select 1 from app where app_key = $1").execute(Tuple.of(appKey))
+                .map(rows -> rows.size() == 1);
+    }
+
+    /** The app, or null where there is none. */
+    Uni<AppView> find(SqlClient client, String appKey) {
+        return client.preparedQuery("select " + APP_COLUMNS + " from app where app_key = $1")
+                .execute(Tuple.of(appKey))
+                .chain(apps -> apps.size() == 0 ? Uni.createFrom().nullItem()
+                        : targets(client, appKey).map(targets -> view(apps.iterator().next(), targets.getOrDefault(appKey, List.of()))));
+    }
+
+    /** Every app, by app key. */
+    Uni<List<AppView>> list(SqlClient client) {
+        return client.query("select " + APP_COLUMNS + " from app order by app_key").execute()
+                .chain(apps -> targets(client, null).map(targets -> StreamSupport.stream(apps.spliterator(), false)
+                        .map(row -> view(row, targets.getOrDefault(row.getString("app_key"), List.of())))
+                        .toList()));
+    }
+
+    private Uni<Map<String, List<BaseUrl>>> targets(SqlClient client, String appKey) {
+        return client.preparedQuery("select app_key, label, base_url, enabled from healthcheck_target"
+                        + " where $1::text is null or app_key = $1 order by app_key, label")
+                .execute(Tuple.of(appKey))
+                .map(rows -> {
+                    Map<String, List<BaseUrl>> byApp = new HashMap<>();
+                    rows.forEach(row -> byApp.computeIfAbsent(row.getString("app_key"), key -> new ArrayList<>())
+                            .add(new BaseUrl(row.getString("label"), row.getString("base_url"), row.getBoolean("enabled"))));
+                    return byApp;
+                });
+    }
+
+    private static AppView view(Row row, List<BaseUrl> baseUrls) {
+        return new AppView(row.getString("app_key"), row.getString("name"), row.getString("partner_name"),
+                row.getString("healthcheck_path"), row.getInteger("check_interval_seconds"),
+                Arrays.stream(row.getArrayOfStrings("products")).map(name -> Product.valueOf(name).wireValue()).toList(),
+                SloOverrides.fromJson(row.getJsonObject("slo_overrides")), row.getBoolean("status_page_public"), row.getBoolean("enabled"), baseUrls,
+                row.getOffsetDateTime("created_at"), row.getOffsetDateTime("updated_at"), null);
+    }
+}

@@ -1,0 +1,16 @@
+package io.rampart.sli.registry;
+
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The body of {@code POST /api/v1/apps} and of {@code PATCH /api/v1/apps/{appKey}}. On PATCH an
+ * absent (null) field keeps its value; {@code baseUrls} replaces the whole set, matched by label.
+ */
+@RegisterForReflection
+public record AppRequest(String appKey, String name, String partnerName, String healthcheckPath,
+        List<BaseUrl> baseUrls, Integer checkIntervalSeconds, List<String> products,
+        Map<String, Double> sloOverrides, Boolean statusPagePublic, Boolean enabled) {
+}

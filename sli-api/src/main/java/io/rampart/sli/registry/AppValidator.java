@@ -1,0 +1,159 @@
+package io.rampart.sli.registry;
+
+import io.rampart.sli.api.ApiException;
+import io.rampart.store.event.Product;
+import io.rampart.store.sli.SliId;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a registry request field by field and answers it normalised (products as
+ * {@link Product} names, URLs without a trailing slash); a bad field is a 400 naming it and why.
+ */
+final class AppValidator {
+
+    static final Pattern APP_KEY = Pattern.compile("[A-Za-z0-9._-]{1,255}");
+    static final Pattern LABEL = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+    static final int MAX_CHECK_INTERVAL_SECONDS = 86_400;
+    static final int MAX_BASE_URLS = 50;
+
+    private AppValidator() {
+    }
+
+    /** A new app: required fields present, DESIGN.md's defaults filled in. */
+    static AppRequest forCreate(AppRequest request) {
+        if (request == null) {
+            throw ApiException.badRequest("body", "a JSON object is required");
+        }
+        if (request.appKey() == null || !APP_KEY.matcher(request.appKey()).matches()) {
+            throw ApiException.badRequest("appKey", "required, 1 to 255 of A-Z a-z 0-9 . _ -");
+        }
+        if (request.name() == null) {
+            throw ApiException.badRequest("name", "required");
+        }
+        AppRequest withDefaults = new AppRequest(request.appKey(), request.name(), request.partnerName(),
+                request.healthcheckPath() == null ? "/health" : request.healthcheckPath(),
+                request.baseUrls() == null ? List.of() : request.baseUrls(),
+                request.checkIntervalSeconds() == null ? 60 : request.checkIntervalSeconds(),
+                request.products() == null ? List.of() : request.products(),
+                request.sloOverrides() == null ? Map.of() : request.sloOverrides(),
+                request.statusPagePublic() == null ? Boolean.FALSE : request.statusPagePublic(),
+                request.enabled() == null ? Boolean.TRUE : request.enabled());
+        return forUpdate(withDefaults.appKey(), withDefaults);
+    }
+
+    /** A change: only the fields present are checked; the app key of the path wins and may not change. */
+    static AppRequest forUpdate(String appKey, AppRequest request) {
+        if (request == null) {
+            throw ApiException.badRequest("body", "a JSON object is required");
+        }
+        if (request.appKey() != null && !request.appKey().equals(appKey)) {
+            throw ApiException.badRequest("appKey", "an app key cannot be changed");
+        }
+        if (request.name() != null && (request.name().isBlank() || request.name().length() > 255)) {
+            throw ApiException.badRequest("name", "1 to 255 characters, not blank");
+        }
+        if (request.healthcheckPath() != null
+                && (!request.healthcheckPath().startsWith("/") || request.healthcheckPath().length() > 2048)) {
+            throw ApiException.badRequest("healthcheckPath", "a path starting with /");
+        }
+        Integer interval = request.checkIntervalSeconds();
+        if (interval != null && (interval < 1 || interval > MAX_CHECK_INTERVAL_SECONDS)) {
+            throw ApiException.badRequest("checkIntervalSeconds", "from 1 to " + MAX_CHECK_INTERVAL_SECONDS);
+        }
+        return new AppRequest(appKey, request.name(), request.partnerName(), request.healthcheckPath(),
+                request.baseUrls() == null ? null : baseUrls(request.baseUrls()), interval,
+                request.products() == null ? null : products(request.products()),
+                request.sloOverrides() == null ? null : sloOverrides(request.sloOverrides()),
+                request.statusPagePublic(), request.enabled());
+    }
+
+    static List<BaseUrl> baseUrls(List<BaseUrl> baseUrls) {
+        if (baseUrls.size() > MAX_BASE_URLS) {
+            throw ApiException.badRequest("baseUrls", "at most " + MAX_BASE_URLS);
+        }
+        List<BaseUrl> normalised = new ArrayList<>();
+        Set<String> labels = new HashSet<>();
+        Set<String> urls = new HashSet<>();
+        for (int i = 0; i < baseUrls.size(); i++) {
+            BaseUrl baseUrl = baseUrl("baseUrls[" + i + "]", baseUrls.get(i));
+            if (!labels.add(baseUrl.label())) {
+                throw ApiException.badRequest("baseUrls[" + i + "].label", "duplicate label " + baseUrl.label());
+            }
+            if (!urls.add(baseUrl.url())) {
+                throw ApiException.badRequest("baseUrls[" + i + "].url", "duplicate URL: one target per base URL");
+            }
+            normalised.add(baseUrl);
+        }
+        return normalised;
+    }
+
+    static BaseUrl baseUrl(String field, BaseUrl baseUrl) {
+        if (baseUrl == null) {
+            throw ApiException.badRequest(field, "an object with label and url is required");
+        }
+        if (baseUrl.label() == null || !LABEL.matcher(baseUrl.label()).matches()) {
+            throw ApiException.badRequest(field + ".label", "required, 1 to 64 of A-Z a-z 0-9 . _ -");
+        }
+        return new BaseUrl(baseUrl.label(), url(field + ".url", baseUrl.url()),
+                baseUrl.enabled() == null ? Boolean.TRUE : baseUrl.enabled());
+    }
+
+    private static String url(String field, String url) {
+        if (url == null) {
+            throw ApiException.badRequest(field, "required");
+        }
+        try {
+            URI uri = new URI(url);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null
+                    || uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+                throw ApiException.badRequest(field, "an absolute http(s) URL with a host, no credentials, query or fragment");
+            }
+        } catch (URISyntaxException e) {
+            throw ApiException.badRequest(field, "not a URL");
+        }
+        // The health check path is appended to it: one spelling per base URL.
+        return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
+    private static List<String> products(List<String> products) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < products.size(); i++) {
+            String product = products.get(i);
+            Product match = product == null ? null : java.util.Arrays.stream(Product.values())
+                    .filter(p -> p.wireValue().equals(product)).findFirst().orElse(null);
+            if (match == null) {
+                throw ApiException.badRequest("products[" + i + "]", "one of jira, confluence");
+            }
+            if (!names.contains(match.name())) {
+                names.add(match.name());
+            }
+        }
+        return names;
+    }
+
+    private static Map<String, Double> sloOverrides(Map<String, Double> overrides) {
+        Map<String, Double> checked = new LinkedHashMap<>();
+        overrides.forEach((id, target) -> {
+            SliId sli = SliId.fromId(id);
+            if (sli == null || sli.measure() != SliId.Measure.RATIO) {
+                throw ApiException.badRequest("sloOverrides." + id, "not the id of a ratio SLI");
+            }
+            if (target == null || !(target > 0 && target < 100)) {
+                throw ApiException.badRequest("sloOverrides." + id, "a target in percent, above 0 and below 100");
+            }
+            checked.put(id, target);
+        });
+        return checked;
+    }
+}

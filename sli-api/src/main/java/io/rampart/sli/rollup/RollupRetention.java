@@ -1,0 +1,34 @@
+package io.rampart.sli.rollup;
+
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+/** Deletes minute and hour rollups past their retention; replicas may run it at once harmlessly. */
+@ApplicationScoped
+public class RollupRetention {
+
+    private static final Logger LOG = Logger.getLogger(RollupRetention.class);
+
+    private final Pool pool;
+    private final RollupConfig config;
+
+    public RollupRetention(Pool pool, RollupConfig config) {
+        this.pool = pool;
+        this.config = config;
+    }
+
+    @Scheduled(every = "1h", delayed = "5m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> deleteExpired() {
+        return pool.preparedQuery("with minutes as (delete from sli_rollup_minute where bucket < now() - make_interval(days => $1)),"
+                        + " hours as (delete from sli_rollup_hour where bucket < now() - make_interval(days => $2))"
+                        + " select 1")
+                .execute(Tuple.of(config.minuteRetentionDays(), config.hourRetentionDays()))
+                .onFailure().invoke(e -> LOG.warnf("rollup retention failed: %s", e.getMessage()))
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
+    }
+}

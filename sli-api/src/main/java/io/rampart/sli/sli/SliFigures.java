@@ -1,0 +1,118 @@
+package io.rampart.sli.sli;
+
+import io.rampart.store.event.Product;
+import io.rampart.store.sli.SliId;
+import io.rampart.store.sli.WebhookPolicy;
+
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The one place that turns rollup figures into the value of each SLI (docs/slis.md defines them):
+ * ratios are sum(good) / sum(total) in percent, latencies the asked quantile, and a time range
+ * without events has no value (null), never 100 %.
+ */
+final class SliFigures {
+
+    static final String PROBE = "PROBE";
+    static final String IFRAME_HOST = "IFRAME_HOST";
+    static final String IFRAME_APP = "IFRAME_APP";
+    static final String SYNTHETIC = "SYNTHETIC";
+    static final String LIFECYCLE = "LIFECYCLE";
+    static final String WEBHOOK = "WEBHOOK";
+    static final Set<String> ALL_STREAMS = Set.of(PROBE, IFRAME_HOST, IFRAME_APP, SYNTHETIC, LIFECYCLE, WEBHOOK);
+
+    /** Good and total events behind a ratio or a count. */
+    record Counts(long good, long total) {
+
+        Double percent() {
+            return total == 0 ? null : 100.0 * good / total;
+        }
+
+        long bad() {
+            return total - good;
+        }
+    }
+
+    /** What an answer shows of one SLI over one range; fields an SLI does not carry are null. */
+    record Reading(Double value, Long good, Long total, Long count) {
+    }
+
+    private SliFigures() {
+    }
+
+    /**
+     * Ratios: value, good, total. Latencies: value, count (observations). Counts: value (failures,
+     * null without events), count (failures) and total (events).
+     */
+    static Reading reading(SliId sli, Map<String, StreamFigures> figures, WebhookPolicy policy) {
+        Double value = value(sli, figures, policy);
+        return switch (sli.measure()) {
+            case RATIO -> {
+                Counts counts = counts(sli, figures, policy);
+                yield new Reading(value, counts.good(), counts.total(), null);
+            }
+            case LATENCY -> new Reading(value, null, null, figures.getOrDefault(stream(sli), StreamFigures.NONE).observations());
+            case COUNT -> {
+                Counts counts = counts(sli, figures, policy);
+                yield new Reading(value, null, counts.total(), counts.bad());
+            }
+        };
+    }
+
+    /** The streams an SLI is computed from. */
+    static Set<String> streams(SliId sli) {
+        return sli == SliId.IFRAME_LOAD_SUCCESS_RATE_EFFECTIVE ? Set.of(IFRAME_APP, IFRAME_HOST) : Set.of(stream(sli));
+    }
+
+    /** Good and total of a ratio or count SLI over one range. */
+    static Counts counts(SliId sli, Map<String, StreamFigures> figures, WebhookPolicy policy) {
+        return switch (sli) {
+            // The app server's figure wherever the app sent any in the range, else the host's.
+            case IFRAME_LOAD_SUCCESS_RATE_EFFECTIVE -> figures.getOrDefault(IFRAME_APP, StreamFigures.NONE).total() > 0
+                    ? counts(SliId.IFRAME_LOAD_SUCCESS_RATE_APP_SERVER, figures, policy)
+                    : counts(SliId.IFRAME_LOAD_SUCCESS_RATE, figures, policy);
+            case WEBHOOK_DELIVERY_SUCCESS_RATE -> webhookCounts(figures.getOrDefault(WEBHOOK, StreamFigures.NONE), policy);
+            default -> {
+                StreamFigures stream = figures.getOrDefault(stream(sli), StreamFigures.NONE);
+                yield new Counts(stream.good(), stream.total());
+            }
+        };
+    }
+
+    /** The value of an SLI over one range: percent, quantile in ms, or number of failures; null without events. */
+    static Double value(SliId sli, Map<String, StreamFigures> figures, WebhookPolicy policy) {
+        return switch (sli.measure()) {
+            case RATIO -> counts(sli, figures, policy).percent();
+            case LATENCY -> figures.getOrDefault(stream(sli), StreamFigures.NONE).quantile();
+            case COUNT -> {
+                Counts counts = counts(sli, figures, policy);
+                yield counts.total() == 0 ? null : (double) counts.bad();
+            }
+        };
+    }
+
+    private static Counts webhookCounts(StreamFigures webhooks, WebhookPolicy policy) {
+        long good = 0;
+        for (StreamFigures.WebhookCount count : webhooks.webhooks()) {
+            Product product = java.util.Arrays.stream(Product.values())
+                    .filter(known -> known.name().equalsIgnoreCase(count.product())).findFirst().orElse(null);
+            if (policy.isGood(product, count.statusCode() == 0 ? null : count.statusCode())) {
+                good += count.total();
+            }
+        }
+        return new Counts(good, webhooks.total());
+    }
+
+    private static String stream(SliId sli) {
+        return switch (sli) {
+            case AVAILABILITY_SUCCESS_RATE, AVAILABILITY_LATENCY -> PROBE;
+            case IFRAME_LOAD_SUCCESS_RATE, IFRAME_LOAD_LATENCY -> IFRAME_HOST;
+            case IFRAME_LOAD_SUCCESS_RATE_APP_SERVER, IFRAME_LOAD_LATENCY_APP_SERVER -> IFRAME_APP;
+            case LIFECYCLE_SUCCESS_RATE, LIFECYCLE_FAILURE_COUNT, LIFECYCLE_LATENCY -> LIFECYCLE;
+            case WEBHOOK_DELIVERY_SUCCESS_RATE, WEBHOOK_LATENCY -> WEBHOOK;
+            case SYNTHETIC_CHECK_SUCCESS_RATE_APP_SERVER, SYNTHETIC_CHECK_LATENCY_APP_SERVER -> SYNTHETIC;
+            case IFRAME_LOAD_SUCCESS_RATE_EFFECTIVE -> throw new IllegalArgumentException("derived from two streams");
+        };
+    }
+}

@@ -1,0 +1,44 @@
+package io.rampart.sli.sli;
+
+import io.rampart.sli.api.Caller;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+
+import java.time.Instant;
+
+/** The SLIs of an app: admin and statuspage read every app, a vendor the apps of its token. */
+@Path("/api/v1/apps/{appKey}/slis")
+@RolesAllowed({Caller.ADMIN, Caller.VENDOR, Caller.STATUSPAGE})
+public class SliResource {
+
+    private final SliService slis;
+    private final Caller caller;
+
+    public SliResource(SliService slis, Caller caller) {
+        this.slis = slis;
+        this.caller = caller;
+    }
+
+    @GET
+    public Uni<SliSummary> summary(@PathParam("appKey") String appKey, @QueryParam("window") String window,
+            @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("target") String target,
+            @QueryParam("webhookPolicy") String webhookPolicy, @QueryParam("quantile") String quantile) {
+        caller.requireSliReader(appKey);
+        return slis.summary(appKey, new SliService.Query(window, from, to, target, webhookPolicy, quantile), Instant.now());
+    }
+
+    @GET
+    @Path("/{sliId}/series")
+    public Uni<SliSeries> series(@PathParam("appKey") String appKey, @PathParam("sliId") String sliId,
+            @QueryParam("window") String window, @QueryParam("from") String from, @QueryParam("to") String to,
+            @QueryParam("step") String step, @QueryParam("target") String target,
+            @QueryParam("webhookPolicy") String webhookPolicy, @QueryParam("quantile") String quantile) {
+        caller.requireSliReader(appKey);
+        return slis.series(appKey, sliId, new SliService.Query(window, from, to, target, webhookPolicy, quantile),
+                step, Instant.now());
+    }
+}

@@ -1,0 +1,14 @@
+package io.rampart.sli.sli;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+
+import java.time.Instant;
+import java.util.List;
+
+/** The answer of {@code GET /api/v1/apps/{appKey}/slis/{sliId}/series}: one point per step, oldest first. */
+@RegisterForReflection
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record SliSeries(String appKey, String sliId, String unit, String step, Instant from, Instant to,
+        String webhookPolicy, String target, String quantile, List<SeriesPoint> points) {
+}

@@ -1,0 +1,161 @@
+package io.rampart.sli.sli;
+
+import io.rampart.sli.api.ApiException;
+import io.rampart.sli.slo.BurnRateWindow;
+import io.rampart.sli.slo.SloCalculator;
+import io.rampart.sli.slo.SloOverrides;
+import io.rampart.store.sli.SliId;
+import io.rampart.store.sli.WebhookPolicy;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/** Answers the SLI queries of one app from the rollups. */
+@ApplicationScoped
+public class SliService {
+
+    static final Duration SUMMARY_WINDOW = Duration.ofDays(28);
+    static final Duration SERIES_WINDOW = Duration.ofHours(24);
+    static final Duration SERIES_STEP = Duration.ofMinutes(5);
+
+    /** Query parameters common to both answers. */
+    public record Query(String window, String from, String to, String target, String webhookPolicy, String quantile) {
+    }
+
+    /** What an SLI answer needs of the registry: the app's SLO overrides and, if asked, the target's id. */
+    private record AppContext(Map<String, Double> sloOverrides, Long targetId) {
+    }
+
+    private final Pool pool;
+    private final RollupReader rollups;
+    private final SloCalculator slos;
+    private final SliConfig config;
+
+    public SliService(Pool pool, RollupReader rollups, SloCalculator slos, SliConfig config) {
+        this.pool = pool;
+        this.rollups = rollups;
+        this.slos = slos;
+        this.config = config;
+    }
+
+    public Uni<SliSummary> summary(String appKey, Query query, Instant now) {
+        Window window = Window.parse(query.window(), query.from(), query.to(), SUMMARY_WINDOW, config.maxWindowDays(), now);
+        WebhookPolicy policy = policy(query.webhookPolicy());
+        Quantile quantile = Quantile.parse(query.quantile());
+        List<RollupReader.Range> ranges = new ArrayList<>();
+        ranges.add(new RollupReader.Range(window.from(), window.to()));
+        for (BurnRateWindow burn : BurnRateWindow.values()) {
+            ranges.add(new RollupReader.Range(window.to().minus(burn.length()), window.to()));
+        }
+        return context(appKey, query.target())
+                .chain(app -> rollups.read(appKey, ranges, app.targetId(), SliFigures.ALL_STREAMS, 1, quantile)
+                        .map(figures -> {
+                            List<SliEntry> entries = new ArrayList<>();
+                            for (SliId sli : SliId.values()) {
+                                entries.add(entry(sli, figures, policy, quantile, app.sloOverrides()));
+                            }
+                            return new SliSummary(appKey, window.from(), window.to(), policy.wireValue(),
+                                    query.target(), entries);
+                        }));
+    }
+
+    public Uni<SliSeries> series(String appKey, String sliId, Query query, String step, Instant now) {
+        SliId sli = SliId.fromId(sliId);
+        if (sli == null) {
+            throw ApiException.notFound("no SLI " + sliId);
+        }
+        Window window = Window.parse(query.window(), query.from(), query.to(), SERIES_WINDOW, config.maxWindowDays(), now);
+        Duration stepLength = step == null ? SERIES_STEP : Window.length("step", step);
+        WebhookPolicy policy = policy(query.webhookPolicy());
+        Quantile quantile = Quantile.parse(query.quantile());
+        // Points start on multiples of the step (since the epoch, UTC), so graphs show round
+        // times; the first and the last point cover only the part of their step inside the window.
+        long stepSeconds = stepLength.toSeconds();
+        Instant first = Instant.ofEpochSecond(Math.floorDiv(window.from().getEpochSecond(), stepSeconds) * stepSeconds);
+        long points = (Duration.between(first, window.to()).toSeconds() + stepSeconds - 1) / stepSeconds;
+        if (points > config.maxSeriesPoints()) {
+            throw ApiException.badRequest("step", "the window would have " + points + " points, at most "
+                    + config.maxSeriesPoints() + ": take a longer step");
+        }
+        List<RollupReader.Range> ranges = new ArrayList<>();
+        List<Instant> timestamps = new ArrayList<>();
+        for (Instant start = first; start.isBefore(window.to()); start = start.plus(stepLength)) {
+            timestamps.add(start);
+            Instant end = start.plus(stepLength);
+            ranges.add(new RollupReader.Range(start.isBefore(window.from()) ? window.from() : start,
+                    end.isAfter(window.to()) ? window.to() : end));
+        }
+        int quantileRanges = sli.measure() == SliId.Measure.LATENCY ? ranges.size() : 0;
+        return context(appKey, query.target())
+                .chain(app -> rollups.read(appKey, ranges, app.targetId(), SliFigures.streams(sli), quantileRanges, quantile))
+                .map(figures -> {
+                    List<SeriesPoint> seriesPoints = new ArrayList<>();
+                    for (int point = 0; point < figures.size(); point++) {
+                        SliFigures.Reading reading = SliFigures.reading(sli, figures.get(point), policy);
+                        seriesPoints.add(new SeriesPoint(timestamps.get(point), reading.value(), reading.good(),
+                                reading.total(), reading.count()));
+                    }
+                    return new SliSeries(appKey, sli.id(), sli.unit(), step == null ? "5m" : step, window.from(),
+                            window.to(), policy.wireValue(), query.target(),
+                            sli.measure() == SliId.Measure.LATENCY ? quantile.name() : null, seriesPoints);
+                });
+    }
+
+    private SliEntry entry(SliId sli, List<Map<String, StreamFigures>> figures, WebhookPolicy policy, Quantile quantile,
+            Map<String, Double> overrides) {
+        SliFigures.Reading reading = SliFigures.reading(sli, figures.get(0), policy);
+        Double target = sli.measure() == SliId.Measure.RATIO ? slos.target(sli, overrides) : null;
+        return new SliEntry(sli.id(), sli.displayName(), sli.unit(), reading.value(), reading.good(), reading.total(),
+                reading.count(), sli.measure() == SliId.Measure.LATENCY ? quantile.name() : null,
+                target == null ? null : slos.status(target, reading.total() - reading.good(), reading.total(),
+                        burnWindows(sli, figures, policy)));
+    }
+
+    private static Map<BurnRateWindow, long[]> burnWindows(SliId sli, List<Map<String, StreamFigures>> figures,
+            WebhookPolicy policy) {
+        Map<BurnRateWindow, long[]> burn = new EnumMap<>(BurnRateWindow.class);
+        for (BurnRateWindow window : BurnRateWindow.values()) {
+            SliFigures.Counts counts = SliFigures.counts(sli, figures.get(window.ordinal() + 1), policy);
+            burn.put(window, new long[] {counts.bad(), counts.total()});
+        }
+        return burn;
+    }
+
+    private WebhookPolicy policy(String requested) {
+        if (requested == null) {
+            return config.webhookPolicy();
+        }
+        WebhookPolicy policy = WebhookPolicy.fromWireValue(requested);
+        if (policy == null) {
+            throw ApiException.badRequest("webhookPolicy", "one of normalized, per-product");
+        }
+        return policy;
+    }
+
+    private Uni<AppContext> context(String appKey, String targetLabel) {
+        return pool.preparedQuery("select a.slo_overrides, t.id as target_id from app as a"
+                        + " left join healthcheck_target as t on t.app_key = a.app_key and t.label = $2"
+                        + " where a.app_key = $1")
+                .execute(Tuple.of(appKey, targetLabel))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        throw ApiException.notFound("no app " + appKey);
+                    }
+                    Row row = rows.iterator().next();
+                    if (targetLabel != null && row.getLong("target_id") == null) {
+                        throw ApiException.notFound("the app " + appKey + " has no target labelled " + targetLabel);
+                    }
+                    return new AppContext(SloOverrides.fromJson(row.getJsonObject("slo_overrides")),
+                            row.getLong("target_id"));
+                });
+    }
+}
