@@ -1,0 +1,70 @@
+package io.rampart.prober.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * How the prober schedules, probes and records. Every key, its environment variable and its
+ * default are listed in docs/prober.md.
+ */
+@ConfigMapping(prefix = "rampart.prober")
+public interface ProberConfig {
+
+    /** Whether this replica probes at all (an operator can park a replica without stopping it). */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** Name recorded in probe_result.prober and probe_schedule.lease_owner; default: host name and pid. */
+    Optional<String> replicaId();
+
+    /** A probe without a complete answer by then is a TIMEOUT recorded with this duration (DESIGN.md: 3 s). */
+    @WithDefault("3s")
+    Duration timeout();
+
+    /** Probes running at once on this replica; due probes past it wait, and the replica claims less. */
+    @WithDefault("1000")
+    int maxInFlight();
+
+    /** Bytes of a 200 answer's body read at most; a longer body is BODY_TOO_LARGE. */
+    @WithDefault("65536")
+    int maxBodyBytes();
+
+    /** Bytes of the status line and headers read at most; more is BODY_TOO_LARGE. */
+    @WithDefault("16384")
+    int maxHeaderBytes();
+
+    /** Reuse connections between probes; off so that every probe measures what a first request costs. */
+    @WithDefault("false")
+    boolean keepAlive();
+
+    /** How often the replica claims the slots that fall due. */
+    @WithDefault("100ms")
+    Duration claimPeriod();
+
+    /** How far ahead of their slot targets are claimed, so that probes start on time. */
+    @WithDefault("500ms")
+    Duration claimLookahead();
+
+    /** Slots claimed at most per claim statement. */
+    @WithDefault("2000")
+    int claimBatchSize();
+
+    /** How often new, re-enabled and re-timed registry targets are brought into the schedule. */
+    @WithDefault("1s")
+    Duration syncPeriod();
+
+    /** Results held in memory while the database cannot take them; past it results are dropped and counted. */
+    @WithDefault("100000")
+    int resultBufferSize();
+
+    /** Results written per multi-row insert at most. */
+    @WithDefault("1000")
+    int writeBatchSize();
+
+    /** How often buffered results are written. */
+    @WithDefault("200ms")
+    Duration writePeriod();
+}

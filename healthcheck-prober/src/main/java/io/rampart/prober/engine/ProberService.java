@@ -1,0 +1,48 @@
+package io.rampart.prober.engine;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.rampart.prober.config.ProberConfig;
+import io.vertx.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+/** Runs this process's prober replica from start to a graceful stop. */
+@ApplicationScoped
+public class ProberService {
+
+    private static final Logger LOG = Logger.getLogger(ProberService.class);
+
+    private final ProberConfig config;
+    private final ProbeEngine engine;
+
+    public ProberService(Vertx vertx, Pool pool, ProberConfig config, MeterRegistry registry) {
+        this.config = config;
+        this.engine = new ProbeEngine(vertx, pool, config, config.replicaId().orElseGet(ProberService::defaultReplicaId),
+                registry);
+    }
+
+    void onStart(@Observes StartupEvent started) {
+        if (config.enabled()) {
+            engine.start();
+        } else {
+            LOG.info("rampart.prober.enabled is false: this replica probes nothing");
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent stopping) {
+        if (config.enabled()) {
+            // Blocking is right here: shutdown waits for in-flight probes and the last write.
+            engine.stop().await().atMost(config.timeout().plusSeconds(10));
+        }
+    }
+
+    /** The pod name on Kubernetes (HOSTNAME), with the process id so that two local runs differ. */
+    static String defaultReplicaId() {
+        String host = System.getenv().getOrDefault("HOSTNAME", "prober");
+        return host + "-" + ProcessHandle.current().pid();
+    }
+}

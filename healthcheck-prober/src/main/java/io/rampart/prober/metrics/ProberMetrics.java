@@ -1,0 +1,78 @@
+package io.rampart.prober.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.rampart.store.probe.ProbeOutcome;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The prober's Micrometer meters; their Prometheus names and definitions are in docs/prober.md.
+ * One place records each figure.
+ */
+public final class ProberMetrics {
+
+    private final Map<ProbeOutcome, Counter> probes = new EnumMap<>(ProbeOutcome.class);
+    private final Timer schedulingLag;
+    private final Timer probeDuration;
+    private final DistributionSummary writeBatchSize;
+    private final Counter writeFailures;
+    private final Counter resultsDropped;
+    private final Counter claimFailures;
+
+    public ProberMetrics(MeterRegistry registry, Supplier<Number> inFlight, Supplier<Number> buffered) {
+        for (ProbeOutcome outcome : ProbeOutcome.values()) {
+            probes.put(outcome, Counter.builder("rampart.prober.probes")
+                    .description("Probes finished, by outcome").tag("outcome", outcome.name()).register(registry));
+        }
+        Gauge.builder("rampart.prober.in.flight", inFlight).description("Probes running now").register(registry);
+        Gauge.builder("rampart.prober.results.buffered", buffered)
+                .description("Results waiting to be written to the database").register(registry);
+        schedulingLag = Timer.builder("rampart.prober.scheduling.lag")
+                .description("Time from a probe's scheduled slot to its start")
+                .publishPercentiles(0.5, 0.99).publishPercentileHistogram()
+                .maximumExpectedValue(Duration.ofMinutes(1)).register(registry);
+        probeDuration = Timer.builder("rampart.prober.probe.duration")
+                .description("Duration recorded for each probe (the timeout for a timed-out one)")
+                .publishPercentiles(0.5, 0.9, 0.99).register(registry);
+        writeBatchSize = DistributionSummary.builder("rampart.prober.write.batch.size")
+                .description("Results per multi-row insert written").baseUnit("results").register(registry);
+        writeFailures = Counter.builder("rampart.prober.write.failures")
+                .description("Result batches the database refused or could not take (retried)").register(registry);
+        resultsDropped = Counter.builder("rampart.prober.results.dropped")
+                .description("Results dropped because the buffer was full").register(registry);
+        claimFailures = Counter.builder("rampart.prober.claim.failures")
+                .description("Claim or registry sync statements that failed").register(registry);
+    }
+
+    public void probeStarted(Duration lag) {
+        schedulingLag.record(lag.isNegative() ? Duration.ZERO : lag);
+    }
+
+    public void probeFinished(ProbeOutcome outcome, int durationMs) {
+        probes.get(outcome).increment();
+        probeDuration.record(Duration.ofMillis(durationMs));
+    }
+
+    public void batchWritten(int size) {
+        writeBatchSize.record(size);
+    }
+
+    public void writeFailed() {
+        writeFailures.increment();
+    }
+
+    public void resultDropped() {
+        resultsDropped.increment();
+    }
+
+    public void claimFailed() {
+        claimFailures.increment();
+    }
+}

@@ -1,0 +1,183 @@
+package io.rampart.prober.probe;
+
+import io.netty.handler.codec.TooLongFrameException;
+import io.rampart.store.probe.ProbeOutcome;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.UniEmitter;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+
+import javax.net.ssl.SSLException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One unauthenticated {@code GET} of a health check URL, classified the way DESIGN.md counts it:
+ * good is a 200 whose body arrives within the timeout. Redirects are never followed, a 200's
+ * body is read up to a bound, and whatever the target does, the probe ends at the timeout.
+ * Non-blocking: the Vert.x client runs the request on the caller's event loop.
+ */
+public final class HttpProbe implements AutoCloseable {
+
+    /** How the probe talks to targets. */
+    public record Settings(Duration timeout, int maxBodyBytes, int maxHeaderBytes, boolean keepAlive,
+                           int maxConnections) {
+    }
+
+    private static final String USER_AGENT = "Rampart-Prober/1.0";
+
+    private final Vertx vertx;
+    private final HttpClient client;
+    private final Settings settings;
+    private final String replicaId;
+
+    public HttpProbe(Vertx vertx, Settings settings, String replicaId) {
+        this.vertx = vertx;
+        this.settings = settings;
+        this.replicaId = replicaId;
+        int timeoutMs = Math.toIntExact(settings.timeout().toMillis());
+        this.client = vertx.createHttpClient(new HttpClientOptions()
+                .setKeepAlive(settings.keepAlive())
+                .setMaxPoolSize(settings.maxConnections())
+                .setConnectTimeout(timeoutMs)
+                .setMaxHeaderSize(settings.maxHeaderBytes())
+                .setMaxInitialLineLength(settings.maxHeaderBytes())
+                .setDecompressionSupported(false)
+                .setForceSni(true)
+                .setVerifyHost(true));
+    }
+
+    /** Probes the target once; never fails, every failure is an outcome. */
+    public Uni<ProbeResult> probe(ProbeTarget target) {
+        return Uni.createFrom().emitter(emitter -> new Attempt(target, emitter).start());
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    /** The outcome a failure stands for; anything not recognised is a PROTOCOL failure. */
+    static ProbeOutcome classify(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof UnknownHostException) {
+                return ProbeOutcome.DNS;
+            }
+            if (cause instanceof SSLException) {
+                return ProbeOutcome.TLS;
+            }
+            if (cause instanceof TooLongFrameException) {
+                return ProbeOutcome.BODY_TOO_LARGE;
+            }
+            // Refused, reset, or closed before an answer: the target took no request.
+            if (cause instanceof ConnectException || cause instanceof HttpClosedException
+                    || (cause instanceof IOException && cause.getClass().getName().contains("NativeIoException"))
+                    || "Connection reset".equals(cause.getMessage())) {
+                return ProbeOutcome.CONNECT;
+            }
+        }
+        return ProbeOutcome.PROTOCOL;
+    }
+
+    /** The state of one probe; the first of answer, failure and timeout to arrive decides it. */
+    private final class Attempt {
+        private final ProbeTarget target;
+        private final UniEmitter<? super ProbeResult> emitter;
+        private final AtomicBoolean decided = new AtomicBoolean();
+        private Instant startedAt;
+        private long startNanos;
+        private long timer;
+        private volatile HttpClientRequest request;
+        private volatile Integer statusCode;
+        private int bodyBytes;
+
+        Attempt(ProbeTarget target, UniEmitter<? super ProbeResult> emitter) {
+            this.target = target;
+            this.emitter = emitter;
+        }
+
+        void start() {
+            startedAt = Instant.now();
+            startNanos = System.nanoTime();
+            timer = vertx.setTimer(settings.timeout().toMillis(), id -> {
+                if (decide(ProbeOutcome.TIMEOUT, Math.toIntExact(settings.timeout().toMillis()))) {
+                    abort();
+                }
+            });
+            RequestOptions options;
+            try {
+                options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(target.url())
+                        .setFollowRedirects(false).putHeader("User-Agent", USER_AGENT);
+            } catch (RuntimeException badUrl) {
+                decide(ProbeOutcome.PROTOCOL, elapsedMs());
+                return;
+            }
+            client.request(options)
+                    .onFailure(this::fail)
+                    .onSuccess(sent -> {
+                        request = sent;
+                        if (decided.get()) {
+                            abort();
+                            return;
+                        }
+                        sent.exceptionHandler(this::fail);
+                        sent.send().onSuccess(this::onResponse).onFailure(this::fail);
+                    });
+        }
+
+        private void onResponse(HttpClientResponse response) {
+            statusCode = response.statusCode();
+            if (statusCode != 200) {
+                // The verdict is in the status line: the body is not worth the wait.
+                if (decide(ProbeOutcome.HTTP_STATUS, elapsedMs())) {
+                    abort();
+                }
+                return;
+            }
+            response.exceptionHandler(this::fail);
+            response.handler(chunk -> {
+                bodyBytes += chunk.length();
+                if (bodyBytes > settings.maxBodyBytes() && decide(ProbeOutcome.BODY_TOO_LARGE, elapsedMs())) {
+                    abort();
+                }
+            });
+            response.endHandler(end -> decide(ProbeOutcome.SUCCESS, elapsedMs()));
+        }
+
+        private void fail(Throwable failure) {
+            decide(classify(failure), elapsedMs());
+        }
+
+        private boolean decide(ProbeOutcome outcome, int durationMs) {
+            if (!decided.compareAndSet(false, true)) {
+                return false;
+            }
+            vertx.cancelTimer(timer);
+            emitter.complete(new ProbeResult(target.targetId(), target.appKey(), target.slot(), startedAt,
+                    durationMs, outcome, statusCode, replicaId));
+            return true;
+        }
+
+        /** Drops the connection of a decided probe, so that a target streaming forever costs nothing more. */
+        private void abort() {
+            HttpClientRequest sent = request;
+            if (sent != null) {
+                sent.reset();
+            }
+        }
+
+        private int elapsedMs() {
+            return (int) Math.min(Integer.MAX_VALUE, (System.nanoTime() - startNanos) / 1_000_000);
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package io.rampart.prober.schedule;
+
+import io.rampart.prober.probe.ProbeTarget;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The shared schedule in {@code probe_schedule}: which slot of which target is due, and which
+ * replica has claimed it. All replicas run the same set-based statements; PostgreSQL's row locks
+ * ({@code FOR UPDATE SKIP LOCKED}) make every slot go to exactly one of them.
+ */
+public final class ProbeSchedule {
+
+    /**
+     * Brings the schedule in line with the registry: targets that are new (or enabled again) get
+     * a first slot spread at random over their interval, so that targets added together do not
+     * fire together; where the app's interval changed, a next slot further away than the new
+     * interval is brought within it (at random again); rows
+     * of targets that are gone or disabled are removed. Idempotent, safe to run from every replica.
+     */
+    private static final String SYNC = """
+            with probed as (
+                select t.id, a.check_interval_seconds as interval_seconds
+                from healthcheck_target t join app a on a.app_key = t.app_key
+                where t.enabled and a.enabled),
+            added as (
+                insert into probe_schedule (target_id, next_due_at, interval_seconds)
+                select id, now() + random() * make_interval(secs => interval_seconds), interval_seconds from probed
+                on conflict (target_id) do nothing
+                returning target_id),
+            retimed as (
+                update probe_schedule s
+                set next_due_at = least(s.next_due_at, now() + random() * make_interval(secs => p.interval_seconds)),
+                    interval_seconds = p.interval_seconds
+                from probed p
+                where s.target_id = p.id and s.interval_seconds <> p.interval_seconds
+                returning s.target_id),
+            removed as (
+                delete from probe_schedule s
+                where not exists (select 1 from probed p where p.id = s.target_id)
+                returning s.target_id)
+            select (select count(*) from added) as added, (select count(*) from retimed) as retimed,
+                   (select count(*) from removed) as removed""";
+
+    /**
+     * Claims the slots due before now + lookahead and advances each claimed row to its next slot,
+     * counted from the slot, not from now. A target whose slots were missed entirely (no replica
+     * alive) is probed once, for its latest missed slot, instead of once per missed slot. The
+     * registry join makes a disabled or deleted target stop at once, and the interval is read
+     * from the app at every claim.
+     */
+    private static final String CLAIM = """
+            with due as (
+                select s.target_id, s.next_due_at, a.check_interval_seconds as interval_seconds,
+                       t.app_key, rtrim(t.base_url, '/') || a.healthcheck_path as url
+                from probe_schedule s
+                join healthcheck_target t on t.id = s.target_id and t.enabled
+                join app a on a.app_key = t.app_key and a.enabled
+                where s.next_due_at <= now() + $2 * interval '1 millisecond'
+                order by s.next_due_at
+                limit $3
+                for update of s skip locked),
+            slot as (
+                select target_id, app_key, url, interval_seconds,
+                       next_due_at + make_interval(secs => interval_seconds
+                           * floor(greatest(0, extract(epoch from now() - next_due_at)) / interval_seconds)) as at
+                from due)
+            update probe_schedule s
+            set next_due_at = slot.at + make_interval(secs => slot.interval_seconds),
+                interval_seconds = slot.interval_seconds,
+                lease_owner = $1,
+                lease_until = slot.at + $4 * interval '1 millisecond'
+            from slot
+            where s.target_id = slot.target_id
+            returning s.target_id, slot.app_key, slot.url, slot.at""";
+
+    /**
+     * Hands claimed slots back (they were not started): the row falls due again at its earliest
+     * unstarted slot, unless another replica has claimed it since (then the lease is no longer ours).
+     */
+    private static final String RELEASE = """
+            update probe_schedule s
+            set next_due_at = r.slot, lease_owner = null, lease_until = null
+            from (select target_id, min(slot) as slot
+                  from unnest($2::bigint[], $3::timestamptz[]) as u(target_id, slot)
+                  group by target_id) r
+            where s.target_id = r.target_id and s.lease_owner = $1""";
+
+    private final Pool pool;
+    private final String replicaId;
+
+    public ProbeSchedule(Pool pool, String replicaId) {
+        this.pool = pool;
+        this.replicaId = replicaId;
+    }
+
+    /** Result of one {@link #sync()}: how many rows were added, re-timed and removed. */
+    public record SyncCounts(long added, long retimed, long removed) {
+    }
+
+    public Uni<SyncCounts> sync() {
+        return pool.query(SYNC).execute().map(rows -> {
+            Row row = rows.iterator().next();
+            return new SyncCounts(row.getLong("added"), row.getLong("retimed"), row.getLong("removed"));
+        });
+    }
+
+    /**
+     * Claims at most {@code limit} slots due before now + {@code lookahead}, each held until its
+     * slot + {@code hold} (the probe timeout).
+     */
+    public Uni<List<ProbeTarget>> claim(int limit, Duration lookahead, Duration hold) {
+        return pool.preparedQuery(CLAIM)
+                .execute(Tuple.of(replicaId, lookahead.toMillis(), limit, hold.toMillis()))
+                .map(rows -> {
+                    List<ProbeTarget> claimed = new ArrayList<>(rows.rowCount());
+                    for (Row row : rows) {
+                        claimed.add(new ProbeTarget(row.getLong("target_id"), row.getString("app_key"),
+                                row.getString("url"), row.getOffsetDateTime("at").toInstant()));
+                    }
+                    return claimed;
+                });
+    }
+
+    /** Hands back slots claimed but not started, so that another replica probes them on time. */
+    public Uni<Integer> release(List<ProbeTarget> unstarted) {
+        if (unstarted.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        Long[] ids = unstarted.stream().map(ProbeTarget::targetId).toArray(Long[]::new);
+        OffsetDateTime[] slots = unstarted.stream()
+                .map(target -> target.slot().atOffset(ZoneOffset.UTC)).toArray(OffsetDateTime[]::new);
+        return pool.preparedQuery(RELEASE).execute(Tuple.of(replicaId, ids, slots)).map(rows -> rows.rowCount());
+    }
+}

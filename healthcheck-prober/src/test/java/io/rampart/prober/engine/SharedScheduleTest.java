@@ -1,0 +1,166 @@
+package io.rampart.prober.engine;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.rampart.prober.config.ProberConfig;
+import io.rampart.prober.testing.Engines;
+import io.rampart.prober.testing.Registry;
+import io.rampart.prober.testing.Registry.StoredResult;
+import io.rampart.prober.testing.TargetServer;
+import io.rampart.store.testing.PostgresResource;
+import io.vertx.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Replicas share the targets through the database: each slot of each target is probed by one
+ * replica only, slots never drift, a dead replica's targets go on being probed, and registry
+ * changes reach the schedule within one interval.
+ */
+@QuarkusTest
+@QuarkusTestResource(PostgresResource.class)
+class SharedScheduleTest {
+
+    private static final Duration INTERVAL = Duration.ofSeconds(1);
+
+    @Inject
+    Vertx vertx;
+    @Inject
+    Pool pool;
+    @Inject
+    ProberConfig config;
+
+    private TargetServer server;
+    private Registry registry;
+    private Engines engines;
+
+    @BeforeEach
+    void start() {
+        server = new TargetServer();
+        registry = new Registry(pool);
+        engines = new Engines(vertx, pool, config);
+    }
+
+    @AfterEach
+    void stop() {
+        engines.close();
+        server.close();
+    }
+
+    @Test
+    void twoReplicasNeverProbeOneSlotTwice() throws Exception {
+        String app = registry.app("shared", 1);
+        List<Long> targets = targets(app, "shared", 20);
+        ProbeEngine first = engines.start("replica-a");
+        ProbeEngine second = engines.start("replica-b");
+        Thread.sleep(4_500);
+        engines.stop(first);
+        engines.stop(second);
+
+        Map<Long, List<StoredResult>> byTarget = registry.results(app).stream()
+                .collect(Collectors.groupingBy(StoredResult::targetId));
+        for (long target : targets) {
+            List<StoredResult> results = byTarget.getOrDefault(target, List.of());
+            assertThat(results).as("target %d was probed in most of its slots", target).hasSizeGreaterThanOrEqualTo(3);
+            assertThat(server.requestCount(path("shared", target, targets)))
+                    .as("requests target %d received, one per stored slot", target).isEqualTo(results.size());
+            assertThat(gapsBetweenSlots(results)).as("slots of target %d: one interval apart, none twice", target)
+                    .containsOnly(INTERVAL);
+        }
+        assertThat(byTarget.values().stream().flatMap(List::stream).map(StoredResult::prober).distinct())
+                .as("both replicas took part").containsExactlyInAnyOrder("replica-a", "replica-b");
+    }
+
+    @Test
+    void aDeadReplicasTargetsAreProbedAgainAtTheirNextSlot() throws Exception {
+        String app = registry.app("takeover", 1);
+        List<Long> targets = targets(app, "takeover", 10);
+        Vertx doomed = Vertx.vertx();
+        ProbeEngine doomedReplica = engines.start(doomed, "replica-doomed", new SimpleMeterRegistry(), Map.of());
+        Engines.awaitUntil(Duration.ofSeconds(10), "the doomed replica probed every target",
+                () -> registry.results(app).stream().map(StoredResult::targetId).distinct().count() == targets.size());
+        ProbeEngine survivor = engines.start("replica-survivor");
+        Thread.sleep(500);
+        Instant death = Instant.now();
+        doomed.close().toCompletionStage().toCompletableFuture().join();
+        engines.forget(doomedReplica);
+        Thread.sleep(3_500);
+        engines.stop(survivor);
+
+        Map<Long, List<StoredResult>> byTarget = registry.results(app).stream()
+                .collect(Collectors.groupingBy(StoredResult::targetId));
+        // The dead replica had claimed slots up to the claim lookahead ahead; the next slot is the survivor's.
+        Instant takeoverBy = death.plus(config.claimLookahead()).plus(INTERVAL).plusMillis(200);
+        for (long target : targets) {
+            List<StoredResult> results = byTarget.get(target);
+            assertThat(results).as("target %d", target)
+                    .anySatisfy(result -> {
+                        assertThat(result.prober()).isEqualTo("replica-survivor");
+                        assertThat(result.scheduledAt()).isAfter(death).isBefore(takeoverBy);
+                    });
+            assertThat(results).filteredOn(result -> result.scheduledAt().isAfter(takeoverBy))
+                    .extracting(StoredResult::prober).containsOnly("replica-survivor");
+            assertThat(gapsBetweenSlots(results)).as("at most the slot the dead replica held is missing")
+                    .allSatisfy(gap -> assertThat(gap).isIn(INTERVAL, INTERVAL.multipliedBy(2)));
+        }
+    }
+
+    @Test
+    void registryChangesReachTheScheduleWithinOneInterval() throws Exception {
+        String app = registry.app("changes", 1);
+        long removed = registry.target(app, "old", server.baseUrl() + "/changes/old");
+        engines.start("replica-changes");
+        Engines.awaitUntil(Duration.ofSeconds(5), "the first target is probed",
+                () -> server.requestCount("/changes/old/health") > 0);
+
+        long added = registry.target(app, "new", server.baseUrl() + "/changes/new");
+        registry.setTargetEnabled(removed, false);
+        Thread.sleep(INTERVAL.plus(config.claimLookahead()).toMillis());
+        int probesAfterDisabling = server.requestCount("/changes/old/health");
+        String slowApp = registry.app("retimed", 3600);
+        registry.target(slowApp, "prod", server.baseUrl() + "/changes/retimed");
+        Thread.sleep(config.syncPeriod().toMillis());
+        registry.setInterval(slowApp, 1);
+
+        Engines.awaitUntil(Duration.ofSeconds(3), "the added target is probed",
+                () -> server.requestCount("/changes/new/health") > 0);
+        Engines.awaitUntil(INTERVAL.plus(config.syncPeriod()).plusSeconds(2), "the app whose interval fell to 1 s is probed twice",
+                () -> server.requestCount("/changes/retimed/health") >= 2);
+        assertThat(server.requestCount("/changes/old/health")).as("no probe of the disabled target")
+                .isEqualTo(probesAfterDisabling);
+        assertThat(registry.results(app)).extracting(StoredResult::targetId).contains(added);
+    }
+
+    private List<Long> targets(String app, String prefix, int count) {
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            ids.add(registry.target(app, "t" + i, server.baseUrl() + "/" + prefix + "/t" + i));
+        }
+        return ids;
+    }
+
+    private static String path(String prefix, long target, List<Long> targets) {
+        return "/" + prefix + "/t" + targets.indexOf(target) + "/health";
+    }
+
+    private static List<Duration> gapsBetweenSlots(List<StoredResult> results) {
+        List<Duration> gaps = new ArrayList<>();
+        for (int i = 1; i < results.size(); i++) {
+            gaps.add(Duration.between(results.get(i - 1).scheduledAt(), results.get(i).scheduledAt()));
+        }
+        return gaps;
+    }
+}

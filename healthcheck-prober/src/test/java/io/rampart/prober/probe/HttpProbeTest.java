@@ -1,0 +1,136 @@
+package io.rampart.prober.probe;
+
+import io.rampart.prober.testing.TargetServer;
+import io.rampart.store.probe.ProbeOutcome;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * DESIGN.md's availability rule, "HTTP 200 within 3 s, redirects not followed", applied to real
+ * local servers misbehaving in every way the prober names.
+ */
+class HttpProbeTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(3);
+    private static Vertx vertx;
+    private static TargetServer server;
+    private static HttpProbe probe;
+
+    @BeforeAll
+    static void start() {
+        vertx = Vertx.vertx();
+        server = new TargetServer();
+        probe = new HttpProbe(vertx, new HttpProbe.Settings(TIMEOUT, 64 * 1024, 16 * 1024, false, 100), "test");
+    }
+
+    @AfterAll
+    static void stop() {
+        probe.close();
+        server.close();
+        vertx.close().toCompletionStage().toCompletableFuture().join();
+    }
+
+    @Test
+    void aTwoHundredWithinTheTimeoutIsGood() {
+        ProbeResult result = probe(server.baseUrl() + "/ok");
+        assertThat(result.outcome()).isEqualTo(ProbeOutcome.SUCCESS);
+        assertThat(result.statusCode()).isEqualTo(200);
+        assertThat(result.durationMs()).isBetween(0, 2999);
+        assertThat(server.requestCount("/ok")).isEqualTo(1);
+    }
+
+    @Test
+    void aTargetSlowerThanThreeSecondsTimesOutAndRecordsThreeSeconds() {
+        ProbeResult result = probe(server.baseUrl() + "/slow");
+        assertThat(result.outcome()).isEqualTo(ProbeOutcome.TIMEOUT);
+        assertThat(result.durationMs()).isEqualTo(3000);
+        assertThat(result.statusCode()).isNull();
+    }
+
+    @Test
+    void aServerErrorIsAnHttpStatusFailureWithItsCode() {
+        assertHttpStatus(500);
+    }
+
+    @Test
+    void aCreatedIsNotGoodEnough() {
+        assertHttpStatus(201);
+    }
+
+    @Test
+    void aRedirectIsNotFollowed() {
+        assertHttpStatus(302);
+        assertThat(server.requestCount("/ok")).as("the redirect target").isZero();
+    }
+
+    @Test
+    void aRefusedPortIsAConnectFailure() {
+        ProbeResult result = probe(TargetServer.refusedUrl() + "/health");
+        assertThat(result.outcome()).isEqualTo(ProbeOutcome.CONNECT);
+        assertThat(result.statusCode()).isNull();
+    }
+
+    @Test
+    void anEndlessBodyIsCutAtTheBoundAsBodyTooLarge() {
+        ProbeResult result = probe(server.baseUrl() + "/endless");
+        assertThat(result.outcome()).isEqualTo(ProbeOutcome.BODY_TOO_LARGE);
+        assertThat(result.statusCode()).isEqualTo(200);
+        assertThat(result.durationMs()).isLessThan(3000);
+    }
+
+    @Test
+    void hugeHeadersAreBodyTooLarge() {
+        assertThat(probe(server.baseUrl() + "/huge-headers").outcome()).isEqualTo(ProbeOutcome.BODY_TOO_LARGE);
+    }
+
+    @Test
+    void anUnknownHostIsADnsFailure() {
+        assertThat(probe("http://no-such-app.invalid/health").outcome()).isEqualTo(ProbeOutcome.DNS);
+    }
+
+    @Test
+    void anUntrustedCertificateIsATlsFailure() {
+        assertThat(probe(server.untrustedTlsUrl() + "/ok").outcome()).isEqualTo(ProbeOutcome.TLS);
+    }
+
+    @Test
+    void plainHttpAnsweringAnHttpsUrlIsATlsFailure() {
+        assertThat(probe(server.baseUrl().replace("http:", "https:") + "/ok").outcome())
+                .isEqualTo(ProbeOutcome.TLS);
+    }
+
+    @Test
+    void anAnswerThatIsNotHttpIsAProtocolFailure() {
+        assertThat(probe(server.notHttpUrl() + "/health").outcome()).isEqualTo(ProbeOutcome.PROTOCOL);
+    }
+
+    @Test
+    void theResultCarriesTheSlotTheStartAndTheReplica() {
+        Instant slot = Instant.now().minusMillis(250);
+        ProbeResult result = probe.probe(new ProbeTarget(42, "com.acme.carry", server.baseUrl() + "/carry", slot))
+                .await().atMost(Duration.ofSeconds(10));
+        assertThat(result.targetId()).isEqualTo(42);
+        assertThat(result.appKey()).isEqualTo("com.acme.carry");
+        assertThat(result.scheduledAt()).isEqualTo(slot);
+        assertThat(result.startedAt()).isAfter(slot);
+        assertThat(result.prober()).isEqualTo("test");
+    }
+
+    private void assertHttpStatus(int code) {
+        ProbeResult result = probe(server.baseUrl() + "/status/" + code);
+        assertThat(result.outcome()).isEqualTo(ProbeOutcome.HTTP_STATUS);
+        assertThat(result.statusCode()).isEqualTo(code);
+    }
+
+    private static ProbeResult probe(String url) {
+        return probe.probe(new ProbeTarget(1, "com.acme.probe", url, Instant.now()))
+                .await().atMost(Duration.ofSeconds(10));
+    }
+}

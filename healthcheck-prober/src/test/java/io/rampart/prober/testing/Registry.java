@@ -1,0 +1,67 @@
+package io.rampart.prober.testing;
+
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Writes the registry rows sli-api would write, straight into the test database, and reads back
+ * what the prober stored.
+ */
+public final class Registry {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private final Pool pool;
+
+    public Registry(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** A one-row view of probe_result. */
+    public record StoredResult(long targetId, Instant scheduledAt, Instant occurredAt, int durationMs,
+                               String outcome, Integer statusCode, String prober) {
+    }
+
+    /** A new enabled app with a unique key and health check path /health. */
+    public String app(String name, int intervalSeconds) {
+        String appKey = "com.test." + name + "-" + UUID.randomUUID().toString().substring(0, 8);
+        pool.preparedQuery("insert into app (app_key, name, healthcheck_path, check_interval_seconds)"
+                        + " values ($1, $2, '/health', $3)")
+                .execute(Tuple.of(appKey, name, intervalSeconds)).await().atMost(WAIT);
+        return appKey;
+    }
+
+    public long target(String appKey, String label, String baseUrl) {
+        return pool.preparedQuery("insert into healthcheck_target (app_key, label, base_url) values ($1, $2, $3)"
+                        + " returning id")
+                .execute(Tuple.of(appKey, label, baseUrl)).await().atMost(WAIT).iterator().next().getLong("id");
+    }
+
+    public void setTargetEnabled(long targetId, boolean enabled) {
+        pool.preparedQuery("update healthcheck_target set enabled = $2 where id = $1")
+                .execute(Tuple.of(targetId, enabled)).await().atMost(WAIT);
+    }
+
+    public void setInterval(String appKey, int intervalSeconds) {
+        pool.preparedQuery("update app set check_interval_seconds = $2 where app_key = $1")
+                .execute(Tuple.of(appKey, intervalSeconds)).await().atMost(WAIT);
+    }
+
+    /** Everything stored for the app, by target and slot. */
+    public List<StoredResult> results(String appKey) {
+        List<StoredResult> results = new ArrayList<>();
+        for (Row row : pool.preparedQuery("select * from probe_result where app_key = $1"
+                + " order by target_id, scheduled_at").execute(Tuple.of(appKey)).await().atMost(WAIT)) {
+            results.add(new StoredResult(row.getLong("target_id"), row.getOffsetDateTime("scheduled_at").toInstant(),
+                    row.getOffsetDateTime("occurred_at").toInstant(), row.getInteger("duration_ms"),
+                    row.getString("outcome"), row.getInteger("status_code"), row.getString("prober")));
+        }
+        return results;
+    }
+}
