@@ -102,7 +102,8 @@ public class SharedSecrets {
                 }));
     }
 
-    private Uni<Void> reseal(SqlClient client, Row row) {
+    /** Seals one stored secret again; answers its app key. */
+    private Uni<String> reseal(SqlClient client, Row row) {
         String appKey = row.getString("app_key");
         String keyId = row.getString("key_id");
         String secret;
@@ -116,7 +117,7 @@ public class SharedSecrets {
         return client.preparedQuery("update app_secret set key_id = $3, sealed = $4 where app_key = $1 and version = $2")
                 .execute(Tuple.of(appKey, row.getInteger("version"), sealed.keyId(),
                         Buffer.buffer(sealed.bytes())))
-                .replaceWithVoid();
+                .replaceWith(appKey);
     }
 
     private String newSecret() {
