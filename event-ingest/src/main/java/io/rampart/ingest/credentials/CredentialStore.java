@@ -2,6 +2,7 @@ package io.rampart.ingest.credentials;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.rampart.ingest.api.ApiException;
 import io.rampart.ingest.config.IngestConfig;
 import io.rampart.store.secret.SecretSealer;
 import io.smallrye.mutiny.Uni;
@@ -64,7 +65,8 @@ public class CredentialStore {
     }
 
     private Uni<AppCredentials> load(String appKey) {
-        return pool.preparedQuery(SELECT_APP).execute(Tuple.of(appKey)).map(rows -> credentials(appKey, rows));
+        return pool.preparedQuery(SELECT_APP).execute(Tuple.of(appKey)).map(rows -> credentials(appKey, rows))
+                .onFailure().transform(e -> ApiException.unavailable("the app registry cannot be read right now"));
     }
 
     private AppCredentials credentials(String appKey, RowSet<Row> rows) {

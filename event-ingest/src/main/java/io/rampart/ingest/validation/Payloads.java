@@ -39,7 +39,7 @@ public class Payloads {
         } catch (IOException e) {
             throw InvalidItems.invalidBody("the body could not be read");
         }
-        JsonNode items = arrayField == null || root == null || !root.isObject() ? root : root.get(arrayField);
+        JsonNode items = arrayField == null ? root : root != null && root.isObject() ? root.get(arrayField) : null;
         if (items == null || !items.isArray()) {
             throw InvalidItems.invalidBody(arrayField == null ? "the body must be a JSON array of metrics"
                     : "the body must be a JSON object whose \"" + arrayField + "\" is an array");
