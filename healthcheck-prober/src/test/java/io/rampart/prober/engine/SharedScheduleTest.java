@@ -57,6 +57,7 @@ class SharedScheduleTest {
     @AfterEach
     void stop() {
         engines.close();
+        registry.close();
         server.close();
     }
 

@@ -12,12 +12,14 @@ import java.util.UUID;
 
 /**
  * Writes the registry rows sli-api would write, straight into the test database, and reads back
- * what the prober stored.
+ * what the prober stored. Closing it disables the apps it made, so that the next test's replicas
+ * probe only that test's targets.
  */
-public final class Registry {
+public final class Registry implements AutoCloseable {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
     private final Pool pool;
+    private final List<String> apps = new ArrayList<>();
 
     public Registry(Pool pool) {
         this.pool = pool;
@@ -34,6 +36,7 @@ public final class Registry {
         pool.preparedQuery("insert into app (app_key, name, healthcheck_path, check_interval_seconds)"
                         + " values ($1, $2, '/health', $3)")
                 .execute(Tuple.of(appKey, name, intervalSeconds)).await().atMost(WAIT);
+        apps.add(appKey);
         return appKey;
     }
 
@@ -63,5 +66,11 @@ public final class Registry {
                     row.getString("outcome"), row.getInteger("status_code"), row.getString("prober")));
         }
         return results;
+    }
+
+    @Override
+    public void close() {
+        pool.preparedQuery("update app set enabled = false where app_key = any($1)")
+                .execute(Tuple.of(apps.toArray(String[]::new))).await().atMost(WAIT);
     }
 }

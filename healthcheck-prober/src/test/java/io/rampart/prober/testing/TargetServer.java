@@ -19,9 +19,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Real health check targets on 127.0.0.1, each behaving as a broken app would, and counting the
- * requests each path received. The last path segment picks the behaviour:
- * {@code /ok}, {@code /status/CODE}, {@code /slow} (never answers), {@code /endless} (a 200 whose
- * body never ends), {@code /huge-headers}; anything else answers 200.
+ * requests each path received. A path segment picks the behaviour, wherever it stands (so that a
+ * registry's base URL can pick it): {@code status/CODE}, {@code slow} (never answers),
+ * {@code endless} (a 200 whose body never ends), {@code huge-headers}; anything else answers 200.
  */
 public final class TargetServer implements AutoCloseable {
 
@@ -72,14 +72,13 @@ public final class TargetServer implements AutoCloseable {
 
     private void answer(HttpServerRequest request) {
         requests.computeIfAbsent(request.path(), path -> new CopyOnWriteArrayList<>()).add(System.nanoTime());
-        String path = request.path();
-        String behaviour = path.substring(path.lastIndexOf('/') + 1);
-        if (path.contains("/status/")) {
-            int code = Integer.parseInt(behaviour);
+        List<String> segments = List.of(request.path().split("/"));
+        if (segments.contains("status")) {
+            int code = Integer.parseInt(segments.get(segments.indexOf("status") + 1));
             request.response().setStatusCode(code).putHeader("Location", "/ok").end();
-        } else if (behaviour.equals("slow")) {
+        } else if (segments.contains("slow")) {
             request.response(); // never answered
-        } else if (behaviour.equals("endless")) {
+        } else if (segments.contains("endless")) {
             var response = request.response().setChunked(true).setStatusCode(200);
             Buffer chunk = Buffer.buffer(new byte[16 * 1024]);
             long timer = vertx.setPeriodic(5, id -> {
@@ -88,7 +87,7 @@ public final class TargetServer implements AutoCloseable {
                 }
             });
             response.closeHandler(closed -> vertx.cancelTimer(timer));
-        } else if (behaviour.equals("huge-headers")) {
+        } else if (segments.contains("huge-headers")) {
             request.response().putHeader("X-Padding", "x".repeat(64 * 1024)).end("ok");
         } else {
             request.response().end("ok");

@@ -1,0 +1,80 @@
+package io.rampart.prober.engine;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.rampart.prober.testing.Engines;
+import io.rampart.prober.testing.Registry;
+import io.rampart.prober.testing.Registry.StoredResult;
+import io.rampart.prober.testing.TargetServer;
+import io.rampart.store.testing.PostgresResource;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+
+/** The service as deployed: its own replica probes registered targets, stores them and exposes its meters. */
+@QuarkusTest
+@QuarkusTestResource(PostgresResource.class)
+@TestProfile(ProbingServiceTest.ServiceReplicaOn.class)
+class ProbingServiceTest {
+
+    public static class ServiceReplicaOn implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("rampart.prober.enabled", "true", "rampart.prober.replica-id", "service-replica");
+        }
+    }
+
+    @Inject
+    Pool pool;
+
+    @Test
+    void probesRegisteredTargetsAndStoresEachOutcome() throws Exception {
+        try (TargetServer server = new TargetServer(); Registry registry = new Registry(pool)) {
+            String app = registry.app("service", 1);
+            long up = registry.target(app, "up", server.baseUrl() + "/up");
+            long failing = registry.target(app, "failing", server.baseUrl() + "/status/503");
+            long slow = registry.target(app, "slow", server.baseUrl() + "/slow");
+
+            Engines.awaitUntil(Duration.ofSeconds(15), "a timed-out probe is stored",
+                    () -> registry.results(app).stream().anyMatch(result -> result.targetId() == slow));
+            var results = registry.results(app);
+            assertThat(results).filteredOn(result -> result.targetId() == up)
+                    .isNotEmpty().allSatisfy(result -> {
+                        assertThat(result.outcome()).isEqualTo("SUCCESS");
+                        assertThat(result.statusCode()).isEqualTo(200);
+                    });
+            assertThat(results).filteredOn(result -> result.targetId() == failing)
+                    .isNotEmpty().allSatisfy(result -> {
+                        assertThat(result.outcome()).isEqualTo("HTTP_STATUS");
+                        assertThat(result.statusCode()).isEqualTo(503);
+                    });
+            assertThat(results).filteredOn(result -> result.targetId() == slow)
+                    .allSatisfy(result -> {
+                        assertThat(result.outcome()).isEqualTo("TIMEOUT");
+                        assertThat(result.durationMs()).isEqualTo(3000);
+                    });
+            assertThat(results).extracting(StoredResult::prober).containsOnly("service-replica");
+        }
+    }
+
+    @Test
+    void exposesItsMetricsToPrometheus() {
+        given().when().get("/q/metrics").then().statusCode(200)
+                .body(containsString("rampart_prober_probes_total{outcome=\"TIMEOUT\"}"))
+                .body(containsString("rampart_prober_in_flight "))
+                .body(containsString("rampart_prober_scheduling_lag_seconds{quantile=\"0.99\"}"))
+                .body(containsString("rampart_prober_write_batch_size_results_count"))
+                .body(containsString("rampart_prober_write_failures_total"))
+                .body(containsString("rampart_prober_results_dropped_total"))
+                .body(containsString("rampart_prober_results_buffered "));
+    }
+}
