@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -31,8 +32,10 @@ public final class ServiceConfiguration {
 
     static final Path SHARED = Manifests.PROJECT.resolve("sli-store/src/main/resources/META-INF/microprofile-config.properties");
 
-    // ${NAME} with no ":default": nothing stands in when the variable is unset.
-    private static final Pattern EXPRESSION_WITHOUT_DEFAULT = Pattern.compile("\\$\\{([^:}]+)}");
+    // ${NAME} or ${NAME:default}.
+    private static final Pattern EXPRESSION = Pattern.compile("\\$\\{([^:}]+)(?::([^}]*))?}");
+    // A default under /dev/null/ names a file that cannot exist: a stand-in that refuses everything (e.g. every platform token).
+    private static final String UNUSABLE_DEFAULT = "/dev/null/";
 
     private final String service;
     private final Map<String, String> prod;
@@ -70,15 +73,18 @@ public final class ServiceConfiguration {
 
     /**
      * Environment variables the service cannot start or serve without in prod: every variable a
-     * setting refers to without a default, and the platform public key where smallrye-jwt is used
-     * and no key is configured (smallrye-jwt has no default for it).
+     * setting refers to without a default (or with a default naming a file under /dev/null/), and
+     * the platform public key where smallrye-jwt is used and no key is configured (smallrye-jwt has
+     * no default for it).
      */
     public Set<String> requiredEnvironment() {
         Set<String> required = new TreeSet<>();
         prod.values().forEach(value -> {
-            Matcher matcher = EXPRESSION_WITHOUT_DEFAULT.matcher(value);
+            Matcher matcher = EXPRESSION.matcher(value);
             while (matcher.find()) {
-                required.add(environmentName(matcher.group(1)));
+                if (matcher.group(2) == null || matcher.group(2).contains(UNUSABLE_DEFAULT)) {
+                    required.add(environmentName(matcher.group(1)));
+                }
             }
         });
         if (extensions.contains("quarkus-smallrye-jwt")
@@ -132,6 +138,20 @@ public final class ServiceConfiguration {
     public int maxDatabaseConnections() {
         return Integer.parseInt(setting("quarkus.datasource.reactive.max-size", "20"))
                 + Integer.parseInt(setting("quarkus.datasource.jdbc.max-size", "20"));
+    }
+
+    /**
+     * registry/group/name of the image the build makes, where the build sets the registry (the
+     * service's configuration; Quarkus' defaults for the rest). Empty while no registry is set.
+     */
+    public Optional<String> containerImage() {
+        String registry = setting("quarkus.container-image.registry", null);
+        if (registry == null) {
+            return Optional.empty();
+        }
+        String group = setting("quarkus.container-image.group", System.getProperty("user.name"));
+        String name = setting("quarkus.container-image.name", setting("quarkus.application.name", service));
+        return Optional.of(registry + "/" + group + "/" + name);
     }
 
     private String setting(String key, String fallback) {
