@@ -5,18 +5,12 @@
 -- them. docs/slis.md defines every figure read from these tables.
 
 -- Latency histograms: log-spaced bins with relative accuracy alpha = 1 % (gamma = 1.01 / 0.99).
--- Bin 0 holds 0 ms; bin k >= 1 holds the values in (gamma^(k-2), gamma^(k-1)] and stands for
--- 2 gamma^(k-1) / (gamma + 1), which is within 1 % of every value in it.
+-- Bin 0 holds 0 ms; bin k >= 1 holds the values in (gamma^(k-2), gamma^(k-1)]. sli-api reads a
+-- bin as 2 gamma^(k-1) / (gamma + 1), within 1 % of every value in it (LatencyHistogram.java).
 create function rampart_latency_bin(duration_ms integer) returns integer
 language sql immutable strict parallel safe as $$
     select case when duration_ms <= 0 then 0
                 else 1 + ceil(ln(duration_ms::float8) / ln(1.01::float8 / 0.99))::integer end
-$$;
-
-create function rampart_latency_bin_value(bin integer) returns float8
-language sql immutable strict parallel safe as $$
-    select case when bin <= 0 then 0::float8
-                else 2 * power(1.01::float8 / 0.99, bin - 1) / (1.01::float8 / 0.99 + 1) end
 $$;
 
 -- The iframe rule: a load is good when it connected back within this many ms; a load that did
@@ -24,26 +18,40 @@ $$;
 create function rampart_iframe_timeout_ms() returns integer
 language sql immutable parallel safe as $$ select 12000 $$;
 
--- One row per app, bucket and stream (PROBE or an app_event kind), split by the dimensions a
--- read may need: the probe's target, and for webhooks the product and the exact status code
--- (0 = not reached), since the webhook policy is applied when reading.
-create table sli_rollup_minute (
+-- Counts: one row per app, bucket and stream (PROBE or an app_event kind), split by the
+-- dimensions a read may need: the probe's target, and for webhooks the product and the exact
+-- status code (0 = not reached), since the webhook policy is applied when reading.
+create table sli_count_minute (
+    app_key     text        not null,
+    bucket      timestamptz not null,
+    stream      text        not null,
+    target_id   bigint      not null,
+    product     text        not null,
+    status_code integer     not null,
+    total       bigint      not null,
+    good        bigint      not null,  -- by the stream's fixed rule; 0 for WEBHOOK (policy at read time)
+    primary key (app_key, bucket, stream, target_id, product, status_code)
+);
+create table sli_count_hour (like sli_count_minute including all);
+create table sli_count_day (like sli_count_minute including all);
+
+-- Latency histograms: one per app, bucket, stream and probe target (not split by webhook
+-- product or status, so that a 28-day quantile merges few of them).
+create table sli_latency_minute (
     app_key        text        not null,
     bucket         timestamptz not null,
     stream         text        not null,
     target_id      bigint      not null,
-    product        text        not null,
-    status_code    integer     not null,
-    total          bigint      not null,
-    good           bigint      not null,  -- by the stream's fixed rule; 0 for WEBHOOK (policy at read time)
     latency_bins   integer[]   not null,  -- ascending bin numbers of the observations...
     latency_counts bigint[]    not null,  -- ...and how many fell in each
-    primary key (app_key, bucket, stream, target_id, product, status_code)
+    primary key (app_key, bucket, stream, target_id)
 );
-create table sli_rollup_hour (like sli_rollup_minute including all);
-create table sli_rollup_day (like sli_rollup_minute including all);
-create index sli_rollup_minute_bucket on sli_rollup_minute (bucket);
-create index sli_rollup_hour_bucket on sli_rollup_hour (bucket);
+create table sli_latency_hour (like sli_latency_minute including all);
+create table sli_latency_day (like sli_latency_minute including all);
+create index sli_count_minute_bucket on sli_count_minute (bucket);
+create index sli_count_hour_bucket on sli_count_hour (bucket);
+create index sli_latency_minute_bucket on sli_latency_minute (bucket);
+create index sli_latency_hour_bucket on sli_latency_hour (bucket);
 
 -- Observations already counted per minute and bin, the unit the rollups are built from.
 create type rampart_rollup_cell as (
@@ -101,27 +109,34 @@ declare
 begin
     foreach level in array array['minute', 'hour', 'day'] loop
         execute format($q$
-            insert into %I as r (app_key, bucket, stream, target_id, product, status_code, total, good,
-                                 latency_bins, latency_counts)
-            select app_key, bucket, stream, target_id, product, status_code, sum(n)::bigint, sum(g)::bigint,
-                   coalesce(array_agg(bin order by bin) filter (where bin is not null), '{}'),
-                   coalesce(array_agg(n order by bin) filter (where bin is not null), '{}')
-            from (select c.app_key, date_trunc(%L, c.minute, 'UTC') as bucket, c.stream, c.target_id,
-                         c.product, c.status_code, c.bin, sum(c.total)::bigint as n, sum(c.good)::bigint as g
-                  from unnest($1) as c
-                  group by 1, 2, 3, 4, 5, 6, 7) as per_bin
+            insert into %I as r (app_key, bucket, stream, target_id, product, status_code, total, good)
+            select c.app_key, date_trunc(%L, c.minute, 'UTC'), c.stream, c.target_id, c.product, c.status_code,
+                   sum(c.total)::bigint, sum(c.good)::bigint
+            from unnest($1) as c
             group by 1, 2, 3, 4, 5, 6
             order by 1, 2, 3, 4, 5, 6
             on conflict (app_key, bucket, stream, target_id, product, status_code) do update set
                 total = r.total + excluded.total,
-                good = r.good + excluded.good,
+                good = r.good + excluded.good
+            $q$, 'sli_count_' || level, level) using cells;
+        execute format($q$
+            insert into %I as r (app_key, bucket, stream, target_id, latency_bins, latency_counts)
+            select app_key, bucket, stream, target_id, array_agg(bin order by bin), array_agg(n order by bin)
+            from (select c.app_key, date_trunc(%L, c.minute, 'UTC') as bucket, c.stream, c.target_id, c.bin,
+                         sum(c.total)::bigint as n
+                  from unnest($1) as c
+                  where c.bin is not null
+                  group by 1, 2, 3, 4, 5) as per_bin
+            group by 1, 2, 3, 4
+            order by 1, 2, 3, 4
+            on conflict (app_key, bucket, stream, target_id) do update set
                 (latency_bins, latency_counts) = (
-                    select coalesce(array_agg(bin order by bin), '{}'), coalesce(array_agg(n order by bin), '{}')
+                    select array_agg(bin order by bin), array_agg(n order by bin)
                     from (select bin, sum(n)::bigint as n
                           from unnest(r.latency_bins || excluded.latency_bins,
                                       r.latency_counts || excluded.latency_counts) as u(bin, n)
                           group by bin) as merged)
-            $q$, 'sli_rollup_' || level, level) using cells;
+            $q$, 'sli_latency_' || level, level) using cells;
     end loop;
 end $$;
 
@@ -151,7 +166,7 @@ declare
     cells     rampart_rollup_cell[];
 begin
     lock table probe_result, app_event in share mode;
-    truncate sli_rollup_minute, sli_rollup_hour, sli_rollup_day;
+    truncate sli_count_minute, sli_count_hour, sli_count_day, sli_latency_minute, sli_latency_hour, sli_latency_day;
     foreach raw_table in array array['probe_result', 'app_event'] loop
         execute rampart_rollup_cells_sql(raw_table, raw_table) into cells;
         perform rampart_rollup_apply(cells);

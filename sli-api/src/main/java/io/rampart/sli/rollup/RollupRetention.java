@@ -23,8 +23,10 @@ public class RollupRetention {
 
     @Scheduled(every = "1h", delayed = "5m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> deleteExpired() {
-        return pool.preparedQuery("with minutes as (delete from sli_rollup_minute where bucket < now() - make_interval(days => $1)),"
-                        + " hours as (delete from sli_rollup_hour where bucket < now() - make_interval(days => $2))"
+        return pool.preparedQuery("with minute_counts as (delete from sli_count_minute where bucket < now() - make_interval(days => $1)),"
+                        + " minute_latencies as (delete from sli_latency_minute where bucket < now() - make_interval(days => $1)),"
+                        + " hour_counts as (delete from sli_count_hour where bucket < now() - make_interval(days => $2)),"
+                        + " hour_latencies as (delete from sli_latency_hour where bucket < now() - make_interval(days => $2))"
                         + " select 1")
                 .execute(Tuple.of(config.minuteRetentionDays(), config.hourRetentionDays()))
                 .onFailure().invoke(e -> LOG.warnf("rollup retention failed: %s", e.getMessage()))

@@ -13,7 +13,7 @@ enum Resolution {
         this.seconds = size.toSeconds();
     }
 
-    /** The value that names it in the query: also the suffix of its table, sli_rollup_minute etc. */
+    /** The value that names it in the query: also the suffix of its tables, sli_count_minute etc. */
     String sqlName() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }

@@ -9,7 +9,8 @@ import java.util.Set;
 
 /**
  * The one place that turns rollup figures into the value of each SLI (docs/slis.md defines them):
- * ratios are sum(good) / sum(total) in percent, latencies the asked quantile, and a time range
+ * ratios are sum(good) / sum(total) in percent, latencies the asked quantile (nearest rank over
+ * the merged histogram, {@link LatencyHistogram}), and a time range
  * without events has no value (null), never 100 %.
  */
 final class SliFigures {
@@ -45,14 +46,15 @@ final class SliFigures {
      * Ratios: value, good, total. Latencies: value, count (observations). Counts: value (failures,
      * null without events), count (failures) and total (events).
      */
-    static Reading reading(SliId sli, Map<String, StreamFigures> figures, WebhookPolicy policy) {
-        Double value = value(sli, figures, policy);
+    static Reading reading(SliId sli, Map<String, StreamFigures> figures, WebhookPolicy policy, Quantile quantile) {
+        Double value = value(sli, figures, policy, quantile);
         return switch (sli.measure()) {
             case RATIO -> {
                 Counts counts = counts(sli, figures, policy);
                 yield new Reading(value, counts.good(), counts.total(), null);
             }
-            case LATENCY -> new Reading(value, null, null, figures.getOrDefault(stream(sli), StreamFigures.NONE).observations());
+            case LATENCY -> new Reading(value, null, null,
+                    figures.getOrDefault(stream(sli), StreamFigures.NONE).latencies().observations());
             case COUNT -> {
                 Counts counts = counts(sli, figures, policy);
                 yield new Reading(value, null, counts.total(), counts.bad());
@@ -81,10 +83,10 @@ final class SliFigures {
     }
 
     /** The value of an SLI over one range: percent, quantile in ms, or number of failures; null without events. */
-    static Double value(SliId sli, Map<String, StreamFigures> figures, WebhookPolicy policy) {
+    static Double value(SliId sli, Map<String, StreamFigures> figures, WebhookPolicy policy, Quantile quantile) {
         return switch (sli.measure()) {
             case RATIO -> counts(sli, figures, policy).percent();
-            case LATENCY -> figures.getOrDefault(stream(sli), StreamFigures.NONE).quantile();
+            case LATENCY -> figures.getOrDefault(stream(sli), StreamFigures.NONE).latencies().quantile(quantile.fraction());
             case COUNT -> {
                 Counts counts = counts(sli, figures, policy);
                 yield counts.total() == 0 ? null : (double) counts.bad();

@@ -57,7 +57,7 @@ public class SliService {
             ranges.add(new RollupReader.Range(window.to().minus(burn.length()), window.to()));
         }
         return context(appKey, query.target())
-                .chain(app -> rollups.read(appKey, ranges, app.targetId(), SliFigures.ALL_STREAMS, 1, quantile)
+                .chain(app -> rollups.read(appKey, ranges, app.targetId(), SliFigures.ALL_STREAMS, 1)
                         .map(figures -> {
                             List<SliEntry> entries = new ArrayList<>();
                             for (SliId sli : SliId.values()) {
@@ -96,11 +96,11 @@ public class SliService {
         }
         int quantileRanges = sli.measure() == SliId.Measure.LATENCY ? ranges.size() : 0;
         return context(appKey, query.target())
-                .chain(app -> rollups.read(appKey, ranges, app.targetId(), SliFigures.streams(sli), quantileRanges, quantile))
+                .chain(app -> rollups.read(appKey, ranges, app.targetId(), SliFigures.streams(sli), quantileRanges))
                 .map(figures -> {
                     List<SeriesPoint> seriesPoints = new ArrayList<>();
                     for (int point = 0; point < figures.size(); point++) {
-                        SliFigures.Reading reading = SliFigures.reading(sli, figures.get(point), policy);
+                        SliFigures.Reading reading = SliFigures.reading(sli, figures.get(point), policy, quantile);
                         seriesPoints.add(new SeriesPoint(timestamps.get(point), reading.value(), reading.good(),
                                 reading.total(), reading.count()));
                     }
@@ -112,7 +112,7 @@ public class SliService {
 
     private SliEntry entry(SliId sli, List<Map<String, StreamFigures>> figures, WebhookPolicy policy, Quantile quantile,
             Map<String, Double> overrides) {
-        SliFigures.Reading reading = SliFigures.reading(sli, figures.get(0), policy);
+        SliFigures.Reading reading = SliFigures.reading(sli, figures.get(0), policy, quantile);
         Double target = sli.measure() == SliId.Measure.RATIO ? slos.target(sli, overrides) : null;
         return new SliEntry(sli.id(), sli.displayName(), sli.unit(), reading.value(), reading.good(), reading.total(),
                 reading.count(), sli.measure() == SliId.Measure.LATENCY ? quantile.name() : null,

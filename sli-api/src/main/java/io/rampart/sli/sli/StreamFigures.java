@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * What the rollups hold for one stream (PROBE or an app_event kind) over one time range: counts,
- * webhook deliveries by product and status code, and the asked quantile of its latencies.
+ * webhook deliveries by product and status code, and the histogram of its latencies.
  */
 final class StreamFigures {
 
@@ -18,18 +18,12 @@ final class StreamFigures {
     private long total;
     private long good;
     private final List<WebhookCount> webhooks = new ArrayList<>();
-    private long observations;
-    private Double quantile;
+    private final LatencyHistogram latencies = new LatencyHistogram();
 
     void addCounts(String product, int statusCode, long total, long good) {
         this.total += total;
         this.good += good;
         webhooks.add(new WebhookCount(product, statusCode, total));
-    }
-
-    void setQuantile(long observations, double value) {
-        this.observations = observations;
-        this.quantile = value;
     }
 
     long total() {
@@ -45,13 +39,7 @@ final class StreamFigures {
         return webhooks;
     }
 
-    /** How many latencies were observed. */
-    long observations() {
-        return observations;
-    }
-
-    /** The quantile of the observed latencies, null where there were none. */
-    Double quantile() {
-        return quantile;
+    LatencyHistogram latencies() {
+        return latencies;
     }
 }

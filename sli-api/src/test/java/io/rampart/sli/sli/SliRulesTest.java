@@ -260,4 +260,23 @@ class SliRulesTest {
         }
         assertThat(value(summary(app, from, to), "webhook_latency")).isCloseTo(900.0, withinPercentage(1));
     }
+
+    @Test
+    void everyLatencyReadsWithin1PercentOfItsHistogramBin() throws Exception {
+        // the bins are made in SQL (V30) and read in Java: the two halves must agree
+        try (var connection = java.sql.DriverManager.getConnection(PostgresResource.jdbcUrl(),
+                io.rampart.store.local.LocalPostgres.USER, io.rampart.store.local.LocalPostgres.PASSWORD);
+                var rows = connection.createStatement().executeQuery("select v, rampart_latency_bin(v) from"
+                        + " (select generate_series(0, 100000) as v union all"
+                        + " select (1.37 ^ i)::int from generate_series(30, 60) as i) as values")) {
+            int checked = 0;
+            while (rows.next()) {
+                int latency = rows.getInt(1);
+                assertThat(LatencyHistogram.value(rows.getInt(2))).as("%d ms", latency)
+                        .isCloseTo((double) latency, within(latency * LatencyHistogram.RELATIVE_ACCURACY));
+                checked++;
+            }
+            assertThat(checked).isEqualTo(100_032);
+        }
+    }
 }
