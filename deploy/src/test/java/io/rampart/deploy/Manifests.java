@@ -23,8 +23,8 @@ import java.util.stream.Stream;
 /** Reads the manifests under deploy/: the files as written, and each overlay as kustomize renders it. */
 public final class Manifests {
 
-    /** deploy/ (this module's directory: surefire runs the tests there). */
-    public static final Path DEPLOY = Path.of("").toAbsolutePath();
+    /** deploy/, this module's directory (surefire names it in "basedir" and runs the tests there). */
+    public static final Path DEPLOY = Path.of(System.getProperty("basedir", "")).toAbsolutePath();
     public static final Path PROJECT = DEPLOY.getParent();
     public static final Path BASE = DEPLOY.resolve("base");
     public static final Path OVERLAYS = DEPLOY.resolve("overlays");

@@ -18,12 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Who may talk to whom, read from each rendered overlay's NetworkPolicies. */
 class NetworkPolicyTest {
 
-    static List<String> overlays() {
-        return RenderedOverlays.names();
-    }
-
     @ParameterizedTest
-    @MethodSource("overlays")
+    @MethodSource("io.rampart.deploy.RenderedOverlays#names")
     void everyRampartPodIsClosedUnlessAPolicyOpensIt(String name) {
         Overlay overlay = RenderedOverlays.get(name);
         for (Overlay.Pods pods : overlay.rampartPods()) {
@@ -36,7 +32,7 @@ class NetworkPolicyTest {
     }
 
     @ParameterizedTest
-    @MethodSource("overlays")
+    @MethodSource("io.rampart.deploy.RenderedOverlays#names")
     void onlyEventIngestAndSliApiTakeTrafficFromAnywhere(String name) {
         Overlay overlay = RenderedOverlays.get(name);
         Set<String> open = new HashSet<>();
@@ -53,7 +49,7 @@ class NetworkPolicyTest {
     }
 
     @ParameterizedTest
-    @MethodSource("overlays")
+    @MethodSource("io.rampart.deploy.RenderedOverlays#names")
     void onlyTheServicesAndTheMigrationJobReachTheDatabase(String name) {
         Overlay overlay = RenderedOverlays.get(name);
         List<Overlay.Pods> database = overlay.pods().stream()
@@ -81,7 +77,7 @@ class NetworkPolicyTest {
     }
 
     @ParameterizedTest
-    @MethodSource("overlays")
+    @MethodSource("io.rampart.deploy.RenderedOverlays#names")
     void onlyTheProberReachesTheInternetAndNotPrivateOrMetadataAddresses(String name) {
         Overlay overlay = RenderedOverlays.get(name);
         Set<String> internet = new HashSet<>();
@@ -106,7 +102,7 @@ class NetworkPolicyTest {
     }
 
     @ParameterizedTest
-    @MethodSource("overlays")
+    @MethodSource("io.rampart.deploy.RenderedOverlays#names")
     void everyPolicySelectsPodsAndNamesPortsTheyHave(String name) {
         Overlay overlay = RenderedOverlays.get(name);
         for (NetworkPolicy policy : overlay.networkPolicies()) {

@@ -26,10 +26,6 @@ class OverlayTest {
     /** superuser_reserved_connections (3) and a few for the operator's and an administrator's own sessions. */
     static final int RESERVED_CONNECTIONS = 13;
 
-    static List<String> overlays() {
-        return RenderedOverlays.names();
-    }
-
     @Test
     void devRunsOneOfEachOnASinglePostgresWithAVolume() {
         Overlay dev = RenderedOverlays.get("dev");
@@ -81,7 +77,7 @@ class OverlayTest {
 
     /** docs/deploy.md applies everything but the services first, by label, then everything. */
     @ParameterizedTest
-    @MethodSource("overlays")
+    @MethodSource("io.rampart.deploy.RenderedOverlays#names")
     void theFirstApplyStepSelectsEverythingButTheServices(String name) {
         Overlay overlay = RenderedOverlays.get(name);
         List<HasMetadata> objects = overlay.all(HasMetadata.class);
@@ -96,7 +92,7 @@ class OverlayTest {
     }
 
     @ParameterizedTest
-    @MethodSource("overlays")
+    @MethodSource("io.rampart.deploy.RenderedOverlays#names")
     void theDatabaseHostIsTheOverlaysDatabase(String name) {
         Overlay overlay = RenderedOverlays.get(name);
         Container sliApi = overlay.deployment("sli-api").getSpec().getTemplate().getSpec().getContainers().get(0);
@@ -117,7 +113,7 @@ class OverlayTest {
      * migration Job, every pool full: PostgreSQL must accept that many connections.
      */
     @ParameterizedTest
-    @MethodSource("overlays")
+    @MethodSource("io.rampart.deploy.RenderedOverlays#names")
     void theDatabaseAcceptsEveryConnectionThePoolsCanOpen(String name) {
         Overlay overlay = RenderedOverlays.get(name);
         int connections = 0;

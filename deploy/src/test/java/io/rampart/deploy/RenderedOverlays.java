@@ -3,6 +3,7 @@ package io.rampart.deploy;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -10,6 +11,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 final class RenderedOverlays {
 
     private static final Map<String, Overlay> RENDERED = new ConcurrentHashMap<>();
+    private static final AtomicBoolean WARNED = new AtomicBoolean();
 
     private RenderedOverlays() {
     }
@@ -19,7 +21,21 @@ final class RenderedOverlays {
     }
 
     static Overlay get(String name) {
-        assumeTrue(Manifests.kubectlAvailable(), Manifests.NO_KUBECTL);
+        requireKubectl();
         return RENDERED.computeIfAbsent(name, Overlay::render);
+    }
+
+    /** The overlay as kustomize renders it, before loading into the model. */
+    static List<Manifest> manifests(String name) {
+        requireKubectl();
+        return Manifests.render(name);
+    }
+
+    private static void requireKubectl() {
+        if (!Manifests.kubectlAvailable() && WARNED.compareAndSet(false, true)) {
+            // Skipped tests are only counted on the console: say why once.
+            System.err.println("WARNING: " + Manifests.NO_KUBECTL);
+        }
+        assumeTrue(Manifests.kubectlAvailable(), Manifests.NO_KUBECTL);
     }
 }

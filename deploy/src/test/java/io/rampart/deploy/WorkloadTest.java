@@ -36,12 +36,8 @@ class WorkloadTest {
      */
     static final long NON_HEAP_RESERVE_MIB = 192;
 
-    static List<String> overlays() {
-        return RenderedOverlays.names();
-    }
-
     @ParameterizedTest
-    @MethodSource("overlays")
+    @MethodSource("io.rampart.deploy.RenderedOverlays#names")
     void workloadSelectorsMatchTheirPodLabels(String name) {
         Overlay overlay = RenderedOverlays.get(name);
         assertThat(overlay.all(Deployment.class)).allSatisfy(d ->
@@ -55,7 +51,7 @@ class WorkloadTest {
     }
 
     @ParameterizedTest
-    @MethodSource("overlays")
+    @MethodSource("io.rampart.deploy.RenderedOverlays#names")
     void everyServiceSelectsOneWorkloadAndTargetsItsContainerPorts(String name) {
         Overlay overlay = RenderedOverlays.get(name);
         assertThat(overlay.all(Service.class)).isNotEmpty().allSatisfy(service -> {
@@ -69,7 +65,7 @@ class WorkloadTest {
     }
 
     @ParameterizedTest
-    @MethodSource("overlays")
+    @MethodSource("io.rampart.deploy.RenderedOverlays#names")
     void servicesListenOnTheirContainerPortAndProbeThePathsTheyServe(String name) {
         Overlay overlay = RenderedOverlays.get(name);
         assertThat(overlay.all(Deployment.class)).allSatisfy(deployment -> {
@@ -98,7 +94,7 @@ class WorkloadTest {
     }
 
     @ParameterizedTest
-    @MethodSource("overlays")
+    @MethodSource("io.rampart.deploy.RenderedOverlays#names")
     void everyVariableAServiceNeedsInProdIsSet(String name) {
         Overlay overlay = RenderedOverlays.get(name);
         List<Overlay.Pods> rampartPods = overlay.rampartPods();
@@ -115,7 +111,7 @@ class WorkloadTest {
     }
 
     @ParameterizedTest
-    @MethodSource("overlays")
+    @MethodSource("io.rampart.deploy.RenderedOverlays#names")
     void thePublicKeyFileIsMountedWhereTheServicesLookForIt(String name) {
         Overlay overlay = RenderedOverlays.get(name);
         for (Deployment deployment : overlay.all(Deployment.class)) {
@@ -124,7 +120,7 @@ class WorkloadTest {
                 if (!ServiceConfiguration.of(Overlay.service(container).orElseThrow()).requiredEnvironment().contains("MP_JWT_VERIFY_PUBLICKEY_LOCATION")) {
                     continue;
                 }
-                String location = overlay.environment(container).get("MP_JWT_VERIFY_PUBLICKEY_LOCATION");
+                String location = overlay.environment(container).get("MP_JWT_VERIFY_PUBLICKEY_LOCATION").replaceFirst("^file:", "");
                 assertThat(container.getVolumeMounts()).as("a volume of %s holds %s", container.getName(), location).anySatisfy(mount -> {
                     assertThat(location).startsWith(mount.getMountPath() + "/");
                     Volume volume = pod.getVolumes().stream().filter(v -> v.getName().equals(mount.getName())).findFirst().orElseThrow();
@@ -136,7 +132,7 @@ class WorkloadTest {
     }
 
     @ParameterizedTest
-    @MethodSource("overlays")
+    @MethodSource("io.rampart.deploy.RenderedOverlays#names")
     void secretsAndConfigMapsTheOperatorCreatesAreDocumented(String name) throws IOException {
         Overlay overlay = RenderedOverlays.get(name);
         String guide = Files.readString(Manifests.PROJECT.resolve("docs/deploy.md"));
@@ -164,7 +160,7 @@ class WorkloadTest {
     }
 
     @ParameterizedTest
-    @MethodSource("overlays")
+    @MethodSource("io.rampart.deploy.RenderedOverlays#names")
     void servicesDoNotMigrateAndTheJobDoesOnceAndExits(String name) {
         Overlay overlay = RenderedOverlays.get(name);
         for (Deployment deployment : overlay.all(Deployment.class)) {
@@ -184,7 +180,7 @@ class WorkloadTest {
     }
 
     @ParameterizedTest
-    @MethodSource("overlays")
+    @MethodSource("io.rampart.deploy.RenderedOverlays#names")
     void everyPodRunsHardened(String name) {
         Overlay overlay = RenderedOverlays.get(name);
         for (Overlay.Pods pods : overlay.pods()) {
@@ -222,7 +218,7 @@ class WorkloadTest {
     }
 
     @ParameterizedTest
-    @MethodSource("overlays")
+    @MethodSource("io.rampart.deploy.RenderedOverlays#names")
     void theHeapAndWhatTheJvmNeedsBesideItFitTheMemoryLimit(String name) {
         Overlay overlay = RenderedOverlays.get(name);
         Pattern maxHeap = Pattern.compile("-Xmx(\\d+)([mg])");
@@ -240,7 +236,7 @@ class WorkloadTest {
     }
 
     @ParameterizedTest
-    @MethodSource("overlays")
+    @MethodSource("io.rampart.deploy.RenderedOverlays#names")
     void shutdownDrainsBeforeTheGracePeriodEnds(String name) {
         Overlay overlay = RenderedOverlays.get(name);
         for (Deployment deployment : overlay.all(Deployment.class)) {
@@ -259,7 +255,7 @@ class WorkloadTest {
     }
 
     @ParameterizedTest
-    @MethodSource("overlays")
+    @MethodSource("io.rampart.deploy.RenderedOverlays#names")
     void oneReleaseTagForEveryRampartImage(String name) {
         Overlay overlay = RenderedOverlays.get(name);
         Set<String> tags = new HashSet<>();
@@ -274,7 +270,7 @@ class WorkloadTest {
 
     /** Where a service's build names its image, it is the name the manifests use. */
     @ParameterizedTest
-    @MethodSource("overlays")
+    @MethodSource("io.rampart.deploy.RenderedOverlays#names")
     void imagesAreTheOnesTheBuildNames(String name) {
         Overlay overlay = RenderedOverlays.get(name);
         for (Overlay.Pods pods : overlay.rampartPods()) {
