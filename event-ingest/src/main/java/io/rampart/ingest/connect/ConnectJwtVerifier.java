@@ -105,9 +105,9 @@ public class ConnectJwtVerifier {
     }
 
     private static JwtConsumer consumer(String appKey, AppCredentials.SharedSecret secret) {
-        return new JwtConsumerBuilder()
+        return secret.verifier(bytes -> new JwtConsumerBuilder()
                 .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT, AlgorithmIdentifiers.HMAC_SHA256)
-                .setVerificationKey(new HmacKey(secret.bytes()))
+                .setVerificationKey(new HmacKey(bytes))
                 // The registry decides how long a shared secret is; jose4j would insist on 256 bits.
                 .setRelaxVerificationKeyValidation()
                 .setExpectedIssuer(true, appKey)
@@ -116,7 +116,7 @@ public class ConnectJwtVerifier {
                 .setAllowedClockSkewInSeconds(LEEWAY_SECONDS)
                 // Connect tokens carry no audience; one that does is not refused for it.
                 .setSkipDefaultAudienceValidation()
-                .build();
+                .build());
     }
 
     private static void checkQueryHash(JwtContext verified, Request request) {

@@ -2,6 +2,7 @@ package io.rampart.ingest.credentials;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * What ingest needs to know of an app: whether it is registered and enabled, and its shared
@@ -10,10 +11,14 @@ import java.util.List;
  */
 public final class AppCredentials {
 
-    /** An opened shared secret and the end of its grace period (null for the current one). */
+    /**
+     * An opened shared secret, the end of its grace period (null for the current one) and the
+     * token verifier made from it, kept so that it is not built again for every request.
+     */
     public static final class SharedSecret {
         private final byte[] secret;
         private final Instant validUntil;
+        private volatile Object verifier;
 
         SharedSecret(byte[] secret, Instant validUntil) {
             this.secret = secret;
@@ -22,6 +27,17 @@ public final class AppCredentials {
 
         public byte[] bytes() {
             return secret.clone();
+        }
+
+        /** The verifier {@code make} builds from this secret, made once (a race only builds it twice). */
+        @SuppressWarnings("unchecked")
+        public <V> V verifier(Function<byte[], V> make) {
+            Object made = verifier;
+            if (made == null) {
+                made = make.apply(bytes());
+                verifier = made;
+            }
+            return (V) made;
         }
 
         public boolean validAt(Instant now) {

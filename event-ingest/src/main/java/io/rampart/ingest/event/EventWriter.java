@@ -10,7 +10,6 @@ import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,21 +31,33 @@ import java.util.function.IntFunction;
 /**
  * Group commit: requests queue their validated rows here, and at most
  * {@code rampart.ingest.writer.concurrency} transactions drain the queue, each writing whole
- * requests as one multi-row insert. A request's Uni completes only after its transaction has
- * committed, so a 2xx always means stored. Deduplication by (app, eventId) happens inside the
- * same transaction: an id that {@code app_event_id} already holds is not stored again.
+ * requests as one multi-row statement (one round trip, atomic on its own). A request's Uni
+ * completes only after its transaction has committed, so a 2xx always means stored.
+ * Deduplication by (app, eventId) happens in the same statement: an id that
+ * {@code app_event_id} already holds is not stored again.
  */
 @ApplicationScoped
 public class EventWriter {
 
     private static final Logger LOG = Logger.getLogger(EventWriter.class);
 
-    private static final String CLAIM_EVENT_IDS = "insert into app_event_id (app_key, event_id)"
-            + " select * from unnest($1::text[], $2::text[]) on conflict do nothing returning app_key, event_id";
-    private static final String INSERT_EVENTS = "insert into app_event (app_key, kind, occurred_at, duration_ms,"
-            + " succeeded, status_code, error_kind, lifecycle, product, webhook_event, queue_ms, check_name, event_id)"
-            + " select * from unnest($1::text[], $2::text[], $3::timestamptz[], $4::int[], $5::bool[], $6::int[],"
-            + " $7::text[], $8::text[], $9::text[], $10::text[], $11::int[], $12::text[], $13::text[])";
+    private static final String EVENT_COLUMNS = "app_key, kind, occurred_at, duration_ms, succeeded, status_code,"
+            + " error_kind, lifecycle, product, webhook_event, queue_ms, check_name, event_id";
+    private static final String EVENT_ROWS = "unnest($1::text[], $2::text[], $3::timestamptz[], $4::int[], $5::bool[],"
+            + " $6::int[], $7::text[], $8::text[], $9::text[], $10::text[], $11::int[], $12::text[], $13::text[])"
+            + " as c(" + EVENT_COLUMNS + ")";
+    /** A batch without event ids: one statement, so one round trip and atomic without BEGIN/COMMIT. */
+    private static final String INSERT_EVENTS = "insert into app_event (" + EVENT_COLUMNS + ") select * from " + EVENT_ROWS;
+    /**
+     * A batch with event ids, also one statement: claims the ids, stores the rows without an id
+     * and those whose id was new, and answers the new ids. The CTEs run to completion whether read or not.
+     */
+    private static final String INSERT_EVENTS_CLAIMING_IDS = "with fresh as ("
+            + " insert into app_event_id (app_key, event_id) select * from unnest($14::text[], $15::text[])"
+            + " on conflict do nothing returning app_key, event_id),"
+            + " stored as (insert into app_event (" + EVENT_COLUMNS + ") select c.* from " + EVENT_ROWS
+            + " where c.event_id is null or exists (select 1 from fresh f where f.app_key = c.app_key and f.event_id = c.event_id))"
+            + " select app_key, event_id from fresh";
 
     /** A request waiting for its transaction; completed on the Vert.x context it came from. */
     private record Pending(Source source, List<EventRow> rows, Context context, UniEmitter<? super WriteOutcome> emitter) {
@@ -179,8 +190,7 @@ public class EventWriter {
     }
 
     private Uni<List<WriteOutcome>> transaction(List<Pending> batch) {
-        return pool.withTransaction(connection -> insert(connection, batch))
-                .ifNoItem().after(config.commitTimeout()).fail();
+        return insert(batch).ifNoItem().after(config.commitTimeout()).fail();
     }
 
     private static boolean isDataError(Throwable failure) {
@@ -189,50 +199,57 @@ public class EventWriter {
                 && (pg.getSqlState().startsWith("22") || pg.getSqlState().startsWith("23"));
     }
 
-    private static Uni<List<WriteOutcome>> insert(SqlConnection connection, List<Pending> batch) {
+    /**
+     * One atomic statement for the whole batch. An id repeated within the batch is sent once (with
+     * its first row); the database answers which ids were new, which decides each request's counts.
+     */
+    private Uni<List<WriteOutcome>> insert(List<Pending> batch) {
         Set<String> seen = new HashSet<>();
+        List<EventRow> sent = new ArrayList<>();
         List<EventRow> claims = new ArrayList<>();
         for (Pending pending : batch) {
             for (EventRow row : pending.rows()) {
-                if (row.eventId() != null && seen.add(idKey(row.appKey(), row.eventId()))) {
+                if (row.eventId() == null) {
+                    sent.add(row);
+                } else if (seen.add(idKey(row.appKey(), row.eventId()))) {
+                    sent.add(row);
                     claims.add(row);
                 }
             }
         }
-        Uni<Set<String>> claimed = claims.isEmpty() ? Uni.createFrom().item(Set.of())
-                : connection.preparedQuery(CLAIM_EVENT_IDS)
-                        .execute(Tuple.of(column(claims, EventRow::appKey, String[]::new),
-                                column(claims, EventRow::eventId, String[]::new)))
-                        .map(rows -> {
-                            Set<String> fresh = new HashSet<>();
-                            rows.forEach(row -> fresh.add(idKey(row.getString(0), row.getString(1))));
-                            return fresh;
-                        });
-        return claimed.flatMap(fresh -> {
-            List<EventRow> stored = new ArrayList<>();
-            List<WriteOutcome> outcomes = new ArrayList<>(batch.size());
-            Set<String> taken = new HashSet<>();
-            for (Pending pending : batch) {
-                int accepted = 0;
-                for (EventRow row : pending.rows()) {
-                    String key = row.eventId() == null ? null : idKey(row.appKey(), row.eventId());
-                    // An id is stored with the first row that claimed it, never again.
-                    if (key == null || (fresh.contains(key) && taken.add(key))) {
-                        stored.add(row);
-                        accepted++;
-                    }
-                }
-                outcomes.add(new WriteOutcome(accepted, pending.rows().size() - accepted));
-            }
-            if (stored.isEmpty()) {
-                return Uni.createFrom().item(outcomes);
-            }
-            return connection.preparedQuery(INSERT_EVENTS).execute(eventColumns(stored)).replaceWith(outcomes);
+        if (claims.isEmpty()) {
+            return pool.preparedQuery(INSERT_EVENTS).execute(Tuple.tuple(eventColumns(sent)))
+                    .map(ignored -> outcomes(batch, Set.of()));
+        }
+        List<Object> parameters = eventColumns(sent);
+        parameters.add(column(claims, EventRow::appKey, String[]::new));
+        parameters.add(column(claims, EventRow::eventId, String[]::new));
+        return pool.preparedQuery(INSERT_EVENTS_CLAIMING_IDS).execute(Tuple.tuple(parameters)).map(rows -> {
+            Set<String> fresh = new HashSet<>();
+            rows.forEach(row -> fresh.add(idKey(row.getString(0), row.getString(1))));
+            return outcomes(batch, fresh);
         });
     }
 
-    private static Tuple eventColumns(List<EventRow> rows) {
-        return Tuple.tuple(List.of(
+    /** Per request: rows stored (no id, or the first row of a new id) and duplicates (the rest). */
+    private static List<WriteOutcome> outcomes(List<Pending> batch, Set<String> freshIds) {
+        List<WriteOutcome> outcomes = new ArrayList<>(batch.size());
+        Set<String> taken = new HashSet<>();
+        for (Pending pending : batch) {
+            int accepted = 0;
+            for (EventRow row : pending.rows()) {
+                if (row.eventId() == null || (freshIds.contains(idKey(row.appKey(), row.eventId()))
+                        && taken.add(idKey(row.appKey(), row.eventId())))) {
+                    accepted++;
+                }
+            }
+            outcomes.add(new WriteOutcome(accepted, pending.rows().size() - accepted));
+        }
+        return outcomes;
+    }
+
+    private static List<Object> eventColumns(List<EventRow> rows) {
+        return new ArrayList<>(List.of(
                 column(rows, EventRow::appKey, String[]::new),
                 column(rows, row -> row.kind().name(), String[]::new),
                 column(rows, EventRow::occurredAt, OffsetDateTime[]::new),

@@ -40,7 +40,7 @@ public class MetricPublishResource {
     public Uni<WriteOutcome> publish(@PathParam("appKey") String appKey,
                                      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                                      @Context HttpServerRequest request, byte[] body) {
-        Map<String, List<String>> query = request.params().names().stream()
+        Map<String, List<String>> query = request.params().isEmpty() ? Map.of() : request.params().names().stream()
                 .collect(Collectors.toMap(name -> name, name -> request.params().getAll(name)));
         return publisher.publish(appKey, token(authorization, query),
                 new ConnectJwtVerifier.Request(request.method().name(), request.path(), query), body);
