@@ -1,7 +1,10 @@
 package io.rampart.deploy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -30,6 +33,8 @@ public final class Overlay {
 
     /** Where Rampart's images live; the last path segment is the service module. */
     public static final String IMAGE_REPOSITORY = "registry.example.com/rampart/";
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Pods a workload (or the CloudNativePG operator, for a Cluster) runs: their labels, and their spec where the manifests hold it. */
     public record Pods(String owner, Map<String, String> labels, PodSpec spec) {
@@ -160,17 +165,17 @@ public final class Overlay {
 
     /** The container port a probe, Service or policy port names, if there is one. */
     public static Optional<Integer> containerPort(PodSpec spec, IntOrString port) {
-        return spec.getContainers().stream().flatMap(c -> Objects.requireNonNullElse(c.getPorts(), List.<io.fabric8.kubernetes.api.model.ContainerPort>of()).stream())
+        return spec.getContainers().stream().flatMap(c -> Objects.requireNonNullElse(c.getPorts(), List.<ContainerPort>of()).stream())
                 .filter(p -> port.getIntVal() != null ? port.getIntVal().equals(p.getContainerPort()) : port.getStrVal().equals(p.getName()))
-                .map(io.fabric8.kubernetes.api.model.ContainerPort::getContainerPort)
+                .map(ContainerPort::getContainerPort)
                 .findFirst();
     }
 
-    public static com.fasterxml.jackson.databind.JsonNode spec(GenericKubernetesResource resource) {
-        return new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(resource.getAdditionalProperties().get("spec"));
+    public static JsonNode spec(GenericKubernetesResource resource) {
+        return JSON.valueToTree(resource.getAdditionalProperties().get("spec"));
     }
 
-    private static Map<String, String> stringMap(com.fasterxml.jackson.databind.JsonNode node) {
+    private static Map<String, String> stringMap(JsonNode node) {
         Map<String, String> map = new HashMap<>();
         node.fields().forEachRemaining(field -> map.put(field.getKey(), field.getValue().asText()));
         return map;

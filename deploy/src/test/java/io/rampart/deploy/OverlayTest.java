@@ -1,6 +1,8 @@
 package io.rampart.deploy;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -64,8 +66,8 @@ class OverlayTest {
             assertThat(metricsPath).as(service + " has a Prometheus registry").isNotNull();
             assertThat(monitors).as("a ServiceMonitor scrapes " + service).anySatisfy(monitor -> {
                 JsonNode spec = Overlay.spec(monitor);
-                Map<String, String> matchLabels = new com.fasterxml.jackson.databind.ObjectMapper().convertValue(spec.path("selector").path("matchLabels"),
-                        new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() { });
+                Map<String, String> matchLabels = new ObjectMapper().convertValue(spec.path("selector").path("matchLabels"),
+                        new TypeReference<Map<String, String>>() { });
                 assertThat(Overlay.matches(matchLabels, target.getMetadata().getLabels())).isTrue();
                 assertThat(spec.path("endpoints")).anySatisfy(endpoint -> {
                     assertThat(endpoint.path("path").asText()).isEqualTo(metricsPath);

@@ -1,6 +1,7 @@
 package io.rampart.deploy;
 
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HTTPGetAction;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
@@ -142,7 +143,7 @@ class WorkloadTest {
                 continue;
             }
             for (Container container : pods.spec().getContainers()) {
-                for (var variable : Objects.requireNonNullElse(container.getEnv(), List.<io.fabric8.kubernetes.api.model.EnvVar>of())) {
+                for (EnvVar variable : Objects.requireNonNullElse(container.getEnv(), List.<EnvVar>of())) {
                     if (variable.getValueFrom() != null && variable.getValueFrom().getSecretKeyRef() != null) {
                         external.add(variable.getValueFrom().getSecretKeyRef().getName());
                         external.add(variable.getValueFrom().getSecretKeyRef().getKey());
