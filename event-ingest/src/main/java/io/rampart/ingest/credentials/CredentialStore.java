@@ -11,6 +11,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -32,6 +33,8 @@ public class CredentialStore {
             + " from app a left join app_secret s on s.app_key = a.app_key"
             + " and (s.valid_until is null or s.valid_until > now())"
             + " where a.app_key = $1 order by s.valid_until desc nulls first";
+
+    private static final Logger LOG = Logger.getLogger(CredentialStore.class);
 
     private final Pool pool;
     private final SecretSealer sealer;
@@ -66,7 +69,10 @@ public class CredentialStore {
 
     private Uni<AppCredentials> load(String appKey) {
         return pool.preparedQuery(SELECT_APP).execute(Tuple.of(appKey)).map(rows -> credentials(appKey, rows))
-                .onFailure().transform(e -> ApiException.unavailable("the app registry cannot be read right now"));
+                .onFailure().transform(e -> {
+                    LOG.warnf("the registry entry of %s could not be read: %s", appKey, e.toString());
+                    return ApiException.unavailable("the app registry cannot be read right now");
+                });
     }
 
     private AppCredentials credentials(String appKey, RowSet<Row> rows) {
