@@ -9,7 +9,10 @@ import io.rampart.prober.probe.ProbeTarget;
 import io.rampart.prober.result.ResultWriter;
 import io.rampart.prober.schedule.ProbeSchedule;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Context;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Verticle;
 import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import org.jboss.logging.Logger;
@@ -22,15 +25,17 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * One prober replica: claims due slots from the shared schedule, starts each probe at its slot
  * (at most {@code maxInFlight} at once), and hands the results to the batch writer. Several
  * engines, in one process or many, can share one database: the schedule gives each slot to one.
- * Nothing here blocks: the engine's state changes on its own event loop (its Vert.x context),
- * and the probes' HTTP connections run on that loop too.
+ * Nothing here blocks: claims, writes and the stop run on the engine's first event loop; probes
+ * (their timers and HTTP connections) are spread over all of its loops.
  */
 public final class ProbeEngine {
 
@@ -50,11 +55,13 @@ public final class ProbeEngine {
     private final Queue<ProbeTarget> waiting = new ConcurrentLinkedQueue<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean claiming = new AtomicBoolean();
-    private final AtomicBoolean syncing = new AtomicBoolean();
     private final List<Long> periodicTimers = new ArrayList<>();
+    private long syncTimer = -1;
     private volatile boolean stopping;
     private volatile boolean claimFailing;
-    private Context context;
+    /** The event loops the engine runs on; the first also syncs, claims and writes. */
+    private Context[] contexts;
+    private int nextLoop;
 
     public ProbeEngine(Vertx vertx, Pool pool, ProberConfig config, String replicaId, MeterRegistry registry) {
         this.vertx = vertx;
@@ -71,17 +78,35 @@ public final class ProbeEngine {
         return replicaId;
     }
 
-    /** Starts syncing, claiming, probing and writing on an event loop of its own. */
-    public void start() {
-        context = vertx.getOrCreateContext();
-        context.runOnContext(started -> {
-            periodicTimers.add(vertx.setPeriodic(0, config.syncPeriod().toMillis(), id -> sync()));
-            periodicTimers.add(vertx.setPeriodic(config.claimPeriod().toMillis(), id -> claim()));
-            periodicTimers.add(vertx.setPeriodic(config.writePeriod().toMillis(), id -> writer.flush()
-                    .subscribe().with(written -> { })));
-        });
-        LOG.infof("prober replica %s started: at most %d probes in flight, timeout %s, keep-alive %s",
-                replicaId, config.maxInFlight(), config.timeout(), config.keepAlive());
+    /**
+     * Starts syncing, claiming and writing on the first of its event loops and spreads the probes
+     * over all of them; emits once running.
+     */
+    public Uni<Void> start() {
+        int loops = config.eventLoops().orElse(Runtime.getRuntime().availableProcessors());
+        List<Context> started = new CopyOnWriteArrayList<>();
+        // A verticle instance per loop: the public way to get contexts on distinct event loops.
+        Supplier<Verticle> loop = () -> new AbstractVerticle() {
+            @Override
+            public void start() {
+                started.add(context);
+            }
+        };
+        return Uni.createFrom().completionStage(() -> vertx.deployVerticle(loop, new DeploymentOptions()
+                        .setInstances(Math.max(1, loops))).toCompletionStage())
+                .invoke(deployment -> {
+                    contexts = started.toArray(Context[]::new);
+                    contexts[0].runOnContext(onLoop -> {
+                        sync();
+                        periodicTimers.add(vertx.setPeriodic(config.claimPeriod().toMillis(), id -> claim()));
+                        periodicTimers.add(vertx.setPeriodic(config.writePeriod().toMillis(), id -> writer.flush()
+                                .subscribe().with(written -> { })));
+                    });
+                    LOG.infof("prober replica %s started on %d event loops: at most %d probes in flight,"
+                                    + " timeout %s, keep-alive %s", replicaId, contexts.length, config.maxInFlight(),
+                            config.timeout(), config.keepAlive());
+                })
+                .replaceWithVoid();
     }
 
     /**
@@ -91,8 +116,9 @@ public final class ProbeEngine {
     public Uni<Void> stop() {
         stopping = true;
         Duration drainLimit = config.timeout().plusSeconds(1);
-        return Uni.createFrom().<List<ProbeTarget>>emitter(emitter -> context.runOnContext(onLoop -> {
+        return Uni.createFrom().<List<ProbeTarget>>emitter(emitter -> contexts[0].runOnContext(onLoop -> {
                     periodicTimers.forEach(vertx::cancelTimer);
+                    vertx.cancelTimer(syncTimer);
                     emitter.complete(takeUnstarted());
                 }))
                 .chain(unstarted -> release(unstarted).replaceWith(unstarted.size()))
@@ -136,23 +162,40 @@ public final class ProbeEngine {
         });
     }
 
+    /** Syncs the schedule with the registry, then again after the sync period or the shortest interval. */
     private void sync() {
-        if (stopping || !syncing.compareAndSet(false, true)) {
+        if (stopping) {
             return;
         }
-        schedule.sync().eventually(() -> syncing.set(false)).subscribe().with(
-                counts -> {
-                    if (counts.added() + counts.retimed() + counts.removed() > 0) {
-                        LOG.debugf("schedule synced with the registry: %s", counts);
+        schedule.sync().subscribe().with(
+                synced -> {
+                    if (synced.added() + synced.retimed() + synced.removed() > 0) {
+                        LOG.debugf("schedule synced with the registry: %s", synced);
                     }
+                    Duration next = synced.shortestInterval().filter(shortest -> shortest.compareTo(config.syncPeriod()) < 0)
+                            .orElse(config.syncPeriod());
+                    syncAgainIn(next);
                 },
-                this::claimFailed);
+                failure -> {
+                    claimFailed(failure);
+                    syncAgainIn(config.syncPeriod());
+                });
+    }
+
+    private void syncAgainIn(Duration delay) {
+        contexts[0].runOnContext(onLoop -> {
+            if (!stopping) {
+                syncTimer = vertx.setTimer(delay.toMillis(), id -> sync());
+            }
+        });
     }
 
     private void claim() {
         drainWaiting();
-        int room = Math.min(config.claimBatchSize(),
-                config.maxInFlight() - inFlight.get() - scheduled.size() - waiting.size());
+        // A replica with a batch of probes already waiting for room to run leaves the due slots to the others.
+        int queued = scheduled.size() + waiting.size();
+        int room = waiting.size() < config.claimBatchSize()
+                ? Math.min(config.claimBatchSize(), config.maxScheduled() - queued) : 0;
         if (stopping || room <= 0 || !claiming.compareAndSet(false, true)) {
             return;
         }
@@ -164,7 +207,7 @@ public final class ProbeEngine {
                                 claimFailing = false;
                                 LOG.info("claiming due probes again");
                             }
-                            context.runOnContext(onLoop -> onClaimed(claimed));
+                            contexts[0].runOnContext(onLoop -> onClaimed(claimed));
                         },
                         this::claimFailed);
     }
@@ -177,13 +220,22 @@ public final class ProbeEngine {
         }
     }
 
+    /** Hands each event loop its share of the claimed slots. Runs on the first loop. */
     private void onClaimed(List<ProbeTarget> claimed) {
-        if (stopping) {
-            // A claim that was under way when the stop began: nothing of it will be started.
-            release(claimed).subscribe().with(released -> { });
-            return;
+        List<List<ProbeTarget>> shares = new ArrayList<>(contexts.length);
+        for (int i = 0; i < contexts.length; i++) {
+            shares.add(new ArrayList<>(claimed.size() / contexts.length + 1));
         }
-        claimed.forEach(this::scheduleAtSlot);
+        for (ProbeTarget target : claimed) {
+            shares.get(nextLoop).add(target);
+            nextLoop = (nextLoop + 1) % contexts.length;
+        }
+        for (int i = 0; i < contexts.length; i++) {
+            List<ProbeTarget> share = shares.get(i);
+            if (!share.isEmpty()) {
+                contexts[i].runOnContext(onLoop -> share.forEach(this::scheduleAtSlot));
+            }
+        }
     }
 
     private void scheduleAtSlot(ProbeTarget target) {
@@ -200,6 +252,11 @@ public final class ProbeEngine {
     }
 
     private void startOrWait(ProbeTarget target) {
+        if (stopping) {
+            // Claimed or timed while the stop began: hand it back rather than start it.
+            release(List.of(target)).subscribe().with(released -> { });
+            return;
+        }
         if (inFlight.incrementAndGet() > config.maxInFlight()) {
             inFlight.decrementAndGet();
             waiting.add(target);

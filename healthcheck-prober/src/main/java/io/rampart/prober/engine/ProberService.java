@@ -10,6 +10,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
+
 /** Runs this process's prober replica from start to a graceful stop. */
 @ApplicationScoped
 public class ProberService {
@@ -27,7 +29,7 @@ public class ProberService {
 
     void onStart(@Observes StartupEvent started) {
         if (config.enabled()) {
-            engine.start();
+            engine.start().await().atMost(Duration.ofSeconds(30));
         } else {
             LOG.info("rampart.prober.enabled is false: this replica probes nothing");
         }

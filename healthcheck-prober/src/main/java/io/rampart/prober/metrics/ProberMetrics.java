@@ -14,7 +14,8 @@ import java.util.function.Supplier;
 
 /**
  * The prober's Micrometer meters; their Prometheus names and definitions are in docs/prober.md.
- * One place records each figure.
+ * One place records each figure. Timers publish histogram buckets rather than client-side
+ * quantiles: buckets add up across replicas, quantiles do not.
  */
 public final class ProberMetrics {
 
@@ -36,11 +37,10 @@ public final class ProberMetrics {
                 .description("Results waiting to be written to the database").register(registry);
         schedulingLag = Timer.builder("rampart.prober.scheduling.lag")
                 .description("Time from a probe's scheduled slot to its start")
-                .publishPercentiles(0.5, 0.99).publishPercentileHistogram()
-                .maximumExpectedValue(Duration.ofMinutes(1)).register(registry);
+                .publishPercentileHistogram().maximumExpectedValue(Duration.ofMinutes(1)).register(registry);
         probeDuration = Timer.builder("rampart.prober.probe.duration")
                 .description("Duration recorded for each probe (the timeout for a timed-out one)")
-                .publishPercentiles(0.5, 0.9, 0.99).register(registry);
+                .publishPercentileHistogram().maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
         writeBatchSize = DistributionSummary.builder("rampart.prober.write.batch.size")
                 .description("Results per multi-row insert written").baseUnit("results").register(registry);
         writeFailures = Counter.builder("rampart.prober.write.failures")

@@ -11,6 +11,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The shared schedule in {@code probe_schedule}: which slot of which target is due, and which
@@ -23,8 +24,10 @@ public final class ProbeSchedule {
      * Brings the schedule in line with the registry: targets that are new (or enabled again) get
      * a first slot spread at random over their interval, so that targets added together do not
      * fire together; where the app's interval changed, a next slot further away than the new
-     * interval is brought within it (at random again); rows
-     * of targets that are gone or disabled are removed. Idempotent, safe to run from every replica.
+     * interval is brought within it (at random again); rows of targets that are gone or disabled
+     * are removed. Idempotent, safe to run from every replica. Also answers the shortest interval
+     * of any enabled app: the engine syncs at least that often, so that a change takes effect
+     * within one interval.
      */
     private static final String SYNC = """
             with probed as (
@@ -33,7 +36,9 @@ public final class ProbeSchedule {
                 where t.enabled and a.enabled),
             added as (
                 insert into probe_schedule (target_id, next_due_at, interval_seconds)
-                select id, now() + random() * make_interval(secs => interval_seconds), interval_seconds from probed
+                select id, now() + random() * make_interval(secs => interval_seconds), interval_seconds
+                from probed p
+                where not exists (select 1 from probe_schedule s where s.target_id = p.id)
                 on conflict (target_id) do nothing
                 returning target_id),
             retimed as (
@@ -48,7 +53,8 @@ public final class ProbeSchedule {
                 where not exists (select 1 from probed p where p.id = s.target_id)
                 returning s.target_id)
             select (select count(*) from added) as added, (select count(*) from retimed) as retimed,
-                   (select count(*) from removed) as removed""";
+                   (select count(*) from removed) as removed,
+                   (select min(interval_seconds) from probed) as shortest_interval""";
 
     /**
      * Claims the slots due before now + lookahead and advances each claimed row to its next slot,
@@ -102,14 +108,19 @@ public final class ProbeSchedule {
         this.replicaId = replicaId;
     }
 
-    /** Result of one {@link #sync()}: how many rows were added, re-timed and removed. */
-    public record SyncCounts(long added, long retimed, long removed) {
+    /**
+     * Result of one {@link #sync()}: how many rows were added, re-timed and removed, and the
+     * shortest interval of any enabled app (empty where there is none).
+     */
+    public record SyncResult(long added, long retimed, long removed, Optional<Duration> shortestInterval) {
     }
 
-    public Uni<SyncCounts> sync() {
+    public Uni<SyncResult> sync() {
         return pool.query(SYNC).execute().map(rows -> {
             Row row = rows.iterator().next();
-            return new SyncCounts(row.getLong("added"), row.getLong("retimed"), row.getLong("removed"));
+            Integer shortest = row.getInteger("shortest_interval");
+            return new SyncResult(row.getLong("added"), row.getLong("retimed"), row.getLong("removed"),
+                    Optional.ofNullable(shortest).map(Duration::ofSeconds));
         });
     }
 

@@ -133,12 +133,13 @@ class SharedScheduleTest {
         int probesAfterDisabling = server.requestCount("/changes/old/health");
         String slowApp = registry.app("retimed", 3600);
         registry.target(slowApp, "prod", server.baseUrl() + "/changes/retimed");
-        Thread.sleep(config.syncPeriod().toMillis());
+        // The 1 s app makes the replica sync every second: the hour-interval target is scheduled by now.
+        Thread.sleep(2_000);
         registry.setInterval(slowApp, 1);
 
         Engines.awaitUntil(Duration.ofSeconds(3), "the added target is probed",
                 () -> server.requestCount("/changes/new/health") > 0);
-        Engines.awaitUntil(INTERVAL.plus(config.syncPeriod()).plusSeconds(2), "the app whose interval fell to 1 s is probed twice",
+        Engines.awaitUntil(INTERVAL.multipliedBy(3).plusSeconds(2), "the app whose interval fell to 1 s is probed twice",
                 () -> server.requestCount("/changes/retimed/health") >= 2);
         assertThat(server.requestCount("/changes/old/health")).as("no probe of the disabled target")
                 .isEqualTo(probesAfterDisabling);

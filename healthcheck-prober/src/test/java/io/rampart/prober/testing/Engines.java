@@ -38,7 +38,7 @@ public final class Engines implements AutoCloseable {
     /** A replica on a Vert.x of the test's own, which the test can close to kill it. */
     public ProbeEngine start(Vertx ownVertx, String replicaId, MeterRegistry meters, Map<String, Object> overrides) {
         ProbeEngine engine = new ProbeEngine(ownVertx, pool, ConfigOverride.of(config, overrides), replicaId, meters);
-        engine.start();
+        engine.start().await().atMost(Duration.ofSeconds(10));
         running.add(engine);
         return engine;
     }
