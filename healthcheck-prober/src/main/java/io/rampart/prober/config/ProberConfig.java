@@ -78,6 +78,10 @@ public interface ProberConfig {
     @WithDefault("1000")
     int writeBatchSize();
 
+    /** Inserts of buffered results running at once, each on a connection of the pool. */
+    @WithDefault("2")
+    int writeConcurrency();
+
     /** How often buffered results are written. */
     @WithDefault("200ms")
     Duration writePeriod();

@@ -28,6 +28,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -40,6 +41,8 @@ import java.util.function.Supplier;
 public final class ProbeEngine {
 
     private static final Logger LOG = Logger.getLogger(ProbeEngine.class);
+    /** How long a stopping replica keeps retrying to write its buffered results. */
+    private static final Duration WRITE_DRAIN_LIMIT = Duration.ofSeconds(10);
 
     private final Vertx vertx;
     private final ProberConfig config;
@@ -53,6 +56,8 @@ public final class ProbeEngine {
     private final Map<ProbeTarget, Long> scheduled = new ConcurrentHashMap<>();
     /** Slots whose time has come while maxInFlight probes were running. */
     private final Queue<ProbeTarget> waiting = new ConcurrentLinkedQueue<>();
+    /** Claimed slots that a stopping replica will not start: released to the schedule in one statement. */
+    private final Queue<ProbeTarget> handBack = new ConcurrentLinkedQueue<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicBoolean claiming = new AtomicBoolean();
     private final List<Long> periodicTimers = new ArrayList<>();
@@ -71,7 +76,8 @@ public final class ProbeEngine {
                 config.maxHeaderBytes(), config.keepAlive(), config.maxInFlight()), replicaId);
         this.schedule = new ProbeSchedule(pool, replicaId);
         this.metrics = new ProberMetrics(registry, inFlight::get, this::buffered);
-        this.writer = new ResultWriter(pool, config.resultBufferSize(), config.writeBatchSize(), metrics);
+        this.writer = new ResultWriter(pool, config.resultBufferSize(), config.writeBatchSize(),
+                config.writeConcurrency(), metrics);
     }
 
     public String replicaId() {
@@ -115,19 +121,20 @@ public final class ProbeEngine {
      */
     public Uni<Void> stop() {
         stopping = true;
-        Duration drainLimit = config.timeout().plusSeconds(1);
-        return Uni.createFrom().<List<ProbeTarget>>emitter(emitter -> contexts[0].runOnContext(onLoop -> {
+        Duration probesEnd = config.timeout().plusSeconds(1);
+        return Uni.createFrom().<Void>emitter(emitter -> contexts[0].runOnContext(onLoop -> {
                     periodicTimers.forEach(vertx::cancelTimer);
                     vertx.cancelTimer(syncTimer);
-                    emitter.complete(takeUnstarted());
+                    emitter.complete(null);
                 }))
-                .chain(unstarted -> release(unstarted).replaceWith(unstarted.size()))
-                .chain(released -> Uni.createFrom().item(inFlight::get)
-                        .repeat().withDelay(Duration.ofMillis(50)).until(running -> running == 0)
-                        .collect().last()
-                        .ifNoItem().after(drainLimit).recoverWithItem(0)
-                        .replaceWith(released))
-                .call(released -> writer.flush())
+                // A claim under way hands its slots back itself (onClaimed); wait for it, then take the rest.
+                .chain(() -> awaitTrue(() -> !claiming.get(), probesEnd))
+                .invoke(this::takeUnstarted)
+                // Handed back at once: a slot released after its interval has passed would be skipped.
+                .chain(() -> release(drain(handBack)))
+                .call(() -> awaitTrue(() -> inFlight.get() == 0, probesEnd))
+                .chain(released -> release(drain(handBack)).map(stragglers -> released + stragglers))
+                .call(released -> writer.drain(WRITE_DRAIN_LIMIT))
                 .invoke(released -> {
                     probe.close();
                     int lost = writer.buffered();
@@ -141,17 +148,34 @@ public final class ProbeEngine {
                 .replaceWithVoid();
     }
 
-    /** Cancels the timers of the slots not started yet and returns those slots. Runs on the engine's loop. */
-    private List<ProbeTarget> takeUnstarted() {
-        List<ProbeTarget> unstarted = new ArrayList<>(waiting);
-        waiting.clear();
+    private static Uni<Void> awaitTrue(BooleanSupplier condition, Duration limit) {
+        return Uni.createFrom().item(condition::getAsBoolean)
+                .repeat().withDelay(Duration.ofMillis(20)).until(Boolean::booleanValue)
+                .collect().last()
+                .ifNoItem().after(limit).recoverWithItem(false)
+                .replaceWithVoid();
+    }
+
+    /** Cancels the timers of the slots not started yet and hands those slots back. */
+    private void takeUnstarted() {
+        for (ProbeTarget target; (target = waiting.poll()) != null; ) {
+            handBack.add(target);
+        }
         scheduled.forEach((target, timer) -> {
+            // A timer that fired already runs startOrWait, which hands the slot back itself.
             if (vertx.cancelTimer(timer)) {
-                unstarted.add(target);
+                handBack.add(target);
             }
         });
         scheduled.clear();
-        return unstarted;
+    }
+
+    private static List<ProbeTarget> drain(Queue<ProbeTarget> queue) {
+        List<ProbeTarget> drained = new ArrayList<>(queue.size());
+        for (ProbeTarget target; (target = queue.poll()) != null; ) {
+            drained.add(target);
+        }
+        return drained;
     }
 
     private Uni<Integer> release(List<ProbeTarget> unstarted) {
@@ -222,6 +246,10 @@ public final class ProbeEngine {
 
     /** Hands each event loop its share of the claimed slots. Runs on the first loop. */
     private void onClaimed(List<ProbeTarget> claimed) {
+        if (stopping) {
+            handBack.addAll(claimed);
+            return;
+        }
         List<List<ProbeTarget>> shares = new ArrayList<>(contexts.length);
         for (int i = 0; i < contexts.length; i++) {
             shares.add(new ArrayList<>(claimed.size() / contexts.length + 1));
@@ -253,8 +281,8 @@ public final class ProbeEngine {
 
     private void startOrWait(ProbeTarget target) {
         if (stopping) {
-            // Claimed or timed while the stop began: hand it back rather than start it.
-            release(List.of(target)).subscribe().with(released -> { });
+            // Due while the stop began: handed back with the others rather than started.
+            handBack.add(target);
             return;
         }
         if (inFlight.incrementAndGet() > config.maxInFlight()) {

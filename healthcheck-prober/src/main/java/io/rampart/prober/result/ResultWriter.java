@@ -7,6 +7,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
@@ -15,15 +16,16 @@ import java.util.Deque;
 import java.util.List;
 
 /**
- * Writes probe results to {@code probe_result} in multi-row inserts. Results wait in a bounded
- * buffer until written: a batch leaves the buffer only once the database has committed it, so a
- * short outage delays results without losing them. Past the bound, new results are dropped,
- * counted and logged.
+ * Writes probe results to {@code probe_result} in multi-row inserts, a few at once. Results wait
+ * in a bounded buffer until written: a batch whose insert fails goes back to the front of the
+ * buffer, so a short outage delays results without losing them. Past the bound (which counts the
+ * results being written), new results are dropped, counted and logged.
  */
 public final class ResultWriter {
 
     private static final Logger LOG = Logger.getLogger(ResultWriter.class);
     private static final long DROP_LOG_INTERVAL_NANOS = 10_000_000_000L;
+    private static final Duration DRAIN_RETRY = Duration.ofMillis(100);
 
     private static final String INSERT = """
             insert into probe_result
@@ -34,24 +36,29 @@ public final class ResultWriter {
     private final Pool pool;
     private final int capacity;
     private final int batchSize;
+    private final int concurrency;
     private final ProberMetrics metrics;
+    /** Results not written yet, oldest first; guarded by itself, as are the two counts below. */
     private final Deque<ProbeResult> buffer = new ArrayDeque<>();
-    private boolean writing;
+    /** Results taken out of the buffer by an insert that has not finished. */
+    private int writingResults;
+    private int writers;
     private volatile boolean failing;
     private long droppedSinceLog;
     private long lastDropLogNanos;
 
-    public ResultWriter(Pool pool, int capacity, int batchSize, ProberMetrics metrics) {
+    public ResultWriter(Pool pool, int capacity, int batchSize, int concurrency, ProberMetrics metrics) {
         this.pool = pool;
         this.capacity = capacity;
         this.batchSize = batchSize;
+        this.concurrency = concurrency;
         this.metrics = metrics;
     }
 
     /** Buffers a result for the next write; false (and counted) where the buffer is full. */
     public boolean offer(ProbeResult result) {
         synchronized (buffer) {
-            if (buffer.size() < capacity) {
+            if (buffer.size() + writingResults < capacity) {
                 buffer.addLast(result);
                 return true;
             }
@@ -68,74 +75,92 @@ public final class ResultWriter {
         return false;
     }
 
+    /** Results not yet committed, including those an insert is writing now. */
     public int buffered() {
         synchronized (buffer) {
-            return buffer.size();
+            return buffer.size() + writingResults;
         }
     }
 
     /**
-     * Writes everything buffered, batch after batch; stops at the first failure and keeps what it
-     * could not write for the next call. Emits how many results were written. One write runs at a
-     * time: a call while another writes emits 0.
+     * Starts as many writers as the concurrency allows; each writes batch after batch until the
+     * buffer is empty or an insert fails (its batch goes back to the front for the next call).
+     * Emits once the writers started here have stopped.
      */
-    public Uni<Integer> flush() {
+    public Uni<Void> flush() {
+        List<Uni<Void>> started = new ArrayList<>();
         synchronized (buffer) {
-            if (writing || buffer.isEmpty()) {
-                return Uni.createFrom().item(0);
+            while (writers < concurrency && buffer.size() > writers * batchSize) {
+                writers++;
+                started.add(writeBatches().eventually(() -> {
+                    synchronized (buffer) {
+                        writers--;
+                    }
+                }));
             }
-            writing = true;
         }
-        return writeBatches(0).eventually(() -> {
-            synchronized (buffer) {
-                writing = false;
-            }
-        });
+        return started.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(started).andCollectFailures()
+                .replaceWithVoid();
     }
 
-    private Uni<Integer> writeBatches(int writtenSoFar) {
-        List<ProbeResult> batch = peekBatch();
+    /** Flushes until everything is written, retrying failed inserts, for at most {@code limit}. */
+    public Uni<Void> drain(Duration limit) {
+        return Uni.createFrom().deferred(() -> flush().map(flushed -> buffered()))
+                .repeat().withDelay(DRAIN_RETRY).until(left -> left == 0)
+                .collect().last()
+                .ifNoItem().after(limit).recoverWithItem(0)
+                .replaceWithVoid();
+    }
+
+    private Uni<Void> writeBatches() {
+        List<ProbeResult> batch = takeBatch();
         if (batch.isEmpty()) {
-            return Uni.createFrom().item(writtenSoFar);
+            return Uni.createFrom().voidItem();
         }
         return pool.preparedQuery(INSERT).execute(columns(batch))
                 .onItem().transformToUni(done -> {
-                    removeWritten(batch.size());
+                    written(batch.size());
                     metrics.batchWritten(batch.size());
                     if (failing) {
                         failing = false;
                         LOG.infof("probe results are written again; %d still buffered", buffered());
                     }
-                    return writeBatches(writtenSoFar + batch.size());
+                    return writeBatches();
                 })
                 .onFailure().recoverWithUni(failure -> {
+                    putBack(batch);
                     metrics.writeFailed();
                     if (!failing) {
                         failing = true;
                         LOG.warnf("could not write probe results, keeping them buffered and retrying: %s",
                                 failure.getMessage());
                     }
-                    return Uni.createFrom().item(writtenSoFar);
+                    return Uni.createFrom().voidItem();
                 });
     }
 
-    private List<ProbeResult> peekBatch() {
+    private List<ProbeResult> takeBatch() {
         synchronized (buffer) {
             List<ProbeResult> batch = new ArrayList<>(Math.min(batchSize, buffer.size()));
-            for (ProbeResult result : buffer) {
-                if (batch.size() == batchSize) {
-                    break;
-                }
+            for (ProbeResult result; batch.size() < batchSize && (result = buffer.pollFirst()) != null; ) {
                 batch.add(result);
             }
+            writingResults += batch.size();
             return batch;
         }
     }
 
-    private void removeWritten(int count) {
+    private void written(int count) {
         synchronized (buffer) {
-            for (int i = 0; i < count; i++) {
-                buffer.pollFirst();
+            writingResults -= count;
+        }
+    }
+
+    private void putBack(List<ProbeResult> batch) {
+        synchronized (buffer) {
+            writingResults -= batch.size();
+            for (int i = batch.size() - 1; i >= 0; i--) {
+                buffer.addFirst(batch.get(i));
             }
         }
     }
