@@ -102,7 +102,7 @@ final class Demo implements AutoCloseable {
         if (created.statusCode() == 409) {
             // Registered by an earlier run: its secret was shown then only, so rotate to get one.
             HttpResponse<String> rotated = send(HttpRequest.newBuilder(
-                            URI.create(sliApi + "/api/v1/apps/" + APP_KEY + "/shared-secret"))
+                            URI.create(sliApi + "/api/v1/apps/" + APP_KEY + "/shared-secret/rotate"))
                     .header("Authorization", "Bearer " + adminToken)
                     .POST(HttpRequest.BodyPublishers.noBody()));
             if (rotated.statusCode() / 100 == 2) {

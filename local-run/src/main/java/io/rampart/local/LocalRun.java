@@ -113,9 +113,9 @@ public final class LocalRun {
     private static void printSummary(JsonNode summary) {
         System.out.printf("%nSLIs of the last hour (%s):%n", summary.path("webhookPolicy").asText());
         for (JsonNode sli : summary.path("slis")) {
-            System.out.printf("  %-40s %10s %s%n", sli.path("id").asText(),
-                    sli.path("value").isNull() ? "-" : String.format("%.2f", sli.path("value").asDouble()),
-                    sli.path("unit").asText());
+            String unit = sli.path("unit").asText();
+            System.out.printf("  %-40s %10s %s%n", sli.path("id").asText(), sli.path("value").isNull() ? "-"
+                    : String.format("count".equals(unit) ? "%.0f" : "%.2f", sli.path("value").asDouble()), unit);
         }
     }
 

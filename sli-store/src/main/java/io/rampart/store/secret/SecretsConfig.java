@@ -8,7 +8,7 @@ import java.util.Optional;
 /**
  * Keys that seal the apps' shared secrets at rest. Each key is written {@code id:base64} with a
  * 32-byte AES key. To rotate: make the new key {@code key}, move the old one to
- * {@code previous-keys} until every secret has been sealed again (see docs/secrets.md).
+ * {@code previous-keys} until every secret has been sealed again (see docs/sli-api.md, "Rotating the sealing key").
  */
 @ConfigMapping(prefix = "rampart.secrets")
 public interface SecretsConfig {
