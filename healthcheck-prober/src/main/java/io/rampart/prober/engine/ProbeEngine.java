@@ -67,6 +67,7 @@ public final class ProbeEngine {
     /** The event loops the engine runs on; the first also syncs, claims and writes. */
     private Context[] contexts;
     private int nextLoop;
+    private String deploymentId;
 
     public ProbeEngine(Vertx vertx, Pool pool, ProberConfig config, String replicaId, MeterRegistry registry) {
         this.vertx = vertx;
@@ -78,10 +79,6 @@ public final class ProbeEngine {
         this.metrics = new ProberMetrics(registry, inFlight::get, this::buffered);
         this.writer = new ResultWriter(pool, config.resultBufferSize(), config.writeBatchSize(),
                 config.writeConcurrency(), metrics);
-    }
-
-    public String replicaId() {
-        return replicaId;
     }
 
     /**
@@ -101,6 +98,7 @@ public final class ProbeEngine {
         return Uni.createFrom().completionStage(() -> vertx.deployVerticle(loop, new DeploymentOptions()
                         .setInstances(Math.max(1, loops))).toCompletionStage())
                 .invoke(deployment -> {
+                    deploymentId = deployment;
                     contexts = started.toArray(Context[]::new);
                     contexts[0].runOnContext(onLoop -> {
                         sync();
@@ -135,6 +133,7 @@ public final class ProbeEngine {
                 .call(() -> awaitTrue(() -> inFlight.get() == 0, probesEnd))
                 .chain(released -> release(drain(handBack)).map(stragglers -> released + stragglers))
                 .call(released -> writer.drain(WRITE_DRAIN_LIMIT))
+                .call(released -> Uni.createFrom().completionStage(() -> vertx.undeploy(deploymentId).toCompletionStage()))
                 .invoke(released -> {
                     probe.close();
                     int lost = writer.buffered();

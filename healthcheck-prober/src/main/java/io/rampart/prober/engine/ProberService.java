@@ -37,8 +37,9 @@ public class ProberService {
 
     void onStop(@Observes ShutdownEvent stopping) {
         if (config.enabled()) {
-            // Blocking is right here: shutdown waits for in-flight probes and the last write.
-            engine.stop().await().atMost(config.timeout().plusSeconds(10));
+            // Blocking is right here: shutdown waits for the claim under way and the probes in
+            // flight (a timeout each at most) and for the last writes (10 s at most).
+            engine.stop().await().atMost(config.timeout().multipliedBy(2).plusSeconds(15));
         }
     }
 

@@ -16,6 +16,7 @@ import io.vertx.core.http.RequestOptions;
 import javax.net.ssl.SSLException;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
@@ -81,8 +82,8 @@ public final class HttpProbe implements AutoCloseable {
             }
             // Refused, reset, or closed before an answer: the target took no request.
             if (cause instanceof ConnectException || cause instanceof HttpClosedException
-                    || (cause instanceof IOException && cause.getClass().getName().contains("NativeIoException"))
-                    || "Connection reset".equals(cause.getMessage())) {
+                    || cause instanceof SocketException
+                    || (cause instanceof IOException && String.valueOf(cause.getMessage()).contains("reset"))) {
                 return ProbeOutcome.CONNECT;
             }
         }
@@ -136,6 +137,8 @@ public final class HttpProbe implements AutoCloseable {
         }
 
         private void onResponse(HttpClientResponse response) {
+            // Also swallows the reset that abort() causes once the probe is decided.
+            response.exceptionHandler(this::fail);
             statusCode = response.statusCode();
             if (statusCode != 200) {
                 // The verdict is in the status line: the body is not worth the wait.
@@ -144,7 +147,6 @@ public final class HttpProbe implements AutoCloseable {
                 }
                 return;
             }
-            response.exceptionHandler(this::fail);
             response.handler(chunk -> {
                 bodyBytes += chunk.length();
                 if (bodyBytes > settings.maxBodyBytes() && decide(ProbeOutcome.BODY_TOO_LARGE, elapsedMs())) {

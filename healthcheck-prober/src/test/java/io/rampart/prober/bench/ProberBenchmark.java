@@ -192,7 +192,10 @@ public final class ProberBenchmark {
         System.out.printf("scale: %d targets registered in %d ms%n", scaleTargets,
                 (System.nanoTime() - inserted) / 1_000_000);
         Thread.sleep(10_000);
+        double cpuBefore = cpuSeconds(prober);
         Window window = measure(db, "scale", scaleWindow);
+        // measure() also waits 4 s past the window for late writes: CPU over the whole stretch.
+        double cores = (cpuSeconds(prober) - cpuBefore) / (scaleWindow + 4);
         String metrics = awaitAnswer(metricsUrl, Duration.ofSeconds(10));
         double heapMiB = 0;
         for (Matcher heap = HEAP_USED.matcher(metrics); heap.find(); ) {
@@ -204,11 +207,12 @@ public final class ProberBenchmark {
                           probes/s            %.0f (expected %.0f; %s)
                           scheduling lag      p50 %.1f ms, p99 %.1f ms, max %.1f ms
                           probe latency       p50 %d ms, p99 %d ms (target answers at once: all of it is connect + prober)
+                          prober CPU          %.2f cores
                           heap used           %.0f MiB (-Xmx512m)
                           RSS                 %s, peak %s
                         """, scaleTargets, scaleInterval, scaleWindow, window.probesPerSecond,
                 (double) scaleTargets / scaleInterval, window.outcomes, window.lagP50Ms, window.lagP99Ms,
-                window.lagMaxMs, window.durationP50Ms, window.durationP99Ms, heapMiB,
+                window.lagMaxMs, window.durationP50Ms, window.durationP99Ms, cores, heapMiB,
                 procField(status, "VmRSS"), procField(status, "VmHWM"));
         boolean lagOk = window.lagP99Ms < 1000;
         System.out.printf("TARGET p99 scheduling lag < 1 s at %d targets / %d s: %s%n", scaleTargets, scaleInterval,
@@ -297,6 +301,13 @@ public final class ProberBenchmark {
         process.waitFor();
         Matcher version = Pattern.compile("version (\\S+)").matcher(out);
         return version.find() ? version.group(1) : "?";
+    }
+
+    /** User + system CPU time of the process (/proc/PID/stat, in clock ticks of 1/100 s). */
+    private static double cpuSeconds(Process process) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
     }
 
     private static String procField(String status, String field) {

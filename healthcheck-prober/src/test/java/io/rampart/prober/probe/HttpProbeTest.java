@@ -78,6 +78,11 @@ class HttpProbeTest {
     }
 
     @Test
+    void aConnectionClosedBeforeAnyAnswerIsAConnectFailure() {
+        assertThat(probe(server.hangingUpUrl() + "/health").outcome()).isEqualTo(ProbeOutcome.CONNECT);
+    }
+
+    @Test
     void anEndlessBodyIsCutAtTheBoundAsBodyTooLarge() {
         ProbeResult result = probe(server.baseUrl() + "/endless");
         assertThat(result.outcome()).isEqualTo(ProbeOutcome.BODY_TOO_LARGE);

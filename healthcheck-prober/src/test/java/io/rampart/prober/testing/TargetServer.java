@@ -29,6 +29,7 @@ public final class TargetServer implements AutoCloseable {
     private final HttpServer http;
     private final HttpServer https;
     private final NetServer garbage;
+    private final NetServer hangingUp;
     private final Map<String, List<Long>> requests = new ConcurrentHashMap<>();
 
     public TargetServer() {
@@ -39,6 +40,7 @@ public final class TargetServer implements AutoCloseable {
         // Something that is not HTTP at all, as when a health check URL points at an SSH port.
         garbage = await(vertx.createNetServer().connectHandler(socket -> socket.write("SSH-2.0-OpenSSH_9.2\r\n"))
                 .listen(0, "127.0.0.1"));
+        hangingUp = await(vertx.createNetServer().connectHandler(socket -> socket.close()).listen(0, "127.0.0.1"));
     }
 
     /** http://127.0.0.1:port */
@@ -54,6 +56,11 @@ public final class TargetServer implements AutoCloseable {
     /** http://127.0.0.1:port of a server that answers with something other than HTTP. */
     public String notHttpUrl() {
         return "http://127.0.0.1:" + garbage.actualPort();
+    }
+
+    /** http://127.0.0.1:port of a server that accepts connections and closes them at once. */
+    public String hangingUpUrl() {
+        return "http://127.0.0.1:" + hangingUp.actualPort();
     }
 
     /** http://127.0.0.1:port where nothing listens. */
