@@ -3,17 +3,10 @@ package io.rampart.prober.result;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.rampart.prober.config.ProberConfig;
 import io.rampart.prober.engine.ProbeEngine;
+import io.rampart.prober.testing.EngineTestBase;
 import io.rampart.prober.testing.Engines;
-import io.rampart.prober.testing.Registry;
-import io.rampart.prober.testing.TargetServer;
 import io.rampart.store.testing.PostgresResource;
-import io.vertx.core.Vertx;
-import io.vertx.mutiny.sqlclient.Pool;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -26,32 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Every probe made is stored, through a database outage; what the buffer cannot hold is counted. */
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
-class ResultWritingTest {
-
-    @Inject
-    Vertx vertx;
-    @Inject
-    Pool pool;
-    @Inject
-    ProberConfig config;
-
-    private TargetServer server;
-    private Registry registry;
-    private Engines engines;
-
-    @BeforeEach
-    void start() {
-        server = new TargetServer();
-        registry = new Registry(pool);
-        engines = new Engines(vertx, pool, config);
-    }
-
-    @AfterEach
-    void stop() {
-        engines.close();
-        registry.close();
-        server.close();
-    }
+class ResultWritingTest extends EngineTestBase {
 
     @Test
     void resultsMadeDuringAShortDatabaseOutageAreWrittenAfterIt() throws Exception {
