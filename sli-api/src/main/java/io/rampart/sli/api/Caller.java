@@ -37,6 +37,14 @@ public class Caller {
         throw ApiException.forbidden("the platform token may not read the app " + appKey);
     }
 
+    /** Refuses (403) a caller other than admin or the app's own vendor: who manages an app's notification channels. */
+    public void requireAppManager(String appKey) {
+        if (identity.hasRole(ADMIN) || identity.hasRole(VENDOR) && appKeys().contains(appKey)) {
+            return;
+        }
+        throw ApiException.forbidden("the platform token may not manage the app " + appKey);
+    }
+
     private Set<String> appKeys() {
         Object claim = token.getClaim("app_keys");
         if (claim instanceof Collection<?> keys) {

@@ -1,0 +1,70 @@
+package io.rampart.sli.alert;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** Alert rules, incidents and their webhook notifications (docs/alerts.md). */
+@ConfigMapping(prefix = "rampart.alerts")
+public interface AlertConfig {
+
+    /**
+     * How often every enabled app's rules are evaluated ({@code RAMPART_ALERTS_EVALUATE_EVERY},
+     * default {@code 1m}; {@code off} disables the scheduler, as the tests do).
+     */
+    @WithDefault("1m")
+    String evaluateEvery();
+
+    /** Apps evaluated at once by one replica ({@code RAMPART_ALERTS_EVALUATE_CONCURRENCY}, default 4). */
+    @WithDefault("4")
+    int evaluateConcurrency();
+
+    /**
+     * Events a burn-rate alert's long window needs before it may fire, so that a quiet app does not
+     * page on one failure ({@code RAMPART_ALERTS_BURN_RATE_MIN_EVENTS}, default 20).
+     */
+    @WithDefault("20")
+    long burnRateMinEvents();
+
+    /**
+     * The SLO period the workbook's 30-day burn-rate thresholds are scaled to
+     * ({@code RAMPART_ALERTS_SLO_PERIOD}, default {@code 28d}, DESIGN.md's SLO window).
+     */
+    @WithDefault("28d")
+    Duration sloPeriod();
+
+    /** The lifecycle rule's threshold in percent over 24 hours ({@code RAMPART_ALERTS_LIFECYCLE_THRESHOLD}, default 99.9). */
+    @WithDefault("99.9")
+    double lifecycleThreshold();
+
+    Delivery delivery();
+
+    /** Webhook deliveries of incident notifications. */
+    interface Delivery {
+
+        /** How often due deliveries are sent ({@code RAMPART_ALERTS_DELIVERY_EVERY}, default {@code 5s}; {@code off} disables). */
+        @WithDefault("5s")
+        String every();
+
+        /** Attempts before a delivery is marked FAILED ({@code RAMPART_ALERTS_DELIVERY_MAX_ATTEMPTS}, default 6). */
+        @WithDefault("6")
+        int maxAttempts();
+
+        /** Wait after the first failed attempt, doubled after each further one ({@code RAMPART_ALERTS_DELIVERY_INITIAL_BACKOFF}, default 10s). */
+        @WithDefault("10s")
+        Duration initialBackoff();
+
+        /** Longest wait between attempts ({@code RAMPART_ALERTS_DELIVERY_MAX_BACKOFF}, default 10m). */
+        @WithDefault("10m")
+        Duration maxBackoff();
+
+        /** Connect and response timeout of one attempt ({@code RAMPART_ALERTS_DELIVERY_TIMEOUT}, default 10s). */
+        @WithDefault("10s")
+        Duration timeout();
+
+        /** Deliveries one replica claims per round ({@code RAMPART_ALERTS_DELIVERY_BATCH}, default 50). */
+        @WithDefault("50")
+        int batch();
+    }
+}

@@ -1,0 +1,74 @@
+package io.rampart.sli.alert;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Evaluates every enabled app's alert rules once a minute. Every replica evaluates every app; the
+ * database keeps one incident and one notification per breach (IncidentStore).
+ */
+@ApplicationScoped
+public class AlertEvaluator {
+
+    private static final Logger LOG = Logger.getLogger(AlertEvaluator.class);
+
+    private final Pool pool;
+    private final AlertRules rules;
+    private final IncidentStore incidents;
+    private final AlertConfig config;
+    private final MeterRegistry metrics;
+
+    public AlertEvaluator(Pool pool, AlertRules rules, IncidentStore incidents, AlertConfig config,
+            MeterRegistry metrics) {
+        this.pool = pool;
+        this.rules = rules;
+        this.incidents = incidents;
+        this.config = config;
+        this.metrics = metrics;
+    }
+
+    @Scheduled(identity = "alert-evaluation", every = "${rampart.alerts.evaluate-every:1m}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> scheduled() {
+        return evaluate(Instant.now()).replaceWithVoid();
+    }
+
+    /** Evaluates every enabled app at {@code now}; an app that fails is logged and skipped. */
+    public Uni<IncidentStore.Changes> evaluate(Instant now) {
+        return pool.query("select app_key, name, partner_name from app where enabled order by app_key").execute()
+                .chain(rows -> Multi.createFrom().iterable(rows)
+                        .map(row -> new IncidentStore.App(row.getString("app_key"), row.getString("name"),
+                                row.getString("partner_name")))
+                        .onItem().transformToUni(app -> evaluate(app, now))
+                        .merge(config.evaluateConcurrency())
+                        .collect().asList())
+                .map(AlertEvaluator::sum);
+    }
+
+    private Uni<IncidentStore.Changes> evaluate(IncidentStore.App app, Instant now) {
+        return rules.evaluate(app.appKey(), now)
+                .chain(readings -> incidents.apply(app, readings, now))
+                .invoke(changes -> {
+                    metrics.counter("rampart.alerts.incidents.opened").increment(changes.opened());
+                    metrics.counter("rampart.alerts.incidents.resolved").increment(changes.resolved());
+                })
+                .onFailure().recoverWithItem(e -> {
+                    metrics.counter("rampart.alerts.evaluation.failures").increment();
+                    LOG.warnf("alert evaluation of %s failed: %s", app.appKey(), e.getClass().getName());
+                    return new IncidentStore.Changes(0, 0);
+                });
+    }
+
+    private static IncidentStore.Changes sum(List<IncidentStore.Changes> changes) {
+        return new IncidentStore.Changes(changes.stream().mapToInt(IncidentStore.Changes::opened).sum(),
+                changes.stream().mapToInt(IncidentStore.Changes::resolved).sum());
+    }
+}

@@ -1,0 +1,88 @@
+package io.rampart.sli.alert;
+
+import io.rampart.sli.api.ApiException;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+/** Reads an app's incidents, newest first, with the state of their notifications. */
+@ApplicationScoped
+public class IncidentQueries {
+
+    static final int DEFAULT_LIMIT = 100;
+    static final int MAX_LIMIT = 1000;
+
+    private final Pool pool;
+
+    public IncidentQueries(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** @param status {@code open}, {@code resolved} or null for both */
+    public Uni<List<IncidentView>> list(String appKey, String status, Integer limit) {
+        String wanted = status == null ? null : status.toUpperCase(Locale.ROOT);
+        if (wanted != null && !wanted.equals("OPEN") && !wanted.equals("RESOLVED")) {
+            throw ApiException.badRequest("status", "one of open, resolved");
+        }
+        int rows = limit == null ? DEFAULT_LIMIT : limit;
+        if (rows < 1 || rows > MAX_LIMIT) {
+            throw ApiException.badRequest("limit", "1 to " + MAX_LIMIT);
+        }
+        return pool.preparedQuery("select exists (select 1 from app where app_key = $1) as known").execute(Tuple.of(appKey))
+                .chain(known -> {
+                    if (!known.iterator().next().getBoolean("known")) {
+                        throw ApiException.notFound("no app " + appKey);
+                    }
+                    return pool.preparedQuery("select * from alert_incident where app_key = $1"
+                                    + " and ($2::text is null or status = $2) order by opened_at desc, id limit $3")
+                            .execute(Tuple.of(appKey, wanted, rows));
+                })
+                .chain(incidents -> {
+                    List<Row> incidentRows = new ArrayList<>();
+                    incidents.forEach(incidentRows::add);
+                    UUID[] ids = incidentRows.stream().map(row -> row.getUUID("id")).toArray(UUID[]::new);
+                    return pool.preparedQuery("select * from notification_delivery where incident_id = any($1) order by id")
+                            .execute(Tuple.of(ids))
+                            .map(deliveries -> {
+                                Map<UUID, List<IncidentView.Notification>> byIncident = new LinkedHashMap<>();
+                                deliveries.forEach(row -> byIncident.computeIfAbsent(row.getUUID("incident_id"),
+                                        id -> new ArrayList<>()).add(notification(row)));
+                                return incidentRows.stream()
+                                        .map(row -> incident(row, byIncident.getOrDefault(row.getUUID("id"), List.of())))
+                                        .toList();
+                            });
+                });
+    }
+
+    private static IncidentView incident(Row row, List<IncidentView.Notification> notifications) {
+        return new IncidentView(row.getUUID("id").toString(), row.getString("app_key"), row.getString("rule"),
+                row.getString("severity"), row.getString("status"), row.getString("metric_name"),
+                row.getString("metric_unit"), row.getLong("measurement_duration_seconds"), row.getDouble("sli_value"),
+                row.getDouble("slo_value"), instant(row, "opened_at"), instant(row, "updated_at"),
+                instant(row, "resolved_at"), notifications);
+    }
+
+    private static IncidentView.Notification notification(Row row) {
+        return new IncidentView.Notification(row.getLong("id"), row.getUUID("channel_id").toString(),
+                row.getString("incident_status"), row.getString("state"), row.getInteger("attempts"),
+                instant(row, "last_attempt_at"), row.getInteger("last_status_code"), row.getString("last_error"),
+                "PENDING".equals(row.getString("state")) ? instant(row, "next_attempt_at") : null,
+                instant(row, "delivered_at"));
+    }
+
+    private static Instant instant(Row row, String column) {
+        OffsetDateTime value = row.getOffsetDateTime(column);
+        return value == null ? null : value.toInstant();
+    }
+}

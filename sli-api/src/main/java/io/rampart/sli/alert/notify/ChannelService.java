@@ -1,0 +1,152 @@
+package io.rampart.sli.alert.notify;
+
+import io.rampart.sli.api.ApiException;
+import io.rampart.store.secret.SecretSealer;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+/** Per-app webhook channels; their signing secrets are stored only sealed. */
+@ApplicationScoped
+public class ChannelService {
+
+    private static final int SECRET_BYTES = 32;
+    private static final int MAX_NAME = 100;
+    private static final int MAX_URL = 2000;
+    private static final String COLUMNS = "id, app_key, name, url, enabled, created_at, updated_at";
+
+    private final Pool pool;
+    private final SecretSealer sealer;
+    private final SecureRandom random = new SecureRandom();
+
+    public ChannelService(Pool pool, SecretSealer sealer) {
+        this.pool = pool;
+        this.sealer = sealer;
+    }
+
+    /** The associated data of a channel's sealed secret: a sealed value copied to another channel does not open. */
+    static String sealOwner(UUID channelId) {
+        return "notification-channel:" + channelId;
+    }
+
+    public Uni<ChannelView> create(String appKey, ChannelRequest request) {
+        if (request == null || request.url() == null) {
+            throw ApiException.badRequest("url", "required");
+        }
+        String name = name(request.name() == null ? "webhook" : request.name());
+        String url = url(request.url());
+        UUID id = UUID.randomUUID();
+        byte[] bytes = new byte[SECRET_BYTES];
+        random.nextBytes(bytes);
+        String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        SecretSealer.Sealed sealed = sealer.seal(sealOwner(id), secret);
+        return pool.preparedQuery("insert into notification_channel (id, app_key, name, url, enabled, key_id, sealed)"
+                        + " select $1, app_key, $3, $4, $5, $6, $7 from app where app_key = $2 returning " + COLUMNS)
+                .execute(Tuple.tuple(List.of(id, appKey, name, url, request.enabled() == null || request.enabled(),
+                        sealed.keyId(), Buffer.buffer(sealed.bytes()))))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        throw ApiException.notFound("no app " + appKey);
+                    }
+                    return view(rows.iterator().next(), secret);
+                });
+    }
+
+    public Uni<List<ChannelView>> list(String appKey) {
+        return requireApp(appKey)
+                .chain(() -> pool.preparedQuery("select " + COLUMNS + " from notification_channel where app_key = $1"
+                        + " order by created_at, id").execute(Tuple.of(appKey)))
+                .map(rows -> {
+                    List<ChannelView> channels = new java.util.ArrayList<>();
+                    rows.forEach(row -> channels.add(view(row, null)));
+                    return channels;
+                });
+    }
+
+    public Uni<ChannelView> get(String appKey, String channelId) {
+        return one(appKey, channelId, "select " + COLUMNS + " from notification_channel where app_key = $1 and id = $2",
+                Tuple.of(appKey, id(channelId)));
+    }
+
+    public Uni<ChannelView> update(String appKey, String channelId, ChannelRequest request) {
+        if (request == null) {
+            throw ApiException.badRequest("body", "required");
+        }
+        return one(appKey, channelId, "update notification_channel set name = coalesce($3, name), url = coalesce($4, url),"
+                        + " enabled = coalesce($5, enabled), updated_at = now() where app_key = $1 and id = $2 returning " + COLUMNS,
+                Tuple.of(appKey, id(channelId), request.name() == null ? null : name(request.name()),
+                        request.url() == null ? null : url(request.url()), request.enabled()));
+    }
+
+    /** Deletes the channel and its delivery records. */
+    public Uni<Void> delete(String appKey, String channelId) {
+        return one(appKey, channelId, "delete from notification_channel where app_key = $1 and id = $2 returning " + COLUMNS,
+                Tuple.of(appKey, id(channelId))).replaceWithVoid();
+    }
+
+    private Uni<ChannelView> one(String appKey, String channelId, String sql, Tuple values) {
+        return requireApp(appKey).chain(() -> pool.preparedQuery(sql).execute(values)).map(rows -> {
+            if (rows.size() == 0) {
+                throw ApiException.notFound("the app " + appKey + " has no notification channel " + channelId);
+            }
+            return view(rows.iterator().next(), null);
+        });
+    }
+
+    private Uni<Void> requireApp(String appKey) {
+        return pool.preparedQuery("select 1 from app where app_key = $1").execute(Tuple.of(appKey)).map(rows -> {
+            if (rows.size() == 0) {
+                throw ApiException.notFound("no app " + appKey);
+            }
+            return null;
+        });
+    }
+
+    private static UUID id(String channelId) {
+        try {
+            return UUID.fromString(channelId);
+        } catch (IllegalArgumentException e) {
+            // Not a channel id, so no such channel: the same answer as an unknown one.
+            return new UUID(0, 0);
+        }
+    }
+
+    private static String name(String name) {
+        if (name.isBlank() || name.length() > MAX_NAME) {
+            throw ApiException.badRequest("name", "1 to " + MAX_NAME + " characters");
+        }
+        return name;
+    }
+
+    private static String url(String url) {
+        try {
+            URI uri = new URI(url);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (url.length() > MAX_URL || !(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null
+                    || uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
+                throw ApiException.badRequest("url", "an absolute http(s) URL with a host, without credentials or fragment,"
+                        + " at most " + MAX_URL + " characters");
+            }
+            return url;
+        } catch (URISyntaxException e) {
+            throw ApiException.badRequest("url", "not a URL");
+        }
+    }
+
+    private static ChannelView view(Row row, String signingSecret) {
+        return new ChannelView(row.getUUID("id").toString(), row.getString("app_key"), row.getString("name"),
+                row.getString("url"), row.getBoolean("enabled"), row.getOffsetDateTime("created_at").toInstant(),
+                row.getOffsetDateTime("updated_at").toInstant(), signingSecret);
+    }
+}
