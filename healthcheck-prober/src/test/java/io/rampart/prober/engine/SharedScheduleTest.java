@@ -8,6 +8,7 @@ import io.rampart.prober.testing.Engines;
 import io.rampart.prober.testing.Registry.StoredResult;
 import io.rampart.store.testing.PostgresResource;
 import io.vertx.core.Vertx;
+import io.vertx.mutiny.sqlclient.Tuple;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -115,6 +116,29 @@ class SharedScheduleTest extends EngineTestBase {
         assertThat(server.requestCount("/changes/old/health")).as("no probe of the disabled target")
                 .isEqualTo(probesAfterDisabling);
         assertThat(registry.results(app)).extracting(StoredResult::targetId).contains(added);
+    }
+
+    @Test
+    void targetsRegisteredTogetherAreSpreadOverTheirInterval() throws Exception {
+        String app = registry.app("spread", 60);
+        pool.preparedQuery("insert into healthcheck_target (app_key, label, base_url)"
+                        + " select $1, 't' || g, $2 || '/spread/' || g from generate_series(1, 1000) g")
+                .execute(Tuple.of(app, server.baseUrl())).await().atMost(Duration.ofSeconds(10));
+        Instant registered = Instant.now();
+        engines.start("replica-spread");
+        Engines.awaitUntil(Duration.ofSeconds(10), "the schedule took the targets in",
+                () -> registry.nextSlots(app).size() == 1000);
+
+        Map<Long, Long> perSecond = registry.nextSlots(app).stream()
+                .collect(Collectors.groupingBy(slot -> slot.getEpochSecond(), Collectors.counting()));
+        assertThat(perSecond.keySet().stream().mapToLong(Long::longValue).max().getAsLong()
+                - perSecond.keySet().stream().mapToLong(Long::longValue).min().getAsLong())
+                .as("seconds between the first and the last first slot").isGreaterThanOrEqualTo(50);
+        // 1000 over 60 s is about 17 a second: a burst would be far above 60.
+        assertThat(perSecond.values()).as("first slots in any one second").allSatisfy(count ->
+                assertThat(count).isLessThan(60));
+        assertThat(registry.nextSlots(app)).allSatisfy(slot ->
+                assertThat(slot).isBetween(registered, registered.plusSeconds(75)));
     }
 
     private List<Long> targets(String app, String prefix, int count) {

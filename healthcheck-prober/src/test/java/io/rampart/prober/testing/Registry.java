@@ -56,6 +56,17 @@ public final class Registry implements AutoCloseable {
                 .execute(Tuple.of(appKey, intervalSeconds)).await().atMost(WAIT);
     }
 
+    /** The next slot of each of the app's targets in the prober's schedule. */
+    public List<Instant> nextSlots(String appKey) {
+        List<Instant> slots = new ArrayList<>();
+        for (Row row : pool.preparedQuery("select s.next_due_at from probe_schedule s"
+                + " join healthcheck_target t on t.id = s.target_id where t.app_key = $1")
+                .execute(Tuple.of(appKey)).await().atMost(WAIT)) {
+            slots.add(row.getOffsetDateTime("next_due_at").toInstant());
+        }
+        return slots;
+    }
+
     /** Everything stored for the app, by target and slot. */
     public List<StoredResult> results(String appKey) {
         List<StoredResult> results = new ArrayList<>();
