@@ -1,0 +1,37 @@
+package io.rampart.sli.status;
+
+import io.quarkus.qute.TemplateData;
+
+import java.util.List;
+
+/**
+ * What the status page shows, already formatted: every number comes from an {@code SliEntry} or
+ * {@code SliSeries} of the SLI API's own computation ({@link StatusPageService}).
+ */
+@TemplateData
+public record StatusPage(String appKey, String name, String partnerName, StatusRange range, List<RangeLink> ranges,
+        String period, String headline, String headlineState, boolean signedIn, List<Panel> panels, List<TargetRow> targets, String seriesJson) {
+
+    /** One button of the range switch. */
+    @TemplateData
+    public record RangeLink(String label, String parameter, String href, boolean current) {
+    }
+
+    /**
+     * One SLI: {@code value} as shown and {@code rawValue} as the API answers it (empty without
+     * events); {@code sloTarget}, {@code budget} and {@code budgetMeter} only on ratios with an SLO.
+     */
+    @TemplateData
+    public record Panel(String id, String name, String value, String rawValue, String detail, String sloTarget,
+            String budget, Double budgetMeter, String state, String stateLabel, String chartLabel) {
+
+        public boolean hasSlo() {
+            return sloTarget != null;
+        }
+    }
+
+    /** The availability of one health check target (base URL). */
+    @TemplateData
+    public record TargetRow(String label, String url, String successRate, String rawSuccessRate, String latency) {
+    }
+}

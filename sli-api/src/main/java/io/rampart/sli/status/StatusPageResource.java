@@ -1,0 +1,178 @@
+package io.rampart.sli.status;
+
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import io.quarkus.security.identity.CurrentIdentityAssociation;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.rampart.sli.api.ApiException;
+import io.rampart.sli.api.Caller;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.jwt.auth.principal.JWTParser;
+import io.smallrye.jwt.auth.principal.ParseException;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.PermitAll;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.NewCookie;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriBuilder;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The human status page of an app and its sign-in: a browser carries the platform token in an
+ * HttpOnly cookie (read by the JWT mechanism, {@code mp.jwt.token.cookie}); a public page needs none.
+ */
+@Path("/status")
+@PermitAll
+@Produces(MediaType.TEXT_HTML)
+public class StatusPageResource {
+
+    private static final Pattern APP_KEY = Pattern.compile("[A-Za-z0-9._-]{1,255}");
+    private static final Set<String> READER_GROUPS = Set.of(Caller.ADMIN, Caller.VENDOR, Caller.STATUSPAGE);
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance page(StatusPage page);
+
+        static native TemplateInstance signIn(String app, String problem);
+
+        static native TemplateInstance refusal(String title, String detail, String app, boolean signedIn);
+    }
+
+    private final StatusPageService pages;
+    private final CurrentIdentityAssociation identities;
+    private final JWTParser tokens;
+    private final String cookieName;
+
+    public StatusPageResource(StatusPageService pages, CurrentIdentityAssociation identities, JWTParser tokens,
+            @ConfigProperty(name = "mp.jwt.token.cookie") String cookieName) {
+        this.pages = pages;
+        this.identities = identities;
+        this.tokens = tokens;
+        this.cookieName = cookieName;
+    }
+
+    @GET
+    @Path("/sign-in")
+    public TemplateInstance signInForm(@QueryParam("app") String app) {
+        return Templates.signIn(appKeyOrNull(app), null);
+    }
+
+    /** Checks the token (signature, expiry, group), sets it as the session cookie and goes to the app's page. */
+    @POST
+    @Path("/sign-in")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Blocking // the token's key may be read from a file
+    public Response signIn(@FormParam("token") String token, @FormParam("app") String app) {
+        String appKey = appKeyOrNull(app);
+        JsonWebToken jwt;
+        try {
+            jwt = tokens.parse(token == null ? "" : token.strip());
+        } catch (ParseException e) {
+            return Response.status(Response.Status.UNAUTHORIZED)
+                    .entity(Templates.signIn(appKey, "This token is not a valid platform token, or it has expired.")).build();
+        }
+        if (jwt.getGroups().stream().noneMatch(READER_GROUPS::contains)) {
+            return Response.status(Response.Status.FORBIDDEN)
+                    .entity(Templates.signIn(appKey, "This token may not read status pages.")).build();
+        }
+        long lifetime = Math.max(0, jwt.getExpirationTime() - Instant.now().getEpochSecond());
+        return Response.seeOther(appKey == null ? URI.create("/status/sign-in") : pageUri(appKey))
+                .cookie(sessionCookie(jwt.getRawToken(), (int) lifetime)).build();
+    }
+
+    @POST
+    @Path("/sign-out")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    public Response signOut(@FormParam("app") String app) {
+        String appKey = appKeyOrNull(app);
+        return Response.seeOther(appKey == null ? URI.create("/status/sign-in")
+                        : UriBuilder.fromPath("/status/sign-in").queryParam("app", appKey).build())
+                .cookie(sessionCookie("", 0)).build();
+    }
+
+    /**
+     * The page: for a caller who may read the app's SLIs (the SLI API's rule), or for anyone when
+     * the app's page is public; an anonymous visitor of a private page signs in first.
+     */
+    @GET
+    @Path("/{appKey}")
+    public Uni<Response> page(@PathParam("appKey") String appKey, @QueryParam("range") String range) {
+        StatusRange chosen = StatusRange.fromParameter(range);
+        return visitor().chain(visitor -> {
+            boolean signedIn = visitor != null && !visitor.isAnonymous();
+            if (signedIn && mayRead(visitor, appKey)) {
+                return render(appKey, chosen, true);
+            }
+            return pages.isPublic(appKey).chain(isPublic -> {
+                if (isPublic) {
+                    return render(appKey, chosen, signedIn);
+                }
+                if (!signedIn) {
+                    return Uni.createFrom().item(Response.seeOther(
+                            UriBuilder.fromPath("/status/sign-in").queryParam("app", appKey).build()).build());
+                }
+                // The same answer whether the app exists or not, so that app keys do not leak.
+                return Uni.createFrom().item(refusal(Response.Status.FORBIDDEN, "Not your app",
+                        "You are signed in with a token that may not read the status of " + appKey + ".", appKey, true));
+            });
+        });
+    }
+
+    private Uni<Response> render(String appKey, StatusRange range, boolean signedIn) {
+        return pages.page(appKey, range, signedIn, Instant.now())
+                .map(page -> Response.ok(Templates.page(page)).build())
+                .onFailure(ApiException.class).recoverWithItem(failure -> {
+                    ApiException refused = (ApiException) failure;
+                    return refusal(refused.status(), "No status page", refused.body().detail(), appKey, signedIn);
+                });
+    }
+
+    /** The caller; null when its token no longer verifies (expired cookie), which reads as not signed in. */
+    private Uni<SecurityIdentity> visitor() {
+        return identities.getDeferredIdentity().onFailure().recoverWithNull();
+    }
+
+    /** The SLI API's read rule ({@link Caller}), applied to the identity resolved here. */
+    private static boolean mayRead(SecurityIdentity visitor, String appKey) {
+        if (!(visitor.getPrincipal() instanceof JsonWebToken token)) {
+            return false;
+        }
+        try {
+            new Caller(visitor, token).requireSliReader(appKey);
+            return true;
+        } catch (ApiException refused) {
+            return false;
+        }
+    }
+
+    private Response refusal(Response.Status status, String title, String detail, String appKey, boolean signedIn) {
+        return Response.status(status).entity(Templates.refusal(title, detail, appKeyOrNull(appKey), signedIn)).build();
+    }
+
+    private NewCookie sessionCookie(String value, int maxAgeSeconds) {
+        return new NewCookie.Builder(cookieName).value(value).path("/status").maxAge(maxAgeSeconds).secure(true)
+                .httpOnly(true).sameSite(NewCookie.SameSite.STRICT).build();
+    }
+
+    private static URI pageUri(String appKey) {
+        return UriBuilder.fromPath("/status/{appKey}").build(appKey);
+    }
+
+    private static String appKeyOrNull(String app) {
+        return app != null && APP_KEY.matcher(app).matches() ? app : null;
+    }
+}

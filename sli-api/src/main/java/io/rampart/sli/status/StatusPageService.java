@@ -1,0 +1,153 @@
+package io.rampart.sli.status;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rampart.sli.api.ApiException;
+import io.rampart.sli.registry.AppView;
+import io.rampart.sli.registry.BaseUrl;
+import io.rampart.sli.registry.RegistryService;
+import io.rampart.sli.sli.SeriesPoint;
+import io.rampart.sli.sli.SliEntry;
+import io.rampart.sli.sli.SliSeries;
+import io.rampart.sli.sli.SliService;
+import io.rampart.sli.sli.SliSummary;
+import io.rampart.store.sli.SliId;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Builds the status page of an app from the SLI API's summary and series (never computing a figure itself). */
+@ApplicationScoped
+public class StatusPageService {
+
+    private static final DateTimeFormatter PERIOD = DateTimeFormatter.ofPattern("d MMM yyyy HH:mm 'UTC'", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
+
+    private final RegistryService registry;
+    private final SliService slis;
+    private final ObjectMapper json;
+
+    public StatusPageService(RegistryService registry, SliService slis, ObjectMapper json) {
+        this.registry = registry;
+        this.slis = slis;
+        this.json = json;
+    }
+
+    /** Whether anyone may read the app's page without signing in; false for an unknown app. */
+    public Uni<Boolean> isPublic(String appKey) {
+        return registry.get(appKey).map(AppView::statusPagePublic)
+                .onFailure(ApiException.class).recoverWithItem(false);
+    }
+
+    public Uni<StatusPage> page(String appKey, StatusRange range, boolean signedIn, Instant now) {
+        SliService.Query query = query(range, null);
+        return registry.get(appKey).chain(app -> {
+            List<Uni<SliSeries>> series = new ArrayList<>();
+            for (SliId sli : SliId.values()) {
+                series.add(slis.series(appKey, sli.id(), query, range.step(), now));
+            }
+            // Per-target figures matter only where there is more than one target to tell apart.
+            List<BaseUrl> targets = app.baseUrls().size() > 1 ? app.baseUrls() : List.of();
+            List<Uni<SliSummary>> targetSummaries = new ArrayList<>();
+            for (BaseUrl target : targets) {
+                targetSummaries.add(slis.summary(appKey, query(range, target.label()), now));
+            }
+            return Uni.combine().all().unis(
+                            slis.summary(appKey, query, now),
+                            Uni.join().all(series).andFailFast(),
+                            targetSummaries.isEmpty() ? Uni.createFrom().item(List.<SliSummary>of())
+                                    : Uni.join().all(targetSummaries).andFailFast())
+                    .with((summary, allSeries, perTarget) -> view(app, range, signedIn, summary, allSeries,
+                            targets, perTarget));
+        });
+    }
+
+    private static SliService.Query query(StatusRange range, String target) {
+        return new SliService.Query(range.window(), null, null, target, null, null);
+    }
+
+    private StatusPage view(AppView app, StatusRange range, boolean signedIn, SliSummary summary,
+            List<SliSeries> series, List<BaseUrl> targets, List<SliSummary> perTarget) {
+        List<StatusPage.RangeLink> links = new ArrayList<>();
+        for (StatusRange option : StatusRange.values()) {
+            links.add(new StatusPage.RangeLink(option.label(), option.parameter(), "?range=" + option.parameter(), option == range));
+        }
+        List<StatusPage.Panel> panels = new ArrayList<>();
+        for (SliEntry entry : summary.slis()) {
+            panels.add(panel(entry, range));
+        }
+        List<StatusPage.TargetRow> rows = new ArrayList<>();
+        for (int i = 0; i < targets.size(); i++) {
+            SliEntry success = entry(perTarget.get(i), SliId.AVAILABILITY_SUCCESS_RATE);
+            SliEntry latency = entry(perTarget.get(i), SliId.AVAILABILITY_LATENCY);
+            rows.add(new StatusPage.TargetRow(targets.get(i).label(), targets.get(i).url(),
+                    Figures.value(SliId.Measure.RATIO, success.value()), Figures.raw(success.value()),
+                    Figures.value(SliId.Measure.LATENCY, latency.value())));
+        }
+        String period = PERIOD.format(summary.from()) + " to " + PERIOD.format(summary.to());
+        long withSlo = panels.stream().filter(panel -> !panel.state().equals("none")).count();
+        long missed = panels.stream().filter(panel -> panel.state().equals("missed")).count();
+        String headline = withSlo == 0 ? "No events with an SLO in this range"
+                : missed == 0 ? "All " + withSlo + " SLOs met"
+                : missed + " of " + withSlo + " SLOs below target";
+        String headlineState = withSlo == 0 ? "none" : missed == 0 ? "met" : "missed";
+        return new StatusPage(app.appKey(), app.name(), app.partnerName(), range, links, period, headline,
+                headlineState, signedIn, panels,
+                rows, seriesJson(range, summary, series));
+    }
+
+    private static StatusPage.Panel panel(SliEntry entry, StatusRange range) {
+        SliId sli = SliId.fromId(entry.id());
+        SliId.Measure measure = sli.measure();
+        String value = Figures.value(measure, entry.value());
+        String chartLabel = entry.name() + ", " + range.description().toLowerCase(Locale.ROOT) + ": " + value;
+        if (entry.slo() == null) {
+            return new StatusPage.Panel(entry.id(), entry.name(), value, Figures.raw(entry.value()),
+                    Figures.detail(entry, measure), null, null, null, "none", "", chartLabel);
+        }
+        double target = entry.slo().target();
+        String state = entry.value() == null ? "none" : entry.value() >= target ? "met" : "missed";
+        String stateLabel = switch (state) {
+            case "met" -> "Meeting SLO";
+            case "missed" -> "Below SLO";
+            default -> "No events";
+        };
+        return new StatusPage.Panel(entry.id(), entry.name(), value, Figures.raw(entry.value()),
+                Figures.detail(entry, measure), Figures.percent(target), Figures.budget(entry.slo().errorBudgetRemaining()),
+                Figures.meter(entry.slo().errorBudgetRemaining()), state, stateLabel, chartLabel);
+    }
+
+    private static SliEntry entry(SliSummary summary, SliId sli) {
+        return summary.slis().stream().filter(entry -> entry.id().equals(sli.id())).findFirst().orElseThrow();
+    }
+
+    /** The charts' data: per SLI its unit, the points' start times (epoch seconds) and values. */
+    private String seriesJson(StatusRange range, SliSummary summary, List<SliSeries> series) {
+        Map<String, Object> bySli = new LinkedHashMap<>();
+        for (SliSeries one : series) {
+            List<Long> times = new ArrayList<>();
+            List<Double> values = new ArrayList<>();
+            for (SeriesPoint point : one.points()) {
+                times.add(point.timestamp().getEpochSecond());
+                values.add(point.value());
+            }
+            bySli.put(one.sliId(), Map.of("unit", one.unit(), "t", times, "v", values));
+        }
+        Map<String, Object> document = Map.of("range", range.parameter(), "from", summary.from().getEpochSecond(),
+                "to", summary.to().getEpochSecond(), "series", bySli);
+        try {
+            // Inside a <script> element: "</" would end it early.
+            return json.writeValueAsString(document).replace("</", "<\\/");
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

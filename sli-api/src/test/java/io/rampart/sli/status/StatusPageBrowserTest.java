@@ -1,0 +1,210 @@
+package io.rampart.sli.status;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.rampart.store.sli.SliId;
+import io.rampart.store.testing.PlatformTokens;
+import io.rampart.store.testing.PostgresResource;
+import io.restassured.path.json.JsonPath;
+import io.restassured.path.json.config.JsonPathConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+
+import static io.rampart.sli.TestData.registerApp;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** The status page in a real headless Chromium: what a vendor sees, and that it shows the SLI API's numbers. */
+@QuarkusTest
+@QuarkusTestResource(PostgresResource.class)
+class StatusPageBrowserTest {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    // Doubles as the API writes them, not the floats JsonPath reads by default.
+    private static final JsonPathConfig EXACT = JsonPathConfig.jsonPathConfig()
+            .numberReturnType(JsonPathConfig.NumberReturnType.DOUBLE);
+
+    @TestHTTPResource("/")
+    URL server;
+
+    private ChromeDriver browser;
+    private Path profile;
+
+    @BeforeEach
+    void startChromium() throws IOException {
+        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "browser tests skipped: Debian's chromium and chromium-driver are not installed"
+                        + " (apt-get install -y chromium chromium-driver)");
+        profile = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "chromium-");
+        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile());
+        // The machine's network is closed: no background connections, no updates, no sync.
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--user-data-dir=" + profile.toAbsolutePath(), "--window-size=1280,900");
+        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                .build(), options);
+    }
+
+    @AfterEach
+    void stopChromium() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void aVendorSignsInAndSeesEveryPanelWithTheSliApisNumbers() throws IOException {
+        String app = registerApp("status-browser", "eu", "us");
+        String other = registerApp("status-browser-other", "prod");
+        given().auth().oauth2(PlatformTokens.admin()).contentType(io.restassured.http.ContentType.JSON)
+                .body("{\"name\": \"Timesheets for Jira\", \"partnerName\": \"Acme Software\"}")
+                .patch("/api/v1/apps/" + app).then().statusCode(200);
+        SampleTraffic.record(app);
+        String vendor = PlatformTokens.vendor(app);
+
+        browser.get(url("status/" + app));
+        assertThat(browser.getCurrentUrl()).contains("/status/sign-in");
+        browser.findElement(By.id("token")).sendKeys(vendor);
+        browser.findElement(By.cssSelector("form.sign-in button")).click();
+        waitFor(By.cssSelector("[data-chart][data-drawn-range='day']"));
+        assertThat(browser.getCurrentUrl()).endsWith("/status/" + app).doesNotContain(vendor);
+        Cookie session = browser.manage().getCookieNamed("rampart_status");
+        assertThat(session.isHttpOnly()).isTrue();
+        assertThat(session.isSecure()).isTrue();
+        assertThat(session.getSameSite()).isEqualTo("Strict");
+
+        assertPanelsShow(app, vendor, "1d");
+        assertThat(cell("eu")).isEqualTo(apiValue(app, vendor, "1d", "eu", SliId.AVAILABILITY_SUCCESS_RATE));
+        assertThat(cell("us")).isEqualTo(apiValue(app, vendor, "1d", "us", SliId.AVAILABILITY_SUCCESS_RATE));
+        assertThat(chart(SliId.AVAILABILITY_SUCCESS_RATE).findElements(By.tagName("canvas"))).isNotEmpty();
+        assertThat(points(SliId.AVAILABILITY_SUCCESS_RATE))
+                .isEqualTo(apiPoints(app, vendor, "1d", "5m", SliId.AVAILABILITY_SUCCESS_RATE)).isGreaterThan(250);
+        assertThat(browser.findElement(By.cssSelector("#sli-lifecycle_success_rate .slo-target")).getText())
+                .isEqualTo("SLO 99 %");
+        assertThat(browser.findElement(By.cssSelector("#sli-availability_success_rate .state")).getText())
+                .isEqualTo("Meeting SLO");
+        screenshot("status-page.png");
+
+        // The range switch, from the keyboard: the charts are drawn again over the week.
+        long dayFrom = drawnFrom();
+        browser.findElement(By.cssSelector("a.range[data-range='week']")).sendKeys(Keys.ENTER);
+        waitFor(By.cssSelector("[data-chart][data-drawn-range='week']"));
+        assertThat(dayFrom - drawnFrom()).isEqualTo(Duration.ofDays(6).toSeconds());
+        assertThat(browser.findElement(By.cssSelector("a.range[aria-current='page']")).getText()).isEqualTo("Week");
+        assertPanelsShow(app, vendor, "7d");
+        assertThat(points(SliId.WEBHOOK_LATENCY))
+                .isEqualTo(apiPoints(app, vendor, "7d", "1h", SliId.WEBHOOK_LATENCY)).isGreaterThan(160);
+
+        // At phone width nothing runs off the side of the page.
+        assertThat(browser.findElement(By.cssSelector("#sli-availability_success_rate .state")).getText())
+                .isEqualTo("Below SLO"); // the outage two days ago
+        screenshot("status-page-week.png");
+        browser.manage().window().setSize(new Dimension(390, 844));
+        browser.navigate().refresh();
+        waitFor(By.cssSelector("[data-chart][data-drawn-range='week']"));
+        screenshot("status-page-phone.png");
+        Object overflow = ((JavascriptExecutor) browser).executeScript(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+        assertThat(((Number) overflow).intValue()).isLessThanOrEqualTo(0);
+
+        browser.get(url("status/" + other));
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Not your app");
+        assertThat(browser.findElements(By.cssSelector("[data-chart]"))).isEmpty();
+    }
+
+    private void assertPanelsShow(String app, String token, String window) {
+        JsonPath summary = given().auth().oauth2(token).queryParam("window", window)
+                .get("/api/v1/apps/" + app + "/slis").then().statusCode(200).extract().jsonPath(EXACT);
+        List<WebElement> panels = browser.findElements(By.cssSelector("article.panel"));
+        assertThat(panels).hasSize(SliId.values().length);
+        for (SliId sli : SliId.values()) {
+            WebElement panel = browser.findElement(By.id("sli-" + sli.id()));
+            Object value = summary.get("slis.find { it.id == '" + sli.id() + "' }.value");
+            assertThat(value).as(sli.id()).isNotNull();
+            String shown = panel.findElement(By.cssSelector(".value")).getAttribute("data-value");
+            assertThat(Double.parseDouble(shown)).as(sli.id()).isEqualTo(((Number) value).doubleValue());
+            Object budget = summary.get("slis.find { it.id == '" + sli.id() + "' }.slo.errorBudgetRemaining");
+            if (budget != null) {
+                assertThat(panel.findElement(By.cssSelector("meter")).getAttribute("value")).isNotBlank();
+                assertThat(panel.findElement(By.cssSelector(".budget")).getText())
+                        .contains(String.format(java.util.Locale.ROOT, "%.1f %%", ((Number) budget).doubleValue()));
+            }
+        }
+    }
+
+    private static Double apiValue(String app, String token, String window, String target, SliId sli) {
+        Object value = given().auth().oauth2(token).queryParam("window", window).queryParam("target", target)
+                .get("/api/v1/apps/" + app + "/slis").then().statusCode(200).extract().jsonPath(EXACT)
+                .get("slis.find { it.id == '" + sli.id() + "' }.value");
+        return ((Number) value).doubleValue();
+    }
+
+    /** How many points of the API's series carry a value. */
+    private static long apiPoints(String app, String token, String window, String step, SliId sli) {
+        List<Object> values = given().auth().oauth2(token).queryParam("window", window).queryParam("step", step)
+                .get("/api/v1/apps/" + app + "/slis/" + sli.id() + "/series").then().statusCode(200).extract()
+                .jsonPath().getList("points.value");
+        return values.stream().filter(java.util.Objects::nonNull).count();
+    }
+
+    private Double cell(String target) {
+        return Double.parseDouble(browser.findElement(By.cssSelector("tr[data-target='" + target + "'] .target-success"))
+                .getAttribute("data-value"));
+    }
+
+    private WebElement chart(SliId sli) {
+        return browser.findElement(By.cssSelector("[data-chart='" + sli.id() + "']"));
+    }
+
+    private int points(SliId sli) {
+        return Integer.parseInt(chart(sli).getAttribute("data-points"));
+    }
+
+    private long drawnFrom() {
+        return Long.parseLong(chart(SliId.AVAILABILITY_SUCCESS_RATE).getAttribute("data-drawn-from"));
+    }
+
+    private void waitFor(By selector) {
+        new WebDriverWait(browser, Duration.ofSeconds(20)).until(ExpectedConditions.presenceOfElementLocated(selector));
+    }
+
+    private String url(String path) {
+        return server.toString() + path;
+    }
+
+    private void screenshot(String name) throws IOException {
+        long height = ((Number) ((JavascriptExecutor) browser).executeScript(
+                "return document.documentElement.scrollHeight;")).longValue();
+        Dimension size = browser.manage().window().getSize();
+        browser.manage().window().setSize(new Dimension(size.getWidth(), (int) Math.min(height + 140, 6000)));
+        File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+        Files.copy(shot.toPath(), Path.of("target", name), StandardCopyOption.REPLACE_EXISTING);
+        browser.manage().window().setSize(size);
+    }
+}
