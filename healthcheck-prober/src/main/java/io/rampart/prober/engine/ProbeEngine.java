@@ -119,6 +119,9 @@ public final class ProbeEngine {
      */
     public Uni<Void> stop() {
         stopping = true;
+        if (contexts == null) {
+            return Uni.createFrom().voidItem();
+        }
         Duration probesEnd = config.timeout().plusSeconds(1);
         return Uni.createFrom().<Void>emitter(emitter -> contexts[0].runOnContext(onLoop -> {
                     periodicTimers.forEach(vertx::cancelTimer);
@@ -127,13 +130,18 @@ public final class ProbeEngine {
                 }))
                 // A claim under way hands its slots back itself (onClaimed); wait for it, then take the rest.
                 .chain(() -> awaitTrue(() -> !claiming.get(), probesEnd))
-                .invoke(this::takeUnstarted)
+                // On the first loop, after the claimed slots it was handed: none is missed.
+                .chain(() -> Uni.createFrom().<Void>emitter(emitter -> contexts[0].runOnContext(onLoop -> {
+                    takeUnstarted();
+                    emitter.complete(null);
+                })))
                 // Handed back at once: a slot released after its interval has passed would be skipped.
                 .chain(() -> release(drain(handBack)))
                 .call(() -> awaitTrue(() -> inFlight.get() == 0, probesEnd))
                 .chain(released -> release(drain(handBack)).map(stragglers -> released + stragglers))
                 .call(released -> writer.drain(WRITE_DRAIN_LIMIT))
-                .call(released -> Uni.createFrom().completionStage(() -> vertx.undeploy(deploymentId).toCompletionStage()))
+                .call(released -> Uni.createFrom().completionStage(() ->
+                        vertx.undeploy(deploymentId).toCompletionStage()))
                 .invoke(released -> {
                     probe.close();
                     int lost = writer.buffered();
@@ -195,7 +203,8 @@ public final class ProbeEngine {
                     if (synced.added() + synced.retimed() + synced.removed() > 0) {
                         LOG.debugf("schedule synced with the registry: %s", synced);
                     }
-                    Duration next = synced.shortestInterval().filter(shortest -> shortest.compareTo(config.syncPeriod()) < 0)
+                    Duration next = synced.shortestInterval()
+                            .filter(shortest -> shortest.compareTo(config.syncPeriod()) < 0)
                             .orElse(config.syncPeriod());
                     syncAgainIn(next);
                 },
@@ -266,6 +275,10 @@ public final class ProbeEngine {
     }
 
     private void scheduleAtSlot(ProbeTarget target) {
+        if (stopping) {
+            handBack.add(target);
+            return;
+        }
         long delay = Duration.between(Instant.now(), target.slot()).toMillis();
         if (delay < 1) {
             startOrWait(target);

@@ -23,8 +23,8 @@ public class ProberService {
 
     public ProberService(Vertx vertx, Pool pool, ProberConfig config, MeterRegistry registry) {
         this.config = config;
-        this.engine = new ProbeEngine(vertx, pool, config, config.replicaId().orElseGet(ProberService::defaultReplicaId),
-                registry);
+        String replicaId = config.replicaId().orElseGet(ProberService::defaultReplicaId);
+        this.engine = new ProbeEngine(vertx, pool, config, replicaId, registry);
     }
 
     void onStart(@Observes StartupEvent started) {
