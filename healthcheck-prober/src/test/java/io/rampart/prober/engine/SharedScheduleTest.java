@@ -119,6 +119,23 @@ class SharedScheduleTest extends EngineTestBase {
     }
 
     @Test
+    void aReplicaRunsNoMoreProbesAtOnceThanItsBound() throws Exception {
+        String app = registry.app("bounded", 1);
+        for (int i = 0; i < 6; i++) {
+            registry.target(app, "t" + i, server.baseUrl() + "/slow/t" + i);
+        }
+        ProbeEngine engine = engines.start("replica-bounded", new SimpleMeterRegistry(), Map.of("maxInFlight", 2));
+        Engines.awaitUntil(Duration.ofSeconds(15), "four timeouts are stored", () -> registry.results(app).size() >= 4);
+        engines.stop(engine);
+
+        assertThat(server.mostOpenSlowRequests()).as("requests open at once at the targets").isEqualTo(2);
+        assertThat(registry.results(app)).allSatisfy(result -> {
+            assertThat(result.outcome()).isEqualTo("TIMEOUT");
+            assertThat(result.durationMs()).isEqualTo(3000);
+        });
+    }
+
+    @Test
     void targetsRegisteredTogetherAreSpreadOverTheirInterval() throws Exception {
         String app = registry.app("spread", 60);
         pool.preparedQuery("insert into healthcheck_target (app_key, label, base_url)"

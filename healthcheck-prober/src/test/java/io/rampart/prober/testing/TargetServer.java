@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Real health check targets on 127.0.0.1, each behaving as a broken app would, and counting the
@@ -31,6 +32,8 @@ public final class TargetServer implements AutoCloseable {
     private final NetServer garbage;
     private final NetServer hangingUp;
     private final Map<String, List<Long>> requests = new ConcurrentHashMap<>();
+    private final AtomicInteger unanswered = new AtomicInteger();
+    private final AtomicInteger mostUnanswered = new AtomicInteger();
 
     public TargetServer() {
         http = await(vertx.createHttpServer().requestHandler(this::answer).listen(0, "127.0.0.1"));
@@ -77,6 +80,11 @@ public final class TargetServer implements AutoCloseable {
         return requests.getOrDefault(path, List.of()).size();
     }
 
+    /** The most {@code slow} requests that were open at once. */
+    public int mostOpenSlowRequests() {
+        return mostUnanswered.get();
+    }
+
     private void answer(HttpServerRequest request) {
         requests.computeIfAbsent(request.path(), path -> new CopyOnWriteArrayList<>()).add(System.nanoTime());
         List<String> segments = List.of(request.path().split("/"));
@@ -84,7 +92,9 @@ public final class TargetServer implements AutoCloseable {
             int code = Integer.parseInt(segments.get(segments.indexOf("status") + 1));
             request.response().setStatusCode(code).putHeader("Location", "/ok").end();
         } else if (segments.contains("slow")) {
-            request.response(); // never answered
+            // Never answered; counted until the prober drops the connection.
+            mostUnanswered.accumulateAndGet(unanswered.incrementAndGet(), Math::max);
+            request.connection().closeHandler(closed -> unanswered.decrementAndGet());
         } else if (segments.contains("endless")) {
             var response = request.response().setChunked(true).setStatusCode(200);
             Buffer chunk = Buffer.buffer(new byte[16 * 1024]);
