@@ -1,6 +1,8 @@
 package io.rampart.sli;
 
 import io.rampart.store.local.LocalPostgres;
+import io.rampart.store.secret.SecretSealer;
+import io.rampart.store.secret.SecretsConfig;
 import io.rampart.store.testing.PlatformTokens;
 import io.rampart.store.testing.PostgresResource;
 import io.restassured.http.ContentType;
@@ -12,7 +14,9 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -37,6 +41,21 @@ public final class TestData {
     /** A whole hour three days ago: inside the prepared daily partitions, far from now. */
     public static Instant baseHour() {
         return Instant.now().truncatedTo(ChronoUnit.HOURS).minus(3, ChronoUnit.DAYS);
+    }
+
+    /** A sealer whose active key is the one the test profile lists as previous: secrets sealed before a key rotation. */
+    public static SecretSealer retiredKeySealer() {
+        return new SecretSealer(new SecretsConfig() {
+            @Override
+            public String key() {
+                return "old:b2xkLXJhbXBhcnQtc2VhbGluZy1rZXktMzItYnl0ZXM=";
+            }
+
+            @Override
+            public Optional<List<String>> previousKeys() {
+                return Optional.empty();
+            }
+        });
     }
 
     /** Registers an app with the given target labels (https://label.example) and answers its key. */

@@ -80,6 +80,17 @@ class AlertRulesTest {
                 target, app, outcome.equals("TIMEOUT") ? 3000 : 100, outcome, count, Timestamp.from(first), stepMillis);
     }
 
+    /** The app's incident of a rule, after checking the figures it shows. */
+    private static Map<String, Object> assertIncident(String app, String rule, String metricName, double sliValue,
+            double sloValue, long measurementDurationSeconds) {
+        Map<String, Object> incident = incident(app, rule);
+        assertThat(incident.get("metricName")).isEqualTo(metricName);
+        assertThat(number(incident.get("sliValue"))).isCloseTo(sliValue, within(1e-4));
+        assertThat(number(incident.get("sloValue"))).isCloseTo(sloValue, within(1e-4));
+        assertThat(number(incident.get("measurementDurationSeconds"))).isEqualTo((double) measurementDurationSeconds);
+        return incident;
+    }
+
     @Test
     void availabilityFailedCheckIn15MinutesOpensOneIncidentNotifiesAndResolvesOnRecovery() throws Exception {
         String app = registerApp("alert-availability", "prod");
@@ -92,12 +103,9 @@ class AlertRulesTest {
         // Only the availability rule: five probes are too few for a burn-rate alert (minimum 20 events).
         List<Map<String, Object>> open = incidents(app);
         assertThat(open).extracting(incident -> incident.get("rule")).containsExactly(AlertRules.AVAILABILITY);
-        Map<String, Object> incident = open.get(0);
+        Map<String, Object> incident = assertIncident(app, AlertRules.AVAILABILITY, "availability_success_rate", 80.0,
+                99.9, 900);
         assertThat(incident.get("status")).isEqualTo("OPEN");
-        assertThat(incident.get("metricName")).isEqualTo("availability_success_rate");
-        assertThat(number(incident.get("sliValue"))).isCloseTo(80.0, within(1e-4));
-        assertThat(number(incident.get("sloValue"))).isCloseTo(99.9, within(1e-4));
-        assertThat(number(incident.get("measurementDurationSeconds"))).isEqualTo(900.0);
 
         dispatch(dispatcher, now);
         assertThat(receiver.received(channel.url())).hasSize(1);
@@ -150,11 +158,7 @@ class AlertRulesTest {
 
         evaluate(evaluator, now);
 
-        Map<String, Object> incident = incident(breaching, AlertRules.WEBHOOK_DELIVERY);
-        assertThat(incident.get("metricName")).isEqualTo("webhook_delivery_success_rate");
-        assertThat(number(incident.get("sliValue"))).isCloseTo(95.0, within(1e-4));
-        assertThat(number(incident.get("sloValue"))).isCloseTo(99.0, within(1e-4));
-        assertThat(number(incident.get("measurementDurationSeconds"))).isEqualTo(900.0);
+        assertIncident(breaching, AlertRules.WEBHOOK_DELIVERY, "webhook_delivery_success_rate", 95.0, 99.0, 900);
         // 99 % is not below the 99 % SLO.
         assertThat(incidents(atSlo)).extracting(open -> open.get("rule")).doesNotContain(AlertRules.WEBHOOK_DELIVERY);
     }
@@ -169,11 +173,7 @@ class AlertRulesTest {
 
         evaluate(evaluator, now);
 
-        Map<String, Object> incident = incident(breaching, AlertRules.LIFECYCLE);
-        assertThat(incident.get("metricName")).isEqualTo("lifecycle_success_rate");
-        assertThat(number(incident.get("sliValue"))).isCloseTo(99.8, within(1e-4));
-        assertThat(number(incident.get("sloValue"))).isCloseTo(99.9, within(1e-4));
-        assertThat(number(incident.get("measurementDurationSeconds"))).isEqualTo(86400.0);
+        assertIncident(breaching, AlertRules.LIFECYCLE, "lifecycle_success_rate", 99.8, 99.9, 86_400);
         // 999 of 1000 is 99.9 %, not below it; 0.1 % errors burn a 99 % SLO far too slowly to alert.
         assertThat(incidents(atThreshold)).isEmpty();
     }
@@ -190,12 +190,9 @@ class AlertRulesTest {
 
         evaluate(evaluator, now);
 
-        Map<String, Object> page = incident(app, "burn_rate:availability_success_rate:1h/5m");
+        Map<String, Object> page = assertIncident(app, "burn_rate:availability_success_rate:1h/5m",
+                "availability_success_rate", 100.0 * 1000 / 1014, 99.9, 3600);
         assertThat(page.get("severity")).isEqualTo("page");
-        assertThat(page.get("metricName")).isEqualTo("availability_success_rate");
-        assertThat(number(page.get("sliValue"))).isCloseTo(100.0 * 1000 / 1014, within(1e-4));
-        assertThat(number(page.get("sloValue"))).isCloseTo(99.9, within(1e-4));
-        assertThat(number(page.get("measurementDurationSeconds"))).isEqualTo(3600.0);
         assertThat(incident(app, "burn_rate:availability_success_rate:3d/6h").get("severity")).isEqualTo("ticket");
     }
 

@@ -3,6 +3,7 @@ package io.rampart.sli.alert;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.rampart.sli.alert.notify.DeliveryDispatcher;
+import io.rampart.store.secret.SecretSealer;
 import io.rampart.store.testing.PlatformTokens;
 import io.rampart.store.testing.PostgresResource;
 import io.restassured.http.ContentType;
@@ -19,9 +20,11 @@ import java.util.List;
 import java.util.Map;
 
 import static io.rampart.sli.TestData.baseHour;
+import static io.rampart.sli.TestData.execute;
 import static io.rampart.sli.TestData.probe;
 import static io.rampart.sli.TestData.query;
 import static io.rampart.sli.TestData.registerApp;
+import static io.rampart.sli.TestData.retiredKeySealer;
 import static io.rampart.sli.TestData.targetId;
 import static io.rampart.sli.TestData.uniqueAppKey;
 import static io.rampart.sli.alert.AlertTesting.createChannel;
@@ -47,6 +50,9 @@ class NotificationChannelsTest {
 
     @Inject
     DeliveryDispatcher dispatcher;
+
+    @Inject
+    SecretSealer sealer;
 
     private final Instant now = baseHour().plus(40, ChronoUnit.MINUTES);
 
@@ -157,6 +163,26 @@ class NotificationChannelsTest {
         assertThat(notification(app, failing)).containsEntry("state", "FAILED").containsEntry("attempts", 6)
                 .containsEntry("nextAttemptAt", null);
         assertThat(receiver.received(healthy.url())).hasSize(1);
+    }
+
+    @Test
+    void resealSealsChannelSecretsAgainWithTheActiveKey() {
+        String app = registerApp("channels-reseal");
+        AlertTesting.Channel channel = createChannel(app, receiver.hook(200));
+        String owner = "notification-channel:" + channel.id();
+        // sealed before a key rotation, with the key the test profile lists as previous
+        SecretSealer.Sealed old = retiredKeySealer().seal(owner, channel.signingSecret());
+        execute("update notification_channel set key_id = ?, sealed = ? where id = ?::uuid", old.keyId(), old.bytes(),
+                channel.id());
+
+        as(PlatformTokens.vendor(app)).post("/api/v1/notification-channels/reseal").then().statusCode(403);
+        as(PlatformTokens.admin()).post("/api/v1/notification-channels/reseal").then().statusCode(200)
+                .body("activeKeyId", equalTo(sealer.activeKeyId())).body("resealed", equalTo(1));
+        Map<String, Object> stored = query("select key_id, sealed from notification_channel where id = ?::uuid",
+                channel.id());
+        assertThat(stored).containsEntry("key_id", sealer.activeKeyId());
+        assertThat(sealer.open(owner, new SecretSealer.Sealed(sealer.activeKeyId(), (byte[]) stored.get("sealed"))))
+                .isEqualTo(channel.signingSecret());
     }
 
     private static Map<String, Object> notification(String app, AlertTesting.Channel channel) {

@@ -3,7 +3,6 @@ package io.rampart.sli.registry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.rampart.store.secret.SecretSealer;
-import io.rampart.store.secret.SecretsConfig;
 import io.rampart.store.testing.PlatformTokens;
 import io.rampart.store.testing.PostgresResource;
 import io.restassured.http.ContentType;
@@ -17,11 +16,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import static io.rampart.sli.TestData.event;
 import static io.rampart.sli.TestData.execute;
 import static io.rampart.sli.TestData.query;
+import static io.rampart.sli.TestData.retiredKeySealer;
 import static io.rampart.sli.TestData.uniqueAppKey;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -201,18 +200,7 @@ class RegistryResourceTest {
         String appKey = uniqueAppKey("reseal");
         post("/api/v1/apps", designExample(appKey)).statusCode(201);
         // a secret sealed before a key rotation, with the key the test profile lists as previous
-        SecretSealer oldSealer = new SecretSealer(new SecretsConfig() {
-            @Override
-            public String key() {
-                return "old:b2xkLXJhbXBhcnQtc2VhbGluZy1rZXktMzItYnl0ZXM=";
-            }
-
-            @Override
-            public Optional<List<String>> previousKeys() {
-                return Optional.empty();
-            }
-        });
-        SecretSealer.Sealed old = oldSealer.seal(appKey, "the-old-secret");
+        SecretSealer.Sealed old = retiredKeySealer().seal(appKey, "the-old-secret");
         execute("update app_secret set key_id = ?, sealed = ? where app_key = ?", old.keyId(), old.bytes(), appKey);
 
         given().auth().oauth2(PlatformTokens.admin()).post("/api/v1/shared-secrets/reseal").then().statusCode(200)

@@ -1,7 +1,9 @@
 package io.rampart.sli.alert.notify;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.rampart.sli.api.ApiException;
 import io.rampart.store.secret.SecretSealer;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -93,6 +95,41 @@ public class ChannelService {
     public Uni<Void> delete(String appKey, String channelId) {
         return one(appKey, channelId, "delete from notification_channel where app_key = $1 and id = $2 returning " + COLUMNS,
                 Tuple.of(appKey, id(channelId))).replaceWithVoid();
+    }
+
+    /** How many channel secrets a reseal sealed again with the active key. */
+    @RegisterForReflection
+    public record Reseal(String activeKeyId, int resealed) {
+    }
+
+    /**
+     * Seals again, with the active key, every channel secret sealed with another one: run with the
+     * shared secrets' reseal during a sealing-key rotation (docs/alerts.md).
+     */
+    public Uni<Reseal> resealAll() {
+        return pool.withTransaction(connection -> connection
+                .preparedQuery("select id, key_id, sealed from notification_channel where key_id <> $1 for update")
+                .execute(Tuple.of(sealer.activeKeyId()))
+                .chain(rows -> Multi.createFrom().iterable(rows)
+                        .onItem().transformToUniAndConcatenate(row -> {
+                            UUID id = row.getUUID("id");
+                            String keyId = row.getString("key_id");
+                            String secret;
+                            try {
+                                secret = sealer.open(sealOwner(id), new SecretSealer.Sealed(keyId,
+                                        row.getBuffer("sealed").getBytes()));
+                            } catch (IllegalStateException e) {
+                                throw ApiException.conflict("the signing secret of notification channel " + id
+                                        + " is sealed with key " + keyId
+                                        + ", which is not configured: add it to RAMPART_SECRETS_PREVIOUS_KEYS");
+                            }
+                            SecretSealer.Sealed sealed = sealer.seal(sealOwner(id), secret);
+                            return connection.preparedQuery("update notification_channel set key_id = $2, sealed = $3"
+                                            + " where id = $1")
+                                    .execute(Tuple.of(id, sealed.keyId(), Buffer.buffer(sealed.bytes())));
+                        })
+                        .collect().asList()
+                        .map(done -> new Reseal(sealer.activeKeyId(), done.size()))));
     }
 
     private Uni<ChannelView> one(String appKey, String channelId, String sql, Tuple values) {
