@@ -16,7 +16,10 @@ public interface AlertConfig {
     @WithDefault("1m")
     String evaluateEvery();
 
-    /** Apps evaluated at once by one replica ({@code RAMPART_ALERTS_EVALUATE_CONCURRENCY}, default 4). */
+    /**
+     * Apps evaluated at once by one replica, each holding one pooled connection at a time
+     * ({@code RAMPART_ALERTS_EVALUATE_CONCURRENCY}, default 4).
+     */
     @WithDefault("4")
     int evaluateConcurrency();
 

@@ -5,6 +5,7 @@ import io.rampart.sli.sli.SliService;
 import io.rampart.sli.sli.SliSummary;
 import io.rampart.sli.slo.BurnRateAlert;
 import io.rampart.store.sli.SliId;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -57,15 +58,18 @@ public class AlertRules {
                     entry.slo().alerts().forEach(alert -> windows.add(alert.longWindow()));
                 }
             }
-            List<Uni<SliSummary>> reads = windows.stream().map(window -> summary(appKey, window, now)).toList();
-            return Uni.join().all(reads).andFailFast().map(summaries -> {
-                Map<String, SliSummary> byWindow = new LinkedHashMap<>();
-                List<String> labels = List.copyOf(windows);
-                for (int i = 0; i < labels.size(); i++) {
-                    byWindow.put(labels.get(i), summaries.get(i));
-                }
-                return readings(recent, byWindow);
-            });
+            // One after the other: an evaluation holds at most one pooled connection per app.
+            return Multi.createFrom().iterable(windows)
+                    .onItem().transformToUniAndConcatenate(window -> summary(appKey, window, now))
+                    .collect().asList()
+                    .map(summaries -> {
+                        Map<String, SliSummary> byWindow = new LinkedHashMap<>();
+                        List<String> labels = List.copyOf(windows);
+                        for (int i = 0; i < labels.size(); i++) {
+                            byWindow.put(labels.get(i), summaries.get(i));
+                        }
+                        return readings(recent, byWindow);
+                    });
         });
     }
 
