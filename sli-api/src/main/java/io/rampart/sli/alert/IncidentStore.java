@@ -40,7 +40,7 @@ public class IncidentStore {
     private static final String OPEN_OR_UPDATE = """
             insert into alert_incident (id, app_key, rule, severity, metric_name, metric_unit,
                 measurement_duration_seconds, sli_value, slo_value, opened_at, updated_at)
-            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)
+            values ($1, $2, $3, $4, $5, $6, $7, $8::float8, $9::float8, $10, $10)
             on conflict (app_key, rule) where status = 'OPEN'
             do update set sli_value = excluded.sli_value, slo_value = excluded.slo_value,
                 measurement_duration_seconds = excluded.measurement_duration_seconds, updated_at = excluded.updated_at

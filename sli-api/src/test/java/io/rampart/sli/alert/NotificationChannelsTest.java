@@ -136,6 +136,7 @@ class NotificationChannelsTest {
     void aFailingReceiverIsRetriedWithBackoffThenFailedWithoutBlockingOthers() {
         String app = registerApp("alert-retry", "prod");
         AlertTesting.Channel failing = createChannel(app, receiver.hook(500));
+        AlertTesting.Channel silent = createChannel(app, receiver.silentHook());
         AlertTesting.Channel healthy = createChannel(app, receiver.hook(200));
         probe(app, targetId(app, "prod"), now.minus(2, ChronoUnit.MINUTES), 3000, "TIMEOUT", null);
         evaluate(evaluator, now);
@@ -143,11 +144,15 @@ class NotificationChannelsTest {
         dispatch(dispatcher, now);
         assertThat(receiver.received(healthy.url())).hasSize(1);
         assertThat(receiver.received(failing.url())).hasSize(1);
-        Map<String, Object> retrying = notification(app, failing);
-        assertThat(retrying).containsEntry("state", "PENDING").containsEntry("attempts", 1)
+        assertThat(notification(app, healthy)).containsEntry("state", "DELIVERED").containsEntry("attempts", 1);
+        assertThat(notification(app, failing)).containsEntry("state", "PENDING").containsEntry("attempts", 1)
                 .containsEntry("lastStatusCode", 500).containsEntry("lastError", "HTTP 500")
                 .containsEntry("nextAttemptAt", now.plusSeconds(10).toString());
-        assertThat(notification(app, healthy)).containsEntry("state", "DELIVERED").containsEntry("attempts", 1);
+        assertThat(notification(app, silent)).containsEntry("state", "PENDING").containsEntry("lastError", "timeout")
+                .containsEntry("lastStatusCode", null);
+        // A disabled channel's pending notification is not sent again.
+        as(PlatformTokens.admin()).contentType(ContentType.JSON).body("{\"enabled\": false}")
+                .patch(channels(app) + "/" + silent.id()).then().statusCode(200);
 
         // Not due before its backoff has passed.
         dispatch(dispatcher, now.plusSeconds(9));
@@ -156,12 +161,15 @@ class NotificationChannelsTest {
         dispatch(dispatcher, second);
         assertThat(notification(app, failing)).containsEntry("attempts", 2)
                 .containsEntry("nextAttemptAt", second.plusSeconds(20).toString());
+        assertThat(notification(app, silent)).containsEntry("state", "FAILED")
+                .containsEntry("lastError", "channel disabled");
         for (int hour = 2; hour <= 6; hour++) {
             dispatch(dispatcher, now.plus(hour, ChronoUnit.HOURS));
         }
         assertThat(receiver.received(failing.url())).hasSize(6);
         assertThat(notification(app, failing)).containsEntry("state", "FAILED").containsEntry("attempts", 6)
                 .containsEntry("nextAttemptAt", null);
+        assertThat(receiver.received(silent.url())).hasSize(1);
         assertThat(receiver.received(healthy.url())).hasSize(1);
     }
 

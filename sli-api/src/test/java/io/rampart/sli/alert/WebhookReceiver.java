@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
 
 /**
  * A vendor's webhook receiver on 127.0.0.1: each hook is its own path answering a fixed status,
@@ -20,6 +21,8 @@ final class WebhookReceiver implements AutoCloseable {
 
     record Received(String signature, String delivery, String body) {
     }
+
+    private static final int NO_ANSWER = -1;
 
     private final HttpServer server;
     private final Map<String, List<Received>> received = new ConcurrentHashMap<>();
@@ -35,10 +38,29 @@ final class WebhookReceiver implements AutoCloseable {
                         exchange.getRequestHeaders().getFirst("X-Rampart-Delivery"),
                         new String(body.readAllBytes(), StandardCharsets.UTF_8)));
             }
-            exchange.sendResponseHeaders(statuses.getOrDefault(path, 404), -1);
+            int status = statuses.getOrDefault(path, 404);
+            if (status == NO_ANSWER) {
+                sleepPastEveryTimeout();
+            }
+            exchange.sendResponseHeaders(status == NO_ANSWER ? 200 : status, -1);
             exchange.close();
         });
+        // A thread per request: a receiver that does not answer holds only its own.
+        server.setExecutor(Executors.newCachedThreadPool());
         server.start();
+    }
+
+    private static void sleepPastEveryTimeout() {
+        try {
+            Thread.sleep(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** A hook that answers nothing until long after the test profile's delivery timeout (2 s). */
+    String silentHook() {
+        return hook(NO_ANSWER);
     }
 
     /** A new hook URL answering {@code status} to every request. */

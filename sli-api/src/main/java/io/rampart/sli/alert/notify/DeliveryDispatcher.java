@@ -46,8 +46,12 @@ public class DeliveryDispatcher {
             SecretSealer.Sealed sealed) {
     }
 
-    /** The answer of one attempt: a status code if the receiver answered, an error otherwise. */
-    private record Outcome(Integer statusCode, String error) {
+    /** The answer of one attempt: a status code if the receiver answered, an error otherwise; whether to try again. */
+    private record Outcome(Integer statusCode, String error, boolean retryable) {
+
+        static Outcome answered(int status) {
+            return new Outcome(status, status >= 200 && status < 300 ? null : "HTTP " + status, true);
+        }
 
         boolean delivered() {
             return error == null;
@@ -67,8 +71,9 @@ public class DeliveryDispatcher {
             returning d.id, d.attempts, d.payload, c.id as channel_id, c.url, c.enabled, c.key_id, c.sealed""";
 
     private static final String RECORD = """
-            update notification_delivery set state = $2, next_attempt_at = $3, last_status_code = $4, last_error = $5,
-                delivered_at = case when $2 = 'DELIVERED' then $6 end
+            update notification_delivery set state = $2::text, next_attempt_at = $3::timestamptz,
+                last_status_code = $4::integer, last_error = $5::text,
+                delivered_at = case when $2::text = 'DELIVERED' then $6::timestamptz end
             where id = $1""";
 
     private final Pool pool;
@@ -118,7 +123,7 @@ public class DeliveryDispatcher {
 
     private Uni<Outcome> send(Attempt attempt, Instant now) {
         if (!attempt.enabled()) {
-            return Uni.createFrom().item(new Outcome(null, "channel disabled"));
+            return Uni.createFrom().item(new Outcome(null, "channel disabled", false));
         }
         Duration timeout = config.timeout();
         return Uni.createFrom().item(() -> {
@@ -137,15 +142,15 @@ public class DeliveryDispatcher {
                         .chain(outgoing -> outgoing.send(signed.body()))
                         .chain(response -> response.body().map(ignored -> response.statusCode())))
                 .ifNoItem().after(timeout).failWith(TimeoutException::new)
-                .map(status -> status >= 200 && status < 300 ? new Outcome(status, null)
-                        : new Outcome(status, "HTTP " + status))
+                .map(Outcome::answered)
                 // The class only: a message may quote the URL, which can itself be a credential.
                 .onFailure().recoverWithItem(e -> new Outcome(null, e instanceof TimeoutException ? "timeout"
-                        : e.getClass().getSimpleName()));
+                        : e.getClass().getSimpleName(), true));
     }
 
     private Uni<String> record(Attempt attempt, Outcome outcome, Instant now) {
-        String state = outcome.delivered() ? "DELIVERED" : attempt.attempts() >= config.maxAttempts() ? "FAILED" : "PENDING";
+        String state = outcome.delivered() ? "DELIVERED"
+                : !outcome.retryable() || attempt.attempts() >= config.maxAttempts() ? "FAILED" : "PENDING";
         Instant next = now.plus(backoff(attempt.attempts()));
         metrics.counter("rampart.alerts.notifications", "outcome", state.toLowerCase(Locale.ROOT)).increment();
         return pool.preparedQuery(RECORD)
