@@ -10,7 +10,8 @@ import java.util.List;
  */
 @TemplateData
 public record StatusPage(String appKey, String name, String partnerName, StatusRange range, List<RangeLink> ranges,
-        String period, String headline, String headlineState, boolean signedIn, List<Panel> panels, List<TargetRow> targets, String seriesJson) {
+        String period, String headline, String headlineState, boolean signedIn, List<Panel> panels,
+        List<TargetRow> targets, List<IncidentRow> incidents, String seriesJson) {
 
     /** One button of the range switch. */
     @TemplateData
@@ -28,6 +29,12 @@ public record StatusPage(String appKey, String name, String partnerName, StatusR
         public boolean hasSlo() {
             return sloTarget != null;
         }
+    }
+
+    /** An incident of the alert rules: open, or resolved within the range. */
+    @TemplateData
+    public record IncidentRow(String status, String state, String sliName, String rule, String severity,
+            String figures, String when) {
     }
 
     /** The availability of one health check target (base URL). */

@@ -33,11 +33,13 @@ public class StatusPageService {
 
     private final RegistryService registry;
     private final SliService slis;
+    private final IncidentReader incidents;
     private final ObjectMapper json;
 
-    public StatusPageService(RegistryService registry, SliService slis, ObjectMapper json) {
+    public StatusPageService(RegistryService registry, SliService slis, IncidentReader incidents, ObjectMapper json) {
         this.registry = registry;
         this.slis = slis;
+        this.incidents = incidents;
         this.json = json;
     }
 
@@ -64,9 +66,10 @@ public class StatusPageService {
                             slis.summary(appKey, query, now),
                             Uni.join().all(series).andFailFast(),
                             targetSummaries.isEmpty() ? Uni.createFrom().item(List.<SliSummary>of())
-                                    : Uni.join().all(targetSummaries).andFailFast())
-                    .with((summary, allSeries, perTarget) -> view(app, range, signedIn, summary, allSeries,
-                            targets, perTarget));
+                                    : Uni.join().all(targetSummaries).andFailFast(),
+                            incidents.openOrResolvedSince(appKey, now.minus(range.length())))
+                    .with((summary, allSeries, perTarget, recent) -> view(app, range, signedIn, summary, allSeries,
+                            targets, perTarget, recent));
         });
     }
 
@@ -75,7 +78,8 @@ public class StatusPageService {
     }
 
     private StatusPage view(AppView app, StatusRange range, boolean signedIn, SliSummary summary,
-            List<SliSeries> series, List<BaseUrl> targets, List<SliSummary> perTarget) {
+            List<SliSeries> series, List<BaseUrl> targets, List<SliSummary> perTarget,
+            List<StatusPage.IncidentRow> recentIncidents) {
         List<StatusPage.RangeLink> links = new ArrayList<>();
         for (StatusRange option : StatusRange.values()) {
             links.add(new StatusPage.RangeLink(option.label(), option.parameter(), "?range=" + option.parameter(), option == range));
@@ -95,13 +99,14 @@ public class StatusPageService {
         String period = PERIOD.format(summary.from()) + " to " + PERIOD.format(summary.to());
         long withSlo = panels.stream().filter(panel -> !panel.state().equals("none")).count();
         long missed = panels.stream().filter(panel -> panel.state().equals("missed")).count();
-        String headline = withSlo == 0 ? "No events with an SLO in this range"
+        long open = recentIncidents.stream().filter(incident -> incident.state().equals("missed")).count();
+        String slos = withSlo == 0 ? "No events with an SLO in this range"
                 : missed == 0 ? "All " + withSlo + " SLOs met"
                 : missed + " of " + withSlo + " SLOs below target";
-        String headlineState = withSlo == 0 ? "none" : missed == 0 ? "met" : "missed";
+        String headline = open == 0 ? slos : open + (open == 1 ? " open incident · " : " open incidents · ") + slos;
+        String headlineState = open > 0 || missed > 0 ? "missed" : withSlo == 0 ? "none" : "met";
         return new StatusPage(app.appKey(), app.name(), app.partnerName(), range, links, period, headline,
-                headlineState, signedIn, panels,
-                rows, seriesJson(range, summary, series));
+                headlineState, signedIn, panels, rows, recentIncidents, seriesJson(range, summary, series));
     }
 
     private static StatusPage.Panel panel(SliEntry entry, StatusRange range) {

@@ -34,6 +34,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 
+import static io.rampart.sli.TestData.execute;
 import static io.rampart.sli.TestData.registerApp;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -86,6 +87,10 @@ class StatusPageBrowserTest {
                 .body("{\"name\": \"Timesheets for Jira\", \"partnerName\": \"Acme Software\"}")
                 .patch("/api/v1/apps/" + app).then().statusCode(200);
         SampleTraffic.record(app);
+        // Incidents as the alert rules write them (io.rampart.sli.alert): one open, one resolved, one resolved long ago.
+        incident(app, "webhook_delivery_below_slo_15m", "webhook_delivery_success_rate", "OPEN", 90, null);
+        incident(app, "availability_failed_check_15m", "availability_success_rate", "RESOLVED", 600, 560);
+        incident(app, "burn_rate:lifecycle_success_rate:1d/2h", "lifecycle_success_rate", "RESOLVED", 20000, 19000);
         String vendor = PlatformTokens.vendor(app);
 
         browser.get(url("status/" + app));
@@ -103,6 +108,13 @@ class StatusPageBrowserTest {
         assertThat(cell("eu")).isEqualTo(apiValue(app, vendor, "1d", "eu", SliId.AVAILABILITY_SUCCESS_RATE));
         assertThat(cell("us")).isEqualTo(apiValue(app, vendor, "1d", "us", SliId.AVAILABILITY_SUCCESS_RATE));
         assertThat(chart(SliId.AVAILABILITY_SUCCESS_RATE).findElements(By.tagName("canvas"))).isNotEmpty();
+        List<WebElement> incidents = browser.findElements(By.cssSelector("li.incident"));
+        assertThat(incidents).extracting(incident -> incident.getAttribute("data-rule"))
+                .containsExactly("webhook_delivery_below_slo_15m", "availability_failed_check_15m");
+        assertThat(browser.findElement(By.cssSelector(".headline")).getText())
+                .isEqualTo("1 open incident · All 6 SLOs met");
+        assertThat(incidents.get(0).getText()).startsWith("Open").contains("Webhook delivery success rate",
+                "97.50 % against 99 %");
         assertThat(points(SliId.AVAILABILITY_SUCCESS_RATE))
                 .isEqualTo(apiPoints(app, vendor, "1d", "5m", SliId.AVAILABILITY_SUCCESS_RATE)).isGreaterThan(250);
         assertThat(browser.findElement(By.cssSelector("#sli-lifecycle_success_rate .slo-target")).getText())
@@ -156,6 +168,15 @@ class StatusPageBrowserTest {
                         .contains(String.format(java.util.Locale.ROOT, "%.1f %%", ((Number) budget).doubleValue()));
             }
         }
+    }
+
+    private static void incident(String app, String rule, String sliId, String status, int openedMinutesAgo,
+            Integer resolvedMinutesAgo) {
+        execute("insert into alert_incident (id, app_key, rule, severity, metric_name, metric_unit,"
+                + " measurement_duration_seconds, sli_value, slo_value, status, opened_at, updated_at, resolved_at)"
+                + " values (gen_random_uuid(), ?, ?, 'page', ?, '%', 900, 97.5, 99, ?, now() - ? * interval '1 minute',"
+                + " now(), now() - ? * interval '1 minute')",
+                app, rule, sliId, status, openedMinutesAgo, resolvedMinutesAgo);
     }
 
     private static Double apiValue(String app, String token, String window, String target, SliId sli) {

@@ -1,0 +1,61 @@
+package io.rampart.sli.status;
+
+import io.rampart.store.sli.SliId;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The incidents the alert rules opened (alert_incident, written by io.rampart.sli.alert, read here
+ * only): the open ones and those resolved within the page's range, newest first.
+ */
+@ApplicationScoped
+public class IncidentReader {
+
+    static final int MOST_SHOWN = 20;
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("d MMM HH:mm 'UTC'", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
+
+    private final Pool pool;
+
+    public IncidentReader(Pool pool) {
+        this.pool = pool;
+    }
+
+    public Uni<List<StatusPage.IncidentRow>> openOrResolvedSince(String appKey, Instant since) {
+        return pool.preparedQuery("select rule, severity, metric_name, sli_value, slo_value, status, opened_at,"
+                        + " resolved_at from alert_incident where app_key = $1 and (status = 'OPEN' or resolved_at >= $2)"
+                        + " order by status = 'OPEN' desc, opened_at desc limit " + MOST_SHOWN)
+                .execute(Tuple.of(appKey, since.atOffset(ZoneOffset.UTC)))
+                .map(rows -> {
+                    List<StatusPage.IncidentRow> incidents = new ArrayList<>();
+                    for (Row row : rows) {
+                        incidents.add(incident(row));
+                    }
+                    return incidents;
+                });
+    }
+
+    private static StatusPage.IncidentRow incident(Row row) {
+        SliId sli = SliId.fromId(row.getString("metric_name"));
+        boolean open = "OPEN".equals(row.getString("status"));
+        String when = "opened " + TIME.format(row.getOffsetDateTime("opened_at"))
+                + (open ? "" : ", resolved " + TIME.format(row.getOffsetDateTime("resolved_at")));
+        Double value = row.getDouble("sli_value");
+        Double target = row.getDouble("slo_value");
+        String figures = (value == null ? Figures.NO_DATA : Figures.value(SliId.Measure.RATIO, value))
+                + (target == null ? "" : " against " + Figures.percent(target));
+        return new StatusPage.IncidentRow(open ? "Open" : "Resolved", open ? "missed" : "met",
+                sli == null ? row.getString("metric_name") : sli.displayName(), row.getString("rule"),
+                row.getString("severity"), figures, when);
+    }
+}
