@@ -46,6 +46,8 @@ class StatusPageAccessTest {
         assertThat(setCookie).startsWith(COOKIE + "=" + token).contains("Secure", "HttpOnly", "SameSite=Strict",
                 "Path=/status");
         given().cookie(COOKIE, token).get("/status/" + app).then().statusCode(200)
+                .header("Content-Security-Policy", containsString("script-src 'self'"))
+                .header("Cache-Control", "no-store")
                 .body(containsString("App availability success rate"));
     }
 
