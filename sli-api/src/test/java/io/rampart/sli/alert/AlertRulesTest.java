@@ -53,7 +53,9 @@ class AlertRulesTest {
 
     @AfterAll
     static void stopReceiver() {
-        receiver.close();
+        if (receiver != null) {
+            receiver.close();
+        }
     }
 
     private static double number(Object value) {

@@ -63,7 +63,9 @@ class NotificationChannelsTest {
 
     @AfterAll
     static void stopReceiver() {
-        receiver.close();
+        if (receiver != null) {
+            receiver.close();
+        }
     }
 
     private static RequestSpecification as(String token) {

@@ -17,6 +17,7 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -37,6 +38,8 @@ import java.util.concurrent.TimeoutException;
 public class DeliveryDispatcher {
 
     public static final String DELIVERY_HEADER = "X-Rampart-Delivery";
+
+    private static final Logger LOG = Logger.getLogger(DeliveryDispatcher.class);
 
     /** What one round did. */
     public record Round(int delivered, int retrying, int failed) {
@@ -156,7 +159,12 @@ public class DeliveryDispatcher {
         return pool.preparedQuery(RECORD)
                 .execute(Tuple.tuple(List.of(attempt.id(), state, next.atOffset(ZoneOffset.UTC)))
                         .addValue(outcome.statusCode()).addValue(outcome.error()).addValue(now.atOffset(ZoneOffset.UTC)))
-                .replaceWith(state);
+                .replaceWith(state)
+                // The claim's lease runs out and the delivery comes due again; the other outcomes still count.
+                .onFailure().recoverWithItem(e -> {
+                    LOG.warnf("recording notification delivery %d failed: %s", attempt.id(), e.getClass().getName());
+                    return "UNRECORDED";
+                });
     }
 
     /** The wait after the n-th failed attempt: the initial backoff doubled n - 1 times, at most the maximum. */
