@@ -95,6 +95,7 @@ class StatusPageBrowserTest {
 
         browser.get(url("status/" + app));
         assertThat(browser.getCurrentUrl()).contains("/status/sign-in");
+        screenshot("status-sign-in.png");
         browser.findElement(By.id("token")).sendKeys(vendor);
         browser.findElement(By.cssSelector("form.sign-in button")).click();
         waitFor(By.cssSelector("[data-chart][data-drawn-range='day']"));
