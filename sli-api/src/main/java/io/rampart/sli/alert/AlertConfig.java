@@ -66,6 +66,14 @@ public interface AlertConfig {
         @WithDefault("10s")
         Duration timeout();
 
+        /**
+         * Whether receivers on loopback, private and link-local addresses may be reached
+         * ({@code RAMPART_ALERTS_DELIVERY_ALLOW_PRIVATE_NETWORKS}, default false; true in the test and
+         * local profiles, whose receivers run on 127.0.0.1).
+         */
+        @WithDefault("false")
+        boolean allowPrivateNetworks();
+
         /** Deliveries one replica claims per round ({@code RAMPART_ALERTS_DELIVERY_BATCH}, default 50). */
         @WithDefault("50")
         int batch();

@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.http.HttpClient;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -19,6 +20,9 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -61,10 +65,6 @@ public class DeliveryDispatcher {
         }
     }
 
-    /** A signed request, ready to send. */
-    private record Signed(RequestOptions options, String body) {
-    }
-
     private static final String CLAIM = """
             update notification_delivery as d set attempts = d.attempts + 1, last_attempt_at = $1, next_attempt_at = $2
             from (select id from notification_delivery where state = 'PENDING' and next_attempt_at <= $1
@@ -83,6 +83,7 @@ public class DeliveryDispatcher {
     private final SecretSealer sealer;
     private final AlertConfig.Delivery config;
     private final MeterRegistry metrics;
+    private final Vertx vertx;
     private final HttpClient client;
 
     public DeliveryDispatcher(Pool pool, SecretSealer sealer, AlertConfig config, MeterRegistry metrics, Vertx vertx) {
@@ -90,6 +91,7 @@ public class DeliveryDispatcher {
         this.sealer = sealer;
         this.config = config.delivery();
         this.metrics = metrics;
+        this.vertx = vertx;
         this.client = vertx.createHttpClient(new HttpClientOptions()
                 .setConnectTimeout((int) this.config.timeout().toMillis()));
     }
@@ -129,26 +131,45 @@ public class DeliveryDispatcher {
             return Uni.createFrom().item(new Outcome(null, "channel disabled", false));
         }
         Duration timeout = config.timeout();
-        return Uni.createFrom().item(() -> {
+        URI uri = URI.create(attempt.url());
+        // Resolved here, off the event loop, and connected to that very address: a name that
+        // resolves to a public address when checked cannot point inside when connecting.
+        return vertx.executeBlocking(Uni.createFrom().item(() -> resolve(uri.getHost())))
+                .chain(address -> {
+                    if (address == null) {
+                        return Uni.createFrom().item(new Outcome(null, "unknown host", true));
+                    }
+                    if (!config.allowPrivateNetworks() && !Destinations.isPublic(address)) {
+                        return Uni.createFrom().item(new Outcome(null, "destination not public", false));
+                    }
                     String body = attempt.payload().encode();
                     String secret = sealer.open(ChannelService.sealOwner(UUID.fromString(attempt.channelId())),
                             attempt.sealed());
+                    int port = uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
                     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
                             .setAbsoluteURI(attempt.url()).setIdleTimeout(timeout.toMillis())
+                            .setServer(SocketAddress.inetSocketAddress(port, address.getHostAddress()))
                             .putHeader("Content-Type", "application/json")
                             .putHeader("User-Agent", "Rampart-Alerts/1")
                             .putHeader(DELIVERY_HEADER, Long.toString(attempt.id()))
                             .putHeader(WebhookSignature.HEADER, WebhookSignature.header(secret, now.getEpochSecond(), body));
-                    return new Signed(options, body);
+                    return client.request(options)
+                            .chain(outgoing -> outgoing.send(body))
+                            .chain(response -> response.body().map(ignored -> Outcome.answered(response.statusCode())));
                 })
-                .chain(signed -> client.request(signed.options())
-                        .chain(outgoing -> outgoing.send(signed.body()))
-                        .chain(response -> response.body().map(ignored -> response.statusCode())))
                 .ifNoItem().after(timeout).failWith(TimeoutException::new)
-                .map(Outcome::answered)
                 // The class only: a message may quote the URL, which can itself be a credential.
                 .onFailure().recoverWithItem(e -> new Outcome(null, e instanceof TimeoutException ? "timeout"
                         : e.getClass().getSimpleName(), true));
+    }
+
+    /** The host's address, or null when it has none. */
+    private static InetAddress resolve(String host) {
+        try {
+            return InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            return null;
+        }
     }
 
     private Uni<String> record(Attempt attempt, Outcome outcome, Instant now) {
