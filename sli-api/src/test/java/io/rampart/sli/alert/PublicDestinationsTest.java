@@ -1,0 +1,66 @@
+package io.rampart.sli.alert;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.rampart.sli.alert.notify.DeliveryDispatcher;
+import io.rampart.store.testing.PostgresResource;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+
+import static io.rampart.sli.TestData.baseHour;
+import static io.rampart.sli.TestData.probe;
+import static io.rampart.sli.TestData.registerApp;
+import static io.rampart.sli.TestData.targetId;
+import static io.rampart.sli.alert.AlertTesting.createChannel;
+import static io.rampart.sli.alert.AlertTesting.dispatch;
+import static io.rampart.sli.alert.AlertTesting.evaluate;
+import static io.rampart.sli.alert.AlertTesting.incident;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** With the production default, a receiver on an internal address is never contacted. */
+@QuarkusTest
+@QuarkusTestResource(PostgresResource.class)
+@TestProfile(PublicDestinationsTest.PublicOnly.class)
+class PublicDestinationsTest {
+
+    /** The test profile without its allowance for receivers on 127.0.0.1. */
+    public static class PublicOnly implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("rampart.alerts.delivery.allow-private-networks", "false");
+        }
+    }
+
+    @Inject
+    AlertEvaluator evaluator;
+
+    @Inject
+    DeliveryDispatcher dispatcher;
+
+    @Test
+    void aReceiverOnLoopbackIsRefusedWithoutBeingContacted() throws Exception {
+        Instant now = baseHour().plus(50, ChronoUnit.MINUTES);
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
+            String app = registerApp("alert-loopback", "prod");
+            AlertTesting.Channel channel = createChannel(app, receiver.hook(200));
+            probe(app, targetId(app, "prod"), now.minus(2, ChronoUnit.MINUTES), 3000, "TIMEOUT", null);
+            evaluate(evaluator, now);
+
+            dispatch(dispatcher, now);
+
+            assertThat(receiver.received(channel.url())).isEmpty();
+            List<Map<String, Object>> notifications = (List<Map<String, Object>>) incident(app, AlertRules.AVAILABILITY)
+                    .get("notifications");
+            assertThat(notifications).singleElement().satisfies(notification -> assertThat(notification)
+                    .containsEntry("state", "FAILED").containsEntry("lastError", "destination not public")
+                    .containsEntry("attempts", 1));
+        }
+    }
+}
