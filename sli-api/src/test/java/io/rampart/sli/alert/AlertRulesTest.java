@@ -2,12 +2,8 @@ package io.rampart.sli.alert;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.rampart.sli.alert.notify.DeliveryDispatcher;
 import io.rampart.store.testing.PostgresResource;
 import io.vertx.core.json.JsonObject;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Timestamp;
@@ -23,8 +19,6 @@ import static io.rampart.sli.TestData.query;
 import static io.rampart.sli.TestData.registerApp;
 import static io.rampart.sli.TestData.targetId;
 import static io.rampart.sli.alert.AlertTesting.createChannel;
-import static io.rampart.sli.alert.AlertTesting.dispatch;
-import static io.rampart.sli.alert.AlertTesting.evaluate;
 import static io.rampart.sli.alert.AlertTesting.incident;
 import static io.rampart.sli.alert.AlertTesting.incidents;
 import static io.rampart.sli.alert.AlertTesting.signatureValid;
@@ -34,29 +28,10 @@ import static org.assertj.core.api.Assertions.within;
 /** Each alert rule of docs/alerts.md, end to end: raw events, an evaluation, incidents, webhook deliveries. */
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
-class AlertRulesTest {
+class AlertRulesTest extends AlertEndToEnd {
 
-    private static WebhookReceiver receiver;
-
-    @Inject
-    AlertEvaluator evaluator;
-
-    @Inject
-    DeliveryDispatcher dispatcher;
 
     private final Instant now = baseHour().plus(30, ChronoUnit.MINUTES);
-
-    @BeforeAll
-    static void startReceiver() throws Exception {
-        receiver = new WebhookReceiver();
-    }
-
-    @AfterAll
-    static void stopReceiver() {
-        if (receiver != null) {
-            receiver.close();
-        }
-    }
 
     private static double number(Object value) {
         return ((Number) value).doubleValue();
@@ -101,7 +76,7 @@ class AlertRulesTest {
         probes(app, target, now.minus(8, ChronoUnit.MINUTES), 4, 60_000, "SUCCESS");
         probes(app, target, now.minus(3, ChronoUnit.MINUTES), 1, 0, "TIMEOUT");
 
-        evaluate(evaluator, now);
+        evaluate(now);
         // Only the availability rule: five probes are too few for a burn-rate alert (minimum 20 events).
         List<Map<String, Object>> open = incidents(app);
         assertThat(open).extracting(incident -> incident.get("rule")).containsExactly(AlertRules.AVAILABILITY);
@@ -109,7 +84,7 @@ class AlertRulesTest {
                 99.9, 900);
         assertThat(incident.get("status")).isEqualTo("OPEN");
 
-        dispatch(dispatcher, now);
+        dispatch(now);
         assertThat(receiver.received(channel.url())).hasSize(1);
         WebhookReceiver.Received anomalous = receiver.received(channel.url()).get(0);
         assertThat(signatureValid(anomalous.signature(), anomalous.body(), channel.signingSecret())).isTrue();
@@ -128,15 +103,15 @@ class AlertRulesTest {
         assertThat(body.getDouble("sloValue")).isCloseTo(99.9, within(1e-4));
 
         // Still breaching a minute later: the same incident, updated, and no second notification.
-        evaluate(evaluator, now.plus(1, ChronoUnit.MINUTES));
-        dispatch(dispatcher, now.plus(1, ChronoUnit.MINUTES));
+        evaluate(now.plus(1, ChronoUnit.MINUTES));
+        dispatch(now.plus(1, ChronoUnit.MINUTES));
         assertThat(incidents(app)).extracting(open1 -> open1.get("id")).containsExactly(incident.get("id"));
         assertThat(receiver.received(channel.url())).hasSize(1);
 
         // 15 minutes without a failed check: resolved, and RESOLVED delivered for the same incident.
         Instant recovered = now.plus(20, ChronoUnit.MINUTES);
-        evaluate(evaluator, recovered);
-        dispatch(dispatcher, recovered);
+        evaluate(recovered);
+        dispatch(recovered);
         Map<String, Object> resolved = incident(app, AlertRules.AVAILABILITY);
         assertThat(resolved.get("id")).isEqualTo(incident.get("id"));
         assertThat(resolved.get("status")).isEqualTo("RESOLVED");
@@ -158,7 +133,7 @@ class AlertRulesTest {
         events(breaching, "WEBHOOK", now, 100, 5, 5);
         events(atSlo, "WEBHOOK", now, 100, 5, 1);
 
-        evaluate(evaluator, now);
+        evaluate(now);
 
         assertIncident(breaching, AlertRules.WEBHOOK_DELIVERY, "webhook_delivery_success_rate", 95.0, 99.0, 900);
         // 99 % is not below the 99 % SLO.
@@ -173,7 +148,7 @@ class AlertRulesTest {
         events(breaching, "LIFECYCLE", now, 1000, 72, 2);
         events(atThreshold, "LIFECYCLE", now, 1000, 72, 1);
 
-        evaluate(evaluator, now);
+        evaluate(now);
 
         assertIncident(breaching, AlertRules.LIFECYCLE, "lifecycle_success_rate", 99.8, 99.9, 86_400);
         // 999 of 1000 is 99.9 %, not below it; 0.1 % errors burn a 99 % SLO far too slowly to alert.
@@ -190,7 +165,7 @@ class AlertRulesTest {
         probes(app, target, now.minus(55, ChronoUnit.MINUTES), 1000, 3000, "SUCCESS");
         probes(app, target, now.minus(140, ChronoUnit.SECONDS), 14, 10_000, "TIMEOUT");
 
-        evaluate(evaluator, now);
+        evaluate(now);
 
         Map<String, Object> page = assertIncident(app, "burn_rate:availability_success_rate:1h/5m",
                 "availability_success_rate", 100.0 * 1000 / 1014, 99.9, 3600);
@@ -217,13 +192,13 @@ class AlertRulesTest {
         assertThat(open).extracting(incident -> incident.get("rule"))
                 .contains(AlertRules.AVAILABILITY, AlertRules.WEBHOOK_DELIVERY).doesNotHaveDuplicates();
         assertThat(open).allSatisfy(incident -> assertThat(incident.get("notifications")).asList().hasSize(1));
-        dispatch(dispatcher, now.plus(3, ChronoUnit.MINUTES));
+        dispatch(now.plus(3, ChronoUnit.MINUTES));
         assertThat(receiver.received(channel.url())).hasSize(open.size());
 
         Instant recovered = now.plus(4, ChronoUnit.DAYS);
         CompletableFuture.allOf(evaluator.evaluate(recovered).subscribeAsCompletionStage(),
                 evaluator.evaluate(recovered).subscribeAsCompletionStage()).join();
-        dispatch(dispatcher, recovered);
+        dispatch(recovered);
         assertThat(incidents(app)).allSatisfy(incident -> assertThat(incident.get("status")).isEqualTo("RESOLVED"));
         assertThat(receiver.received(channel.url())).hasSize(2 * open.size());
         assertThat(((Number) query("select count(*) as deliveries from notification_delivery where channel_id = ?::uuid",

@@ -1,6 +1,5 @@
 package io.rampart.sli.alert;
 
-import io.rampart.sli.alert.notify.DeliveryDispatcher;
 import io.rampart.store.testing.PlatformTokens;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -8,18 +7,14 @@ import io.restassured.path.json.JsonPath;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
 import static io.restassured.RestAssured.given;
 
-/** What the alert tests do as a user would: channels and incidents over the API, evaluations at a chosen time. */
+/** What the alert tests do as a user would: channels and incidents over the API, signature checks. */
 final class AlertTesting {
-
-    private static final Duration WAIT = Duration.ofSeconds(60);
 
     /** A created channel with the signing secret its creation showed. */
     record Channel(String id, String url, String signingSecret) {
@@ -43,14 +38,6 @@ final class AlertTesting {
     static Map<String, Object> incident(String app, String rule) {
         return incidents(app).stream().filter(incident -> rule.equals(incident.get("rule"))).findFirst()
                 .orElseThrow(() -> new AssertionError("no incident of " + rule + " in " + incidents(app)));
-    }
-
-    static IncidentStore.Changes evaluate(AlertEvaluator evaluator, Instant now) {
-        return evaluator.evaluate(now).await().atMost(WAIT);
-    }
-
-    static DeliveryDispatcher.Round dispatch(DeliveryDispatcher dispatcher, Instant now) {
-        return dispatcher.dispatch(now).await().atMost(WAIT);
     }
 
     /** Verifies a signature header as docs/alerts.md tells a vendor to: HMAC-SHA256 of "t.body". */

@@ -2,15 +2,12 @@ package io.rampart.sli.alert;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.rampart.sli.alert.notify.DeliveryDispatcher;
 import io.rampart.store.secret.SecretSealer;
 import io.rampart.store.testing.PlatformTokens;
 import io.rampart.store.testing.PostgresResource;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -28,8 +25,6 @@ import static io.rampart.sli.TestData.retiredKeySealer;
 import static io.rampart.sli.TestData.targetId;
 import static io.rampart.sli.TestData.uniqueAppKey;
 import static io.rampart.sli.alert.AlertTesting.createChannel;
-import static io.rampart.sli.alert.AlertTesting.dispatch;
-import static io.rampart.sli.alert.AlertTesting.evaluate;
 import static io.rampart.sli.alert.AlertTesting.incident;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,32 +36,13 @@ import static org.hamcrest.Matchers.startsWith;
 /** Notification channels over the API, who may manage them and read incidents, and delivery retries. */
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
-class NotificationChannelsTest {
+class NotificationChannelsTest extends AlertEndToEnd {
 
-    private static WebhookReceiver receiver;
-
-    @Inject
-    AlertEvaluator evaluator;
-
-    @Inject
-    DeliveryDispatcher dispatcher;
 
     @Inject
     SecretSealer sealer;
 
     private final Instant now = baseHour().plus(40, ChronoUnit.MINUTES);
-
-    @BeforeAll
-    static void startReceiver() throws Exception {
-        receiver = new WebhookReceiver();
-    }
-
-    @AfterAll
-    static void stopReceiver() {
-        if (receiver != null) {
-            receiver.close();
-        }
-    }
 
     private static RequestSpecification as(String token) {
         return token == null ? given() : given().auth().oauth2(token);
@@ -141,9 +117,9 @@ class NotificationChannelsTest {
         AlertTesting.Channel silent = createChannel(app, receiver.silentHook());
         AlertTesting.Channel healthy = createChannel(app, receiver.hook(200));
         probe(app, targetId(app, "prod"), now.minus(2, ChronoUnit.MINUTES), 3000, "TIMEOUT", null);
-        evaluate(evaluator, now);
+        evaluate(now);
 
-        dispatch(dispatcher, now);
+        dispatch(now);
         assertThat(receiver.received(healthy.url())).hasSize(1);
         assertThat(receiver.received(failing.url())).hasSize(1);
         assertThat(notification(app, healthy)).containsEntry("state", "DELIVERED").containsEntry("attempts", 1);
@@ -157,16 +133,16 @@ class NotificationChannelsTest {
                 .patch(channels(app) + "/" + silent.id()).then().statusCode(200);
 
         // Not due before its backoff has passed.
-        dispatch(dispatcher, now.plusSeconds(9));
+        dispatch(now.plusSeconds(9));
         assertThat(receiver.received(failing.url())).hasSize(1);
         Instant second = now.plus(1, ChronoUnit.HOURS);
-        dispatch(dispatcher, second);
+        dispatch(second);
         assertThat(notification(app, failing)).containsEntry("attempts", 2)
                 .containsEntry("nextAttemptAt", second.plusSeconds(20).toString());
         assertThat(notification(app, silent)).containsEntry("state", "FAILED")
                 .containsEntry("lastError", "channel disabled");
         for (int hour = 2; hour <= 6; hour++) {
-            dispatch(dispatcher, now.plus(hour, ChronoUnit.HOURS));
+            dispatch(now.plus(hour, ChronoUnit.HOURS));
         }
         assertThat(receiver.received(failing.url())).hasSize(6);
         assertThat(notification(app, failing)).containsEntry("state", "FAILED").containsEntry("attempts", 6)

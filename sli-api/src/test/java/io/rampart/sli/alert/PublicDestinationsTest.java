@@ -4,9 +4,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.rampart.sli.alert.notify.DeliveryDispatcher;
 import io.rampart.store.testing.PostgresResource;
-import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -19,8 +17,6 @@ import static io.rampart.sli.TestData.probe;
 import static io.rampart.sli.TestData.registerApp;
 import static io.rampart.sli.TestData.targetId;
 import static io.rampart.sli.alert.AlertTesting.createChannel;
-import static io.rampart.sli.alert.AlertTesting.dispatch;
-import static io.rampart.sli.alert.AlertTesting.evaluate;
 import static io.rampart.sli.alert.AlertTesting.incident;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
 @TestProfile(PublicDestinationsTest.PublicOnly.class)
-class PublicDestinationsTest {
+class PublicDestinationsTest extends AlertEndToEnd {
 
     /** The test profile without its allowance for receivers on 127.0.0.1. */
     public static class PublicOnly implements QuarkusTestProfile {
@@ -38,29 +34,21 @@ class PublicDestinationsTest {
         }
     }
 
-    @Inject
-    AlertEvaluator evaluator;
-
-    @Inject
-    DeliveryDispatcher dispatcher;
-
     @Test
-    void aReceiverOnLoopbackIsRefusedWithoutBeingContacted() throws Exception {
+    void aReceiverOnLoopbackIsRefusedWithoutBeingContacted() {
         Instant now = baseHour().plus(50, ChronoUnit.MINUTES);
-        try (WebhookReceiver receiver = new WebhookReceiver()) {
-            String app = registerApp("alert-loopback", "prod");
-            AlertTesting.Channel channel = createChannel(app, receiver.hook(200));
-            probe(app, targetId(app, "prod"), now.minus(2, ChronoUnit.MINUTES), 3000, "TIMEOUT", null);
-            evaluate(evaluator, now);
+        String app = registerApp("alert-loopback", "prod");
+        AlertTesting.Channel channel = createChannel(app, receiver.hook(200));
+        probe(app, targetId(app, "prod"), now.minus(2, ChronoUnit.MINUTES), 3000, "TIMEOUT", null);
+        evaluate(now);
 
-            dispatch(dispatcher, now);
+        dispatch(now);
 
-            assertThat(receiver.received(channel.url())).isEmpty();
-            List<Map<String, Object>> notifications = (List<Map<String, Object>>) incident(app, AlertRules.AVAILABILITY)
-                    .get("notifications");
-            assertThat(notifications).singleElement().satisfies(notification -> assertThat(notification)
-                    .containsEntry("state", "FAILED").containsEntry("lastError", "destination not public")
-                    .containsEntry("attempts", 1));
-        }
+        assertThat(receiver.received(channel.url())).isEmpty();
+        List<Map<String, Object>> notifications = (List<Map<String, Object>>) incident(app, AlertRules.AVAILABILITY)
+                .get("notifications");
+        assertThat(notifications).singleElement().satisfies(notification -> assertThat(notification)
+                .containsEntry("state", "FAILED").containsEntry("lastError", "destination not public")
+                .containsEntry("attempts", 1));
     }
 }
