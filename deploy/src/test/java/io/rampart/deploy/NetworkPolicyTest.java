@@ -78,7 +78,7 @@ class NetworkPolicyTest {
 
     @ParameterizedTest
     @MethodSource("io.rampart.deploy.RenderedOverlays#names")
-    void onlyTheProberReachesTheInternetAndNotPrivateOrMetadataAddresses(String name) {
+    void onlyTheProberAndSliApiReachTheInternetAndNotPrivateOrMetadataAddresses(String name) {
         Overlay overlay = RenderedOverlays.get(name);
         Set<String> internet = new HashSet<>();
         for (Overlay.Pods pods : overlay.rampartPods()) {
@@ -98,7 +98,8 @@ class NetworkPolicyTest {
                 }
             }
         }
-        assertThat(internet).containsExactly("Deployment healthcheck-prober");
+        // The prober probes health check URLs; sli-api delivers alert webhooks and Statuspage points.
+        assertThat(internet).containsExactlyInAnyOrder("Deployment healthcheck-prober", "Deployment sli-api");
     }
 
     @ParameterizedTest
