@@ -88,7 +88,9 @@ final class Demo implements AutoCloseable {
                 .put("name", "Rampart demo app")
                 .put("partnerName", "Example Software")
                 .put("healthcheckPath", "/health")
-                .put("checkIntervalSeconds", 15);
+                .put("checkIntervalSeconds", 15)
+                // Public, so the demo's status page opens in a browser without signing in.
+                .put("statusPagePublic", true);
         ArrayNode baseUrls = app.putArray("baseUrls");
         baseUrls.addObject().put("url", baseUrl + "/primary").put("label", "primary");
         baseUrls.addObject().put("url", baseUrl + "/secondary").put("label", "secondary");

@@ -92,6 +92,8 @@ public final class LocalRun {
                 demo[0].start(port("DEMO_APP_PORT", 8090));
                 System.out.printf("%nDemo app %s registered; its health checks are served here and probed every 15 s.%n",
                         Demo.APP_KEY);
+                System.out.printf("  status page: %s/status/%s (public; other apps' pages: sign in at %s/status/sign-in)%n",
+                        sliApi, Demo.APP_KEY, sliApi);
                 System.out.printf("  source %s && curl -H \"Authorization: Bearer $VENDOR_TOKEN\" '%s/api/v1/apps/%s/slis?window=1h'%n",
                         tokens, sliApi, Demo.APP_KEY);
                 Thread.sleep(20_000);
