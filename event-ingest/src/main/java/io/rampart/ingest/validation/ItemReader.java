@@ -56,7 +56,29 @@ public final class ItemReader {
         if (text.length() > MAX_TEXT_LENGTH) {
             throw invalid(field, "must be at most " + MAX_TEXT_LENGTH + " characters");
         }
+        if (!storable(text)) {
+            throw invalid(field, "must be valid Unicode without the NUL character");
+        }
         return text;
+    }
+
+    /**
+     * PostgreSQL text refuses NUL (the whole batch would fail, answered 503), and an unpaired
+     * surrogate (escaped in JSON as a lone high or low half) would be stored as '?': both are refused here.
+     */
+    private static boolean storable(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\u0000') {
+                return false;
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** One of the enum's wire values, as {@code wireValue} names them. */

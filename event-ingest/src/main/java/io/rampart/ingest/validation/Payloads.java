@@ -34,8 +34,10 @@ public class Payloads {
         try {
             root = body.length == 0 ? null : mapper.readTree(body);
         } catch (JacksonException e) {
-            throw InvalidItems.invalidBody("the body is not valid JSON (line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + ")");
+            // A read constraint (nesting over 1000 deep, a number over 1000 digits) has no location.
+            throw InvalidItems.invalidBody(e.getLocation() == null ? "the body is not valid JSON (it exceeds a limit of"
+                    + " nesting depth, number or string length)" : "the body is not valid JSON (line "
+                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
         } catch (IOException e) {
             throw InvalidItems.invalidBody("the body could not be read");
         }
