@@ -1,5 +1,6 @@
 package io.rampart.sli.api;
 
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -28,6 +29,17 @@ public class ApiExceptionMappers {
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e) {
         return refused(ApiException.forbidden("the platform token's group may not do this"));
+    }
+
+    /**
+     * JSON of the wrong shape (an object where a string belongs, "yes" for a boolean): Quarkus' own
+     * mapper answers it with an empty body in production and one quoting the value in dev and test.
+     */
+    @ServerExceptionMapper
+    public Response mismatched(MismatchedInputException e) {
+        String field = e.getPath().isEmpty() || e.getPath().get(0).getFieldName() == null ? "body"
+                : e.getPath().get(0).getFieldName();
+        return refused(ApiException.badRequest(field, "not of the expected type"));
     }
 
     /** Malformed JSON, unknown paths, wrong methods: the framework's status with our body. */

@@ -66,6 +66,12 @@ final class AppValidator {
                 && (!request.healthcheckPath().startsWith("/") || request.healthcheckPath().length() > 2048)) {
             throw ApiException.badRequest("healthcheckPath", "a path starting with /");
         }
+        for (var text : Map.of("name", nullToEmpty(request.name()), "partnerName", nullToEmpty(request.partnerName()),
+                "healthcheckPath", nullToEmpty(request.healthcheckPath())).entrySet()) {
+            if (!storable(text.getValue())) {
+                throw ApiException.badRequest(text.getKey(), "valid Unicode without the NUL character");
+            }
+        }
         Integer interval = request.checkIntervalSeconds();
         if (interval != null && (interval < 1 || interval > MAX_CHECK_INTERVAL_SECONDS)) {
             throw ApiException.badRequest("checkIntervalSeconds", "from 1 to " + MAX_CHECK_INTERVAL_SECONDS);
@@ -75,6 +81,15 @@ final class AppValidator {
                 request.products() == null ? null : products(request.products()),
                 request.sloOverrides() == null ? null : sloOverrides(request.sloOverrides()),
                 request.statusPagePublic(), request.enabled());
+    }
+
+    private static String nullToEmpty(String text) {
+        return text == null ? "" : text;
+    }
+
+    /** PostgreSQL text refuses NUL (answered 500), and an unpaired surrogate would be stored as '?'. */
+    private static boolean storable(String text) {
+        return text.codePoints().noneMatch(c -> c == 0 || (c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE));
     }
 
     static List<BaseUrl> baseUrls(List<BaseUrl> baseUrls) {
