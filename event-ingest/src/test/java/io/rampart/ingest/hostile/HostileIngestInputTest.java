@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -76,7 +77,7 @@ class HostileIngestInputTest {
             default -> List.of(new Field("product", Kind.CHOICE, "\"jira\""), new Field("event", Kind.TEXT, "\"jira:issue_created\""),
                     new Field("queueMs", Kind.INT, "40"), new Field("errorKind", Kind.CHOICE, "\"TIMEOUT\""));
         };
-        return java.util.stream.Stream.concat(common.stream(), own.stream()).toList();
+        return Stream.concat(common.stream(), own.stream()).toList();
     }
 
     private static Response publish(String appKey, String contentType, byte[] body) {

@@ -5,6 +5,7 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -142,7 +143,7 @@ final class HostileItems {
     static Arbitrary<byte[]> malformedBodies(String validBody) {
         byte[] valid = validBody.getBytes(StandardCharsets.UTF_8);
         Arbitrary<byte[]> prefixes = Arbitraries.integers().between(1, valid.length - 1)
-                .map(length -> java.util.Arrays.copyOf(valid, length));
+                .map(length -> Arrays.copyOf(valid, length));
         Arbitrary<byte[]> classics = Arbitraries.of(
                 "[{'metricsType': 'IFRAME'}]", "[{metricsType: \"IFRAME\"}]", "[{\"a\": 1,}]", "[1,]", "[NaN]",
                 "[{\"a\": 1} /* comment */]", "[{\"a\": 1}] trailing", "{\"events\": [}", "\u0000", "null x",
