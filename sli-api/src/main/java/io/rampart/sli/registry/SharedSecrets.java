@@ -12,9 +12,7 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.security.SecureRandom;
 import java.time.OffsetDateTime;
-import java.util.Base64;
 import java.util.List;
 import java.util.stream.StreamSupport;
 
@@ -26,9 +24,7 @@ import java.util.stream.StreamSupport;
 public class SharedSecrets {
 
     /** 256 bits, as HS256 asks of a key. */
-    private static final int SECRET_BYTES = 32;
 
-    private final SecureRandom random = new SecureRandom();
     private final SecretSealer sealer;
     private final Pool pool;
     private final RegistryConfig config;
@@ -51,7 +47,7 @@ public class SharedSecrets {
 
     /** Stores version 1 of a new app's secret in the caller's transaction; answers the secret. */
     Uni<String> createFirst(SqlClient client, String appKey) {
-        String secret = newSecret();
+        String secret = sealer.newSecret();
         SecretSealer.Sealed sealed = sealer.seal(appKey, secret);
         return client.preparedQuery("insert into app_secret (app_key, version, key_id, sealed) values ($1, 1, $2, $3)")
                 .execute(Tuple.of(appKey, sealed.keyId(), Buffer.buffer(sealed.bytes())))
@@ -63,7 +59,7 @@ public class SharedSecrets {
      * grace has ended are deleted. The app row is locked so that rotations follow each other.
      */
     public Uni<Rotation> rotate(String appKey) {
-        String secret = newSecret();
+        String secret = sealer.newSecret();
         SecretSealer.Sealed sealed = sealer.seal(appKey, secret);
         return pool.withTransaction(connection -> connection
                 .preparedQuery("select 1 from app where app_key = $1 for update").execute(Tuple.of(appKey))
@@ -118,11 +114,5 @@ public class SharedSecrets {
                 .execute(Tuple.of(appKey, row.getInteger("version"), sealed.keyId(),
                         Buffer.buffer(sealed.bytes())))
                 .replaceWith(appKey);
-    }
-
-    private String newSecret() {
-        byte[] bytes = new byte[SECRET_BYTES];
-        random.nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 }

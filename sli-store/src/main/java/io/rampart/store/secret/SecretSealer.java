@@ -24,6 +24,7 @@ public class SecretSealer {
 
     private static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
+    private static final int SECRET_BYTES = 32;
 
     /** A sealed secret: the id of the key that sealed it and {@code nonce || ciphertext}. */
     public record Sealed(String keyId, byte[] bytes) {
@@ -36,6 +37,13 @@ public class SecretSealer {
     public SecretSealer(SecretsConfig config) {
         this.activeKeyId = addKey(config.key());
         config.previousKeys().ifPresent(previous -> previous.forEach(this::addKey));
+    }
+
+    /** A new secret to hand out once and store sealed: 32 random bytes, base64url without padding (43 characters). */
+    public String newSecret() {
+        byte[] bytes = new byte[SECRET_BYTES];
+        random.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     public String activeKeyId() {

@@ -13,8 +13,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -23,14 +21,12 @@ import java.util.UUID;
 @ApplicationScoped
 public class ChannelService {
 
-    private static final int SECRET_BYTES = 32;
     private static final int MAX_NAME = 100;
     private static final int MAX_URL = 2000;
     private static final String COLUMNS = "id, app_key, name, url, enabled, created_at, updated_at";
 
     private final Pool pool;
     private final SecretSealer sealer;
-    private final SecureRandom random = new SecureRandom();
 
     public ChannelService(Pool pool, SecretSealer sealer) {
         this.pool = pool;
@@ -49,9 +45,7 @@ public class ChannelService {
         String name = name(request.name() == null ? "webhook" : request.name());
         String url = url(request.url());
         UUID id = UUID.randomUUID();
-        byte[] bytes = new byte[SECRET_BYTES];
-        random.nextBytes(bytes);
-        String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        String secret = sealer.newSecret();
         SecretSealer.Sealed sealed = sealer.seal(sealOwner(id), secret);
         return pool.preparedQuery("insert into notification_channel (id, app_key, name, url, enabled, key_id, sealed)"
                         + " select $1, app_key, $3, $4, $5, $6, $7 from app where app_key = $2 returning " + COLUMNS)
