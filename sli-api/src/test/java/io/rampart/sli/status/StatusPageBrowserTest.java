@@ -32,7 +32,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 import static io.rampart.sli.TestData.execute;
 import static io.rampart.sli.TestData.registerApp;
@@ -105,9 +107,12 @@ class StatusPageBrowserTest {
         assertThat(session.isSecure()).isTrue();
         assertThat(session.getSameSite()).isEqualTo("Strict");
 
-        assertPanelsShow(app, vendor, "1d");
-        assertThat(cell("eu")).isEqualTo(apiValue(app, vendor, "1d", "eu", SliId.AVAILABILITY_SUCCESS_RATE));
-        assertThat(cell("us")).isEqualTo(apiValue(app, vendor, "1d", "us", SliId.AVAILABILITY_SUCCESS_RATE));
+        // The API is asked for the very window the page drew: a minute boundary between the two must not matter.
+        PageWindow day = pageWindow();
+        assertThat(day.length()).isEqualTo(Duration.ofDays(1));
+        assertPanelsShow(app, vendor, day);
+        assertThat(cell("eu")).isEqualTo(apiValue(app, vendor, day, "eu", SliId.AVAILABILITY_SUCCESS_RATE));
+        assertThat(cell("us")).isEqualTo(apiValue(app, vendor, day, "us", SliId.AVAILABILITY_SUCCESS_RATE));
         assertThat(chart(SliId.AVAILABILITY_SUCCESS_RATE).findElements(By.tagName("canvas"))).isNotEmpty();
         List<WebElement> incidents = browser.findElements(By.cssSelector("li.incident"));
         assertThat(incidents).extracting(incident -> incident.getAttribute("data-rule"))
@@ -117,7 +122,7 @@ class StatusPageBrowserTest {
         assertThat(incidents.get(0).getText()).startsWith("Open").contains("Webhook delivery success rate",
                 "97.50 % against 99 %");
         assertThat(points(SliId.AVAILABILITY_SUCCESS_RATE))
-                .isEqualTo(apiPoints(app, vendor, "1d", "5m", SliId.AVAILABILITY_SUCCESS_RATE)).isGreaterThan(250);
+                .isEqualTo(apiPoints(app, vendor, day, "5m", SliId.AVAILABILITY_SUCCESS_RATE)).isGreaterThan(250);
         assertThat(browser.findElement(By.cssSelector("#sli-lifecycle_success_rate .slo-target")).getText())
                 .isEqualTo("SLO 99 %");
         assertThat(browser.findElement(By.cssSelector("#sli-availability_success_rate .state")).getText())
@@ -125,14 +130,16 @@ class StatusPageBrowserTest {
         screenshot("status-page.png");
 
         // The range switch, from the keyboard: the charts are drawn again over the week.
-        long dayFrom = drawnFrom();
+        assertThat(drawnFrom()).isEqualTo(day.from().getEpochSecond());
         browser.findElement(By.cssSelector("a.range[data-range='week']")).sendKeys(Keys.ENTER);
         waitFor(By.cssSelector("[data-chart][data-drawn-range='week']"));
-        assertThat(dayFrom - drawnFrom()).isEqualTo(Duration.ofDays(6).toSeconds());
+        PageWindow week = pageWindow();
+        assertThat(week.length()).isEqualTo(Duration.ofDays(7));
+        assertThat(drawnFrom()).isEqualTo(week.from().getEpochSecond());
         assertThat(browser.findElement(By.cssSelector("a.range[aria-current='page']")).getText()).isEqualTo("Week");
-        assertPanelsShow(app, vendor, "7d");
+        assertPanelsShow(app, vendor, week);
         assertThat(points(SliId.WEBHOOK_LATENCY))
-                .isEqualTo(apiPoints(app, vendor, "7d", "1h", SliId.WEBHOOK_LATENCY)).isGreaterThan(160);
+                .isEqualTo(apiPoints(app, vendor, week, "1h", SliId.WEBHOOK_LATENCY)).isGreaterThan(160);
 
         // At phone width nothing runs off the side of the page.
         assertThat(browser.findElement(By.cssSelector("#sli-availability_success_rate .state")).getText())
@@ -151,8 +158,8 @@ class StatusPageBrowserTest {
         assertThat(browser.findElements(By.cssSelector("[data-chart]"))).isEmpty();
     }
 
-    private void assertPanelsShow(String app, String token, String window) {
-        JsonPath summary = given().auth().oauth2(token).queryParam("window", window)
+    private void assertPanelsShow(String app, String token, PageWindow window) {
+        JsonPath summary = given().auth().oauth2(token).queryParams(window.parameters())
                 .get("/api/v1/apps/" + app + "/slis").then().statusCode(200).extract().jsonPath(EXACT);
         List<WebElement> panels = browser.findElements(By.cssSelector("article.panel"));
         assertThat(panels).hasSize(SliId.values().length);
@@ -180,16 +187,16 @@ class StatusPageBrowserTest {
                 app, rule, sliId, status, openedMinutesAgo, resolvedMinutesAgo);
     }
 
-    private static Double apiValue(String app, String token, String window, String target, SliId sli) {
-        Object value = given().auth().oauth2(token).queryParam("window", window).queryParam("target", target)
+    private static Double apiValue(String app, String token, PageWindow window, String target, SliId sli) {
+        Object value = given().auth().oauth2(token).queryParams(window.parameters()).queryParam("target", target)
                 .get("/api/v1/apps/" + app + "/slis").then().statusCode(200).extract().jsonPath(EXACT)
                 .get("slis.find { it.id == '" + sli.id() + "' }.value");
         return ((Number) value).doubleValue();
     }
 
     /** How many points of the API's series carry a value. */
-    private static long apiPoints(String app, String token, String window, String step, SliId sli) {
-        List<Object> values = given().auth().oauth2(token).queryParam("window", window).queryParam("step", step)
+    private static long apiPoints(String app, String token, PageWindow window, String step, SliId sli) {
+        List<Object> values = given().auth().oauth2(token).queryParams(window.parameters()).queryParam("step", step)
                 .get("/api/v1/apps/" + app + "/slis/" + sli.id() + "/series").then().statusCode(200).extract()
                 .jsonPath().getList("points.value");
         return values.stream().filter(java.util.Objects::nonNull).count();
@@ -206,6 +213,24 @@ class StatusPageBrowserTest {
 
     private int points(SliId sli) {
         return Integer.parseInt(chart(sli).getAttribute("data-points"));
+    }
+
+    /** The window the page's figures cover, from the series document it embeds. */
+    private PageWindow pageWindow() {
+        String document = (String) ((JavascriptExecutor) browser).executeScript(
+                "return document.getElementById('series-data').textContent;");
+        JsonPath json = new JsonPath(document);
+        return new PageWindow(Instant.ofEpochSecond(json.getLong("from")), Instant.ofEpochSecond(json.getLong("to")));
+    }
+
+    private record PageWindow(Instant from, Instant to) {
+        Duration length() {
+            return Duration.between(from, to);
+        }
+
+        Map<String, String> parameters() {
+            return Map.of("from", from.toString(), "to", to.toString());
+        }
     }
 
     private long drawnFrom() {
