@@ -59,9 +59,11 @@ public final class ProbeSchedule {
     /**
      * Claims the slots due before now + lookahead and advances each claimed row to its next slot,
      * counted from the slot, not from now. A target whose slots were missed entirely (no replica
-     * alive) is probed once, for its latest missed slot, instead of once per missed slot. The
-     * registry join makes a disabled or deleted target stop at once, and the interval is read
-     * from the app at every claim.
+     * alive, the database away) is probed once, for its latest missed slot, instead of once per
+     * missed slot; and not even that when the slot is more than half an interval late, because the
+     * next slot would then follow it within half an interval: a target is never probed twice in
+     * one interval. The row still advances past the skipped slot. The registry join makes a
+     * disabled or deleted target stop at once, and the interval is read from the app at every claim.
      */
     private static final String CLAIM = """
             with due as (
@@ -74,19 +76,24 @@ public final class ProbeSchedule {
                 order by s.next_due_at
                 limit $3
                 for update of s skip locked),
-            slot as (
+            latest as (
                 select target_id, app_key, url, interval_seconds,
                        next_due_at + make_interval(secs => interval_seconds
                            * floor(greatest(0, extract(epoch from now() - next_due_at)) / interval_seconds)) as at
-                from due)
-            update probe_schedule s
-            set next_due_at = slot.at + make_interval(secs => slot.interval_seconds),
-                interval_seconds = slot.interval_seconds,
-                lease_owner = $1,
-                lease_until = slot.at + $4 * interval '1 millisecond'
-            from slot
-            where s.target_id = slot.target_id
-            returning s.target_id, slot.app_key, slot.url, slot.at""";
+                from due),
+            slot as (
+                select latest.*, now() - at > make_interval(secs => interval_seconds / 2.0) as too_late
+                from latest),
+            advanced as (
+                update probe_schedule s
+                set next_due_at = slot.at + make_interval(secs => slot.interval_seconds),
+                    interval_seconds = slot.interval_seconds,
+                    lease_owner = case when slot.too_late then s.lease_owner else $1 end,
+                    lease_until = case when slot.too_late then s.lease_until else slot.at + $4 * interval '1 millisecond' end
+                from slot
+                where s.target_id = slot.target_id
+                returning s.target_id, slot.app_key, slot.url, slot.at, slot.too_late)
+            select target_id, app_key, url, at from advanced where not too_late""";
 
     /**
      * Hands claimed slots back (they were not started): the row falls due again at its earliest

@@ -119,6 +119,36 @@ class SharedScheduleTest extends EngineTestBase {
     }
 
     @Test
+    void aSlotMoreThanHalfAnIntervalLateIsSkippedSoNoTargetIsProbedTwiceInOneInterval() throws Exception {
+        // As after a database outage: the schedule's rows fell due while no replica could claim them.
+        String app = registry.app("late", 4);
+        long late = registry.target(app, "late", server.baseUrl() + "/late/late");
+        long slightlyLate = registry.target(app, "slightly", server.baseUrl() + "/late/slightly");
+        Instant now = Instant.now();
+        Instant lateSlot = now.minusSeconds(3);
+        Instant slightlyLateSlot = now.minusSeconds(1);
+        pool.preparedQuery("insert into probe_schedule (target_id, next_due_at, interval_seconds)"
+                        + " values ($1, $2, 4), ($3, $4, 4)")
+                .execute(Tuple.of(late, lateSlot.atOffset(java.time.ZoneOffset.UTC), slightlyLate,
+                        slightlyLateSlot.atOffset(java.time.ZoneOffset.UTC)))
+                .await().atMost(Duration.ofSeconds(5));
+        ProbeEngine engine = engines.start("replica-late");
+        Engines.awaitUntil(Duration.ofSeconds(5), "both targets are probed",
+                () -> registry.results(app).stream().map(StoredResult::targetId).distinct().count() == 2);
+        engines.stop(engine);
+
+        Map<Long, List<StoredResult>> byTarget = registry.results(app).stream()
+                .collect(Collectors.groupingBy(StoredResult::targetId));
+        assertThat(byTarget.get(late)).extracting(StoredResult::scheduledAt)
+                .as("3 s late of 4: skipped, the next slot is the first probed").first()
+                .isEqualTo(lateSlot.plusSeconds(4).truncatedTo(java.time.temporal.ChronoUnit.MICROS));
+        assertThat(byTarget.get(slightlyLate)).extracting(StoredResult::scheduledAt)
+                .as("1 s late of 4: probed late, once").first()
+                .isEqualTo(slightlyLateSlot.truncatedTo(java.time.temporal.ChronoUnit.MICROS));
+        assertThat(server.requestCount("/late/late/health")).isEqualTo(byTarget.get(late).size());
+    }
+
+    @Test
     void aReplicaRunsNoMoreProbesAtOnceThanItsBound() throws Exception {
         String app = registry.app("bounded", 1);
         for (int i = 0; i < 6; i++) {
