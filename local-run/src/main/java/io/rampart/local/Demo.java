@@ -5,11 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
-import org.jose4j.jws.AlgorithmIdentifiers;
-import org.jose4j.jws.JsonWebSignature;
-import org.jose4j.jwt.JwtClaims;
-import org.jose4j.keys.HmacKey;
-import org.jose4j.lang.JoseException;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -19,11 +14,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Random;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -157,7 +149,7 @@ final class Demo implements AutoCloseable {
             }
         }
         expect2xx("publishing vendor metrics", send(HttpRequest.newBuilder(URI.create(ingest + PUBLISH_PATH))
-                .header("Authorization", "JWT " + connectJwt("PUT", PUBLISH_PATH))
+                .header("Authorization", "JWT " + ConnectJwt.sign(APP_KEY, sharedSecret, "PUT", PUBLISH_PATH))
                 .header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(vendorItems.toString()))));
         ObjectNode body = json.createObjectNode();
@@ -171,33 +163,6 @@ final class Demo implements AutoCloseable {
     private static ObjectNode hostEvent(ArrayNode events, String type, Instant at, int durationMs) {
         return events.addObject().put("type", type).put("appKey", APP_KEY)
                 .put("occurredAt", at.toString()).put("durationMs", durationMs);
-    }
-
-    /** A Connect JWT as a vendor's server makes one: HS256 with the shared secret, qsh of the request. */
-    private String connectJwt(String method, String path) {
-        JwtClaims claims = new JwtClaims();
-        claims.setIssuer(APP_KEY);
-        claims.setIssuedAtToNow();
-        claims.setExpirationTimeMinutesInTheFuture(3);
-        claims.setClaim("qsh", sha256Hex(method + "&" + path + "&"));
-        JsonWebSignature jws = new JsonWebSignature();
-        jws.setPayload(claims.toJson());
-        jws.setKey(new HmacKey(sharedSecret.getBytes(StandardCharsets.UTF_8)));
-        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.HMAC_SHA256);
-        jws.setDoKeyValidation(false);
-        try {
-            return jws.getCompactSerialization();
-        } catch (JoseException e) {
-            throw new IllegalStateException("could not sign the demo's Connect JWT", e);
-        }
-    }
-
-    private static String sha256Hex(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {

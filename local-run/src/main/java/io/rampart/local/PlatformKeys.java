@@ -25,9 +25,9 @@ import java.util.List;
  * The platform RS256 key pair of a local run: made on first start, kept under the local folder so
  * that tokens printed once stay valid across restarts.
  */
-final class PlatformKeys {
+public final class PlatformKeys {
 
-    static final String ISSUER = "rampart";
+    public static final String ISSUER = "rampart";
 
     private final KeyPair keys;
     private final Path publicKeyFile;
@@ -37,7 +37,7 @@ final class PlatformKeys {
         this.publicKeyFile = publicKeyFile;
     }
 
-    static PlatformKeys loadOrCreate(Path directory) throws IOException, GeneralSecurityException {
+    public static PlatformKeys loadOrCreate(Path directory) throws IOException, GeneralSecurityException {
         Path privateFile = directory.resolve("platform-private.pem");
         Path publicFile = directory.resolve("platform-public.pem");
         if (!Files.exists(privateFile) || !Files.exists(publicFile)) {
@@ -55,12 +55,12 @@ final class PlatformKeys {
         return new PlatformKeys(new KeyPair(publicKey, privateKey), publicFile);
     }
 
-    Path publicKeyFile() {
+    public Path publicKeyFile() {
         return publicKeyFile;
     }
 
     /** A platform token for the given group; a vendor token also names the apps it may read. */
-    String token(String subject, String group, List<String> appKeys, Duration validity) {
+    public String token(String subject, String group, List<String> appKeys, Duration validity) {
         JwtClaims claims = new JwtClaims();
         claims.setIssuer(ISSUER);
         claims.setSubject(subject);

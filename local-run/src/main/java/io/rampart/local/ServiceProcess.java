@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** One Rampart service run as a child process from its packaged jar, its output in a log file. */
-final class ServiceProcess {
+public final class ServiceProcess {
 
     private final String name;
     private final int port;
@@ -30,7 +30,16 @@ final class ServiceProcess {
 
     static ServiceProcess start(String name, int port, Path projectRoot, Path logDirectory, Map<String, String> env)
             throws IOException {
-        Path jar = projectRoot.resolve(name).resolve("target/quarkus-app/quarkus-run.jar");
+        return start(name, name, port, projectRoot, logDirectory, env);
+    }
+
+    /**
+     * Starts the service of Maven module {@code module} as the process called {@code name} (one of
+     * several replicas, say), logging to {@code <name>.log}.
+     */
+    public static ServiceProcess start(String module, String name, int port, Path projectRoot, Path logDirectory,
+            Map<String, String> env) throws IOException {
+        Path jar = projectRoot.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IOException(jar + " is missing: build first (./mvnw package -DskipTests)");
         }
@@ -39,26 +48,27 @@ final class ServiceProcess {
         String java = ProcessHandle.current().info().command().orElse("java");
         ProcessBuilder builder = new ProcessBuilder(List.of(java, "-jar", jar.toString()))
                 .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
+                // Appended: a replica started again keeps the log of the run before, crash included.
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(env);
         builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
         return new ServiceProcess(name, port, log, builder.start());
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
-    String url() {
+    public String url() {
         return "http://localhost:" + port;
     }
 
-    Path log() {
+    public Path log() {
         return log;
     }
 
     /** Waits until the service reports ready, failing early if its process ends. */
-    void awaitReady(HttpClient http, Duration timeout) throws IOException, InterruptedException {
+    public void awaitReady(HttpClient http, Duration timeout) throws IOException, InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
         HttpRequest ready = HttpRequest.newBuilder(URI.create(url() + "/q/health/ready"))
                 .timeout(Duration.ofSeconds(2)).build();
@@ -78,15 +88,25 @@ final class ServiceProcess {
         throw new IOException(name + " was not ready within " + timeout.toSeconds() + " s; see " + log);
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
     /** Asks the service to stop (SIGTERM: it finishes in-flight work) and waits for it. */
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         process.destroy();
         if (!process.waitFor(40, TimeUnit.SECONDS)) {
             process.destroyForcibly();
         }
+    }
+
+    /** Ends the process at once (SIGKILL), as a crashed or evicted pod ends: no in-flight work is finished. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    public long pid() {
+        return process.pid();
     }
 }

@@ -1,0 +1,189 @@
+package io.rampart.reliability;
+
+import io.rampart.local.PlatformKeys;
+import io.rampart.local.ServiceProcess;
+import io.rampart.store.local.LocalPostgres;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Rampart as Kubernetes runs it, on one machine: one PostgreSQL and a number of replicas of each
+ * service, each a process of its packaged jar with the heap limit of the deploy manifests. Replicas
+ * can be killed and started again, the database stopped and started again, as the drill needs.
+ */
+final class Cluster implements AutoCloseable {
+
+    static final List<String> SERVICES = List.of("healthcheck-prober", "event-ingest", "sli-api");
+    /** The JVM options of deploy/base: a service must live within them. */
+    private static final String JVM_OPTIONS = "-Xmx192m -XX:+ExitOnOutOfMemoryError";
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
+
+    private final Path projectRoot;
+    private final Path home;
+    private final int databasePort;
+    private final PlatformKeys keys;
+    private final Map<String, String> env = new LinkedHashMap<>();
+    private final Map<String, ServiceProcess> replicas = new LinkedHashMap<>();
+    private final Map<String, Integer> ports = new LinkedHashMap<>();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
+    private LocalPostgres postgres;
+
+    private Cluster(Path projectRoot, Path home, int databasePort, PlatformKeys keys) {
+        this.projectRoot = projectRoot;
+        this.home = home;
+        this.databasePort = databasePort;
+        this.keys = keys;
+    }
+
+    /** Starts the database and {@code replicasPerService} replicas of every service, and waits until all are ready. */
+    static Cluster start(Path projectRoot, Path home, int replicasPerService) throws Exception {
+        Cluster cluster = new Cluster(projectRoot, home, freePort(), PlatformKeys.loadOrCreate(home.resolve("keys")));
+        try {
+            cluster.startDatabase();
+            cluster.env.put("RAMPART_DB_HOST", "localhost");
+            cluster.env.put("RAMPART_DB_PORT", Integer.toString(cluster.databasePort));
+            cluster.env.put("RAMPART_DB_NAME", LocalPostgres.DATABASE);
+            cluster.env.put("RAMPART_DB_USER", LocalPostgres.USER);
+            cluster.env.put("RAMPART_DB_PASSWORD", LocalPostgres.PASSWORD);
+            cluster.env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", cluster.keys.publicKeyFile().toUri().toString());
+            cluster.env.put("MP_JWT_VERIFY_ISSUER", PlatformKeys.ISSUER);
+            cluster.env.put("QUARKUS_PROFILE", "local");
+            cluster.env.put("JAVA_TOOL_OPTIONS", JVM_OPTIONS);
+            for (String service : SERVICES) {
+                for (int replica = 1; replica <= replicasPerService; replica++) {
+                    String name = service + "-" + replica;
+                    cluster.ports.put(name, freePort());
+                    cluster.launch(service, name);
+                }
+            }
+            cluster.awaitAllReady();
+            return cluster;
+        } catch (Exception e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    PlatformKeys keys() {
+        return keys;
+    }
+
+    List<ServiceProcess> replicas(String service) {
+        List<ServiceProcess> found = new ArrayList<>();
+        replicas.forEach((name, process) -> {
+            if (name.startsWith(service + "-")) {
+                found.add(process);
+            }
+        });
+        return found;
+    }
+
+    List<ServiceProcess> all() {
+        return List.copyOf(replicas.values());
+    }
+
+    /** The base URLs of a service's replicas, in a fixed order (a killed one keeps its place and port). */
+    List<String> urls(String service) {
+        List<String> urls = new ArrayList<>();
+        ports.forEach((name, port) -> {
+            if (name.startsWith(service + "-")) {
+                urls.add("http://localhost:" + port);
+            }
+        });
+        return urls;
+    }
+
+    void kill(String name) throws InterruptedException {
+        replicas.get(name).kill();
+    }
+
+    /** Starts a replica again on its port, as Kubernetes restarts a pod's container; does not wait for it. */
+    void restart(String name) throws IOException {
+        launch(name.substring(0, name.lastIndexOf('-')), name);
+    }
+
+    /** Stops PostgreSQL (fast shutdown: every connection is cut), keeps it down, and starts it again on its data. */
+    void restartDatabase(Duration down) throws IOException, InterruptedException {
+        postgres.close();
+        Thread.sleep(down.toMillis());
+        startDatabase();
+    }
+
+    void awaitAllReady() throws IOException, InterruptedException {
+        for (ServiceProcess replica : replicas.values()) {
+            replica.awaitReady(http, READY_TIMEOUT);
+        }
+    }
+
+    /** Whether every replica answers its readiness check with 200 now. */
+    Map<String, Integer> readiness() {
+        Map<String, Integer> statuses = new LinkedHashMap<>();
+        replicas.forEach((name, replica) -> {
+            try {
+                statuses.put(name, http.send(HttpRequest.newBuilder(URI.create(replica.url() + "/q/health/ready"))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode());
+            } catch (IOException e) {
+                statuses.put(name, 0);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                statuses.put(name, 0);
+            }
+        });
+        return statuses;
+    }
+
+    Connection database() throws SQLException {
+        return DriverManager.getConnection("jdbc:postgresql://localhost:" + databasePort + "/" + LocalPostgres.DATABASE,
+                LocalPostgres.USER, LocalPostgres.PASSWORD);
+    }
+
+    private void startDatabase() throws IOException {
+        postgres = LocalPostgres.start(home.resolve("postgres"), databasePort);
+    }
+
+    private void launch(String service, String name) throws IOException {
+        Map<String, String> replicaEnv = new LinkedHashMap<>(env);
+        replicaEnv.put("RAMPART_PROBER_REPLICA_ID", name);
+        replicas.put(name, ServiceProcess.start(service, name, ports.get(name), projectRoot, home.resolve("logs"),
+                replicaEnv));
+    }
+
+    @Override
+    public void close() throws IOException {
+        // Services first (they finish in-flight work against the database), then the database.
+        replicas.values().parallelStream().forEach(replica -> {
+            try {
+                replica.stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,226 @@
+package io.rampart.reliability;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The fault drill of issue 9: two replicas of every service on one PostgreSQL under a mixed load;
+ * in every minute of it one replica of each is killed (SIGKILL), PostgreSQL is stopped and started
+ * again, and the killed replicas come back. Then it checks, against the load generator's own ledger and the
+ * targets' own request log: every acknowledged event stored exactly once, no target probed twice
+ * in one interval, every replica ready again.
+ *
+ * <p>Run by {@code DrillIT} in a short form on every build, and from {@code bench/reliability/run}
+ * in a long one: {@code java -cp ... io.rampart.reliability.FaultDrill [load seconds]}.
+ */
+public final class FaultDrill {
+
+    /** The short form's shape: what {@code .ci/run} affords on two cores. */
+    static final Rig.Shape SHORT = new Rig.Shape(2, 4, 5, 5, 4, 30);
+    private static final Duration DATABASE_DOWN = Duration.ofSeconds(5);
+    private static final Duration PATIENCE = Duration.ofSeconds(90);
+    /** Each round of faults takes a minute of load: the short form is one round, the long form ten. */
+    static final Duration ROUND = Duration.ofSeconds(60);
+
+    /** Everything the drill counted; {@link #failures()} lists what broke a promise. */
+    record Report(Duration load, LoadGenerator.Tally tally, long eventsStored, long acknowledgedStoredOnce,
+            long acknowledgedMissing, long storedMoreThanOnce, long storedWithoutAcknowledgement, long probesMade,
+            long probesStored, long doubleProbes, long slotsStoredTwice, long targets, long targetsProbedAfterDrill,
+            Map<String, Integer> readiness, List<String> timeline) {
+
+        List<String> failures() {
+            List<String> failures = new java.util.ArrayList<>();
+            check(failures, tally.eventsAcknowledged() > 0, "no event was acknowledged");
+            check(failures, acknowledgedMissing == 0, acknowledgedMissing + " acknowledged events are not stored");
+            check(failures, storedMoreThanOnce == 0, storedMoreThanOnce + " events are stored more than once");
+            check(failures, acknowledgedStoredOnce == tally.eventsAcknowledged(),
+                    "the ledger's acknowledged events do not match the generator's count");
+            check(failures, tally.eventsRejected() == 0, tally.eventsRejected() + " events were refused with a 4xx");
+            check(failures, tally.eventsGivenUp() == 0, tally.eventsGivenUp() + " events were never acknowledged");
+            check(failures, probesMade > 0 && probesStored > 0, "no probe was made or stored");
+            check(failures, doubleProbes == 0, doubleProbes + " probes came within half an interval of the one before");
+            check(failures, slotsStoredTwice == 0, slotsStoredTwice + " slots are stored twice");
+            check(failures, targetsProbedAfterDrill == targets,
+                    (targets - targetsProbedAfterDrill) + " targets were not probed after the drill");
+            check(failures, readiness.values().stream().allMatch(status -> status == 200), "not ready: " + readiness);
+            long serverErrors = tally.answers().entrySet().stream()
+                    .filter(answer -> answer.getKey().matches(".* 5\\d\\d") && !answer.getKey().endsWith(" 503"))
+                    .mapToLong(Map.Entry::getValue).sum();
+            check(failures, serverErrors == 0, serverErrors + " answers were a 5xx other than 503: " + tally.answers());
+            return failures;
+        }
+
+        private static void check(List<String> failures, boolean kept, String broken) {
+            if (!kept) {
+                failures.add(broken);
+            }
+        }
+
+        String describe() {
+            StringBuilder text = new StringBuilder();
+            text.append(String.format("Fault drill, %d s of load%n", load.toSeconds()));
+            timeline.forEach(step -> text.append("  ").append(step).append('\n'));
+            text.append(String.format("events:  sent %d, acknowledged %d, stored %d; acknowledged and stored once %d,"
+                            + " acknowledged but missing %d, stored twice %d, stored without acknowledgement %d,"
+                            + " refused %d, given up %d%n", tally.eventsSent(), tally.eventsAcknowledged(),
+                    eventsStored, acknowledgedStoredOnce, acknowledgedMissing, storedMoreThanOnce,
+                    storedWithoutAcknowledgement, tally.eventsRejected(), tally.eventsGivenUp()));
+            text.append(String.format("probes:  made %d (requests at the targets), stored %d, double probes %d,"
+                    + " slots stored twice %d; %d of %d targets probed after the drill%n", probesMade, probesStored,
+                    doubleProbes, slotsStoredTwice, targetsProbedAfterDrill, targets));
+            text.append(String.format("reads:   %d%n", tally.reads()));
+            text.append("answers: ").append(tally.answers()).append('\n');
+            text.append("ready:   ").append(readiness).append('\n');
+            List<String> failures = failures();
+            text.append(failures.isEmpty() ? "PASSED\n" : "FAILED: " + String.join("; ", failures) + "\n");
+            return text.toString();
+        }
+    }
+
+    private FaultDrill() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Duration load = Duration.ofSeconds(args.length > 0 ? Long.parseLong(args[0]) : 90);
+        Path root = Path.of(System.getProperty("rampart.project", ".")).toAbsolutePath().normalize();
+        Path home = Files.createTempDirectory("rampart-drill-");
+        Report report = run(root, home, SHORT, load);
+        System.out.print(report.describe());
+        System.out.println("logs: " + home.resolve("logs"));
+        System.exit(report.failures().isEmpty() ? 0 : 1);
+    }
+
+    static Report run(Path projectRoot, Path home, Rig.Shape shape, Duration load) throws Exception {
+        List<String> timeline = new java.util.ArrayList<>();
+        Instant start;
+        try (Rig rig = Rig.start(projectRoot, home, shape)) {
+            start = Instant.now();
+            rig.load.start();
+            note(timeline, start, "load started: " + shape);
+            for (int round = 0; round < rounds(load); round++) {
+                faultRound(rig.cluster, start.plus(ROUND.multipliedBy(round)), round, start, timeline);
+            }
+
+            sleepUntil(start, load);
+            LoadGenerator.Tally tally = rig.load.finish(PATIENCE);
+            note(timeline, start, "load stopped, retries drained");
+            rig.cluster.awaitAllReady();
+            note(timeline, start, "every replica ready");
+            // Two intervals more: every target is probed again and buffered results are written.
+            Instant settled = Instant.now();
+            Thread.sleep(Duration.ofSeconds(shape.intervalSeconds() * 2L + 3).toMillis());
+            Map<String, Integer> readiness = rig.cluster.readiness();
+            try (Connection database = rig.cluster.database()) {
+                return verify(rig, database, tally, settled, readiness, load, timeline);
+            }
+        }
+    }
+
+    private static Report verify(Rig rig, Connection database, LoadGenerator.Tally tally, Instant settled,
+            Map<String, Integer> readiness, Duration load, List<String> timeline) throws SQLException, IOException {
+        Set<String> acknowledged;
+        try (var lines = Files.lines(rig.ledger)) {
+            acknowledged = lines.map(line -> line.substring("ACK ".length())).collect(Collectors.toSet());
+        }
+        String[] appKeys = rig.appKeys().toArray(String[]::new);
+        Map<String, Long> stored = new HashMap<>();
+        try (PreparedStatement events = database.prepareStatement(
+                "select event_id, count(*) from app_event where app_key = any(?) and event_id like ? group by event_id")) {
+            events.setArray(1, database.createArrayOf("text", appKeys));
+            events.setString(2, rig.load.eventIdPrefix() + "%");
+            try (ResultSet rows = events.executeQuery()) {
+                while (rows.next()) {
+                    stored.put(rows.getString(1), rows.getLong(2));
+                }
+            }
+        }
+        long onceAcknowledged = acknowledged.stream().filter(id -> stored.getOrDefault(id, 0L) == 1).count();
+        long missing = acknowledged.stream().filter(id -> !stored.containsKey(id)).count();
+        long twice = stored.values().stream().filter(count -> count > 1).count();
+        Set<String> unacknowledged = new HashSet<>(stored.keySet());
+        unacknowledged.removeAll(acknowledged);
+
+        long probesStored = single(database, "select count(*) from probe_result where app_key = any(?)", appKeys);
+        long slotsTwice = single(database, "select count(*) from (select target_id, scheduled_at from probe_result"
+                + " where app_key = any(?) group by 1, 2 having count(*) > 1) as twice", appKeys);
+        long targets = single(database, "select count(*) from healthcheck_target where app_key = any(?)", appKeys);
+        long probedAfter;
+        try (PreparedStatement recent = database.prepareStatement("select count(distinct target_id) from probe_result"
+                + " where app_key = any(?) and occurred_at >= ?")) {
+            recent.setArray(1, database.createArrayOf("text", appKeys));
+            recent.setTimestamp(2, java.sql.Timestamp.from(settled));
+            try (ResultSet rows = recent.executeQuery()) {
+                rows.next();
+                probedAfter = rows.getLong(1);
+            }
+        }
+        return new Report(load, tally, stored.values().stream().mapToLong(Long::longValue).sum(), onceAcknowledged,
+                missing, twice, unacknowledged.size(), rig.farm.requests(), probesStored,
+                rig.farm.doubleProbes(rig.shape.intervalSeconds() * 1000L), slotsTwice, targets, probedAfter, readiness,
+                timeline);
+    }
+
+    private static long single(Connection database, String sql, String[] appKeys) throws SQLException {
+        try (PreparedStatement statement = database.prepareStatement(sql)) {
+            statement.setArray(1, database.createArrayOf("text", appKeys));
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
+    }
+
+    private static long rounds(Duration load) {
+        return Math.max(1, load.toSeconds() / ROUND.toSeconds());
+    }
+
+    /**
+     * One round of faults: a fifth in, one replica of each service is killed (the first replicas in
+     * even rounds, the second in odd ones); two fifths in, PostgreSQL goes down for five seconds;
+     * three fifths in, the killed replicas start again, as Kubernetes restarts a pod's container.
+     */
+    private static void faultRound(Cluster cluster, Instant roundStart, int round, Instant start, List<String> timeline)
+            throws IOException, InterruptedException {
+        List<String> killed = Cluster.SERVICES.stream().map(service -> service + "-" + (round % 2 + 1)).toList();
+        sleepUntil(roundStart, ROUND.multipliedBy(2).dividedBy(10));
+        for (String name : killed) {
+            cluster.kill(name);
+        }
+        note(timeline, start, "killed (SIGKILL) " + killed);
+
+        sleepUntil(roundStart, ROUND.multipliedBy(4).dividedBy(10));
+        note(timeline, start, "PostgreSQL stopping");
+        cluster.restartDatabase(DATABASE_DOWN);
+        note(timeline, start, "PostgreSQL started again after " + DATABASE_DOWN.toSeconds() + " s down");
+
+        sleepUntil(roundStart, ROUND.multipliedBy(6).dividedBy(10));
+        for (String name : killed) {
+            cluster.restart(name);
+        }
+        note(timeline, start, "killed replicas starting again");
+    }
+
+    private static void sleepUntil(Instant start, Duration offset) throws InterruptedException {
+        long wait = Duration.between(Instant.now(), start.plus(offset)).toMillis();
+        if (wait > 0) {
+            Thread.sleep(wait);
+        }
+    }
+
+    private static void note(List<String> timeline, Instant start, String step) {
+        timeline.add(String.format("%6.1f s  %s", Duration.between(start, Instant.now()).toMillis() / 1000.0, step));
+    }
+}

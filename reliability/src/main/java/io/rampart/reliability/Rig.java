@@ -1,0 +1,105 @@
+package io.rampart.reliability;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the drill and the soak both stand on: the cluster, the apps' health endpoints on loopback,
+ * the apps registered through the registry API (one target per endpoint), and the load generator.
+ */
+final class Rig implements AutoCloseable {
+
+    /** The shape of the traffic: how many apps with how many targets at which interval, and how much load. */
+    record Shape(int replicasPerService, int apps, int targetsPerApp, int intervalSeconds, int workers,
+            double actionsPerSecond) {
+    }
+
+    private static final Duration TOKEN_VALIDITY = Duration.ofDays(2);
+
+    final Shape shape;
+    final Cluster cluster;
+    final TargetFarm farm;
+    final List<LoadGenerator.App> apps;
+    final LoadGenerator load;
+    final Path ledger;
+
+    private Rig(Shape shape, Cluster cluster, TargetFarm farm, List<LoadGenerator.App> apps, LoadGenerator load,
+            Path ledger) {
+        this.shape = shape;
+        this.cluster = cluster;
+        this.farm = farm;
+        this.apps = apps;
+        this.load = load;
+        this.ledger = ledger;
+    }
+
+    static Rig start(Path projectRoot, Path home, Shape shape) throws Exception {
+        Cluster cluster = Cluster.start(projectRoot, home, shape.replicasPerService());
+        TargetFarm farm = null;
+        try {
+            farm = new TargetFarm();
+            String admin = cluster.keys().token("drill-admin", "admin", List.of(), TOKEN_VALIDITY);
+            String host = cluster.keys().token("drill-host", "host", List.of(), TOKEN_VALIDITY);
+            List<LoadGenerator.App> apps = register(cluster.urls("sli-api").get(0), admin, farm, shape);
+            Path ledger = home.resolve("ledger.txt");
+            LoadGenerator load = new LoadGenerator(apps, cluster.urls("event-ingest"), cluster.urls("sli-api"), host,
+                    admin, ledger, shape.workers(), shape.actionsPerSecond());
+            return new Rig(shape, cluster, farm, apps, load, ledger);
+        } catch (Exception e) {
+            if (farm != null) {
+                farm.close();
+            }
+            cluster.close();
+            throw e;
+        }
+    }
+
+    List<String> appKeys() {
+        return apps.stream().map(LoadGenerator.App::appKey).toList();
+    }
+
+    /** Registers the apps through sli-api's registry, each target one path of the farm; returns their secrets. */
+    private static List<LoadGenerator.App> register(String sliApi, String adminToken, TargetFarm farm, Shape shape)
+            throws IOException, InterruptedException {
+        ObjectMapper json = new ObjectMapper();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        String run = Long.toString(System.currentTimeMillis(), 36);
+        List<LoadGenerator.App> apps = new ArrayList<>();
+        for (int a = 1; a <= shape.apps(); a++) {
+            String appKey = "com.example.drill-" + run + "-" + a;
+            ObjectNode app = json.createObjectNode().put("appKey", appKey).put("name", "Drill app " + a)
+                    .put("healthcheckPath", "/health").put("checkIntervalSeconds", shape.intervalSeconds());
+            ArrayNode baseUrls = app.putArray("baseUrls");
+            for (int t = 1; t <= shape.targetsPerApp(); t++) {
+                baseUrls.addObject().put("label", "t" + t).put("url", farm.baseUrl() + "/" + appKey + "/t" + t);
+            }
+            HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create(sliApi + "/api/v1/apps"))
+                    .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
+                    .timeout(Duration.ofSeconds(20))
+                    .POST(HttpRequest.BodyPublishers.ofString(app.toString())).build(), HttpResponse.BodyHandlers.ofString());
+            if (created.statusCode() != 201) {
+                throw new IOException("registering " + appKey + " answered " + created.statusCode() + ": " + created.body());
+            }
+            apps.add(new LoadGenerator.App(appKey, json.readTree(created.body()).path("sharedSecret").asText()));
+        }
+        return apps;
+    }
+
+    @Override
+    public void close() throws IOException {
+        load.close();
+        farm.close();
+        cluster.close();
+    }
+}

@@ -1,0 +1,74 @@
+package io.rampart.reliability;
+
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+
+/**
+ * The apps' health check endpoints on loopback: every path answers 200 and every request is
+ * noted with its arrival time, so that a target probed twice in one interval shows here, whatever
+ * the prober stored.
+ */
+final class TargetFarm implements AutoCloseable {
+
+    private static final byte[] UP = "{\"status\":\"UP\"}".getBytes(StandardCharsets.UTF_8);
+
+    private final HttpServer server;
+    private final Map<String, List<Long>> arrivalsByPath = new ConcurrentHashMap<>();
+
+    TargetFarm() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 200);
+        server.setExecutor(Executors.newFixedThreadPool(4));
+        server.createContext("/", exchange -> {
+            arrivalsByPath.computeIfAbsent(exchange.getRequestURI().getPath(), path -> new CopyOnWriteArrayList<>())
+                    .add(System.currentTimeMillis());
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, UP.length);
+            try (OutputStream body = exchange.getResponseBody()) {
+                body.write(UP);
+            }
+        });
+        server.start();
+    }
+
+    String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    long requests() {
+        return arrivalsByPath.values().stream().mapToLong(List::size).sum();
+    }
+
+    /**
+     * Requests that came sooner than half an interval after the one before at the same path: a
+     * second probe of a slot. Slots are exactly one interval apart, so only a duplicate comes that close.
+     */
+    long doubleProbes(long intervalMillis) {
+        long doubles = 0;
+        for (List<Long> arrivals : arrivalsByPath.values()) {
+            List<Long> sorted = new ArrayList<>(arrivals);
+            sorted.sort(null);
+            for (int i = 1; i < sorted.size(); i++) {
+                if (sorted.get(i) - sorted.get(i - 1) < intervalMillis / 2) {
+                    doubles++;
+                }
+            }
+        }
+        return doubles;
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+    }
+}

@@ -1,0 +1,36 @@
+package io.rampart.reliability;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The fault drill's short form, on every build: two replicas of each packaged service on one
+ * embedded PostgreSQL, one of each killed, the database restarted, under a minute of mixed load.
+ */
+class FaultDrillIT {
+
+    private static final Path PROJECT = Path.of("..").toAbsolutePath().normalize();
+
+    @Test
+    void nothingAcknowledgedIsLostOrDoubledNoTargetIsProbedTwiceAndEveryReplicaComesBack() throws Exception {
+        Path home = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "drill-");
+        FaultDrill.Report report = FaultDrill.run(PROJECT, home, FaultDrill.SHORT, FaultDrill.ROUND);
+        System.out.print(report.describe());
+
+        assertThat(report.tally().eventsAcknowledged()).isGreaterThan(1000);
+        assertThat(report.acknowledgedMissing()).as("acknowledged events not stored").isZero();
+        assertThat(report.storedMoreThanOnce()).as("events stored twice").isZero();
+        assertThat(report.acknowledgedStoredOnce()).isEqualTo(report.tally().eventsAcknowledged());
+        assertThat(report.tally().eventsGivenUp()).as("events never acknowledged").isZero();
+        assertThat(report.probesStored()).isGreaterThan(100);
+        assertThat(report.doubleProbes()).as("targets probed twice in one interval").isZero();
+        assertThat(report.slotsStoredTwice()).isZero();
+        assertThat(report.targetsProbedAfterDrill()).isEqualTo(report.targets());
+        assertThat(report.readiness()).hasSize(6).allSatisfy((replica, status) -> assertThat(status).isEqualTo(200));
+        assertThat(report.failures()).isEmpty();
+    }
+}
