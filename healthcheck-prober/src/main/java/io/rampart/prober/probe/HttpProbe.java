@@ -165,8 +165,12 @@ public final class HttpProbe implements AutoCloseable {
                 return false;
             }
             vertx.cancelTimer(timer);
+            int timeoutMs = Math.toIntExact(settings.timeout().toMillis());
+            // A loop running late (GC pause, starved CPU) can see an answer only after the timeout
+            // has passed, before its timer runs: that is no answer within the timeout either.
+            boolean late = durationMs >= timeoutMs;
             emitter.complete(new ProbeResult(target.targetId(), target.appKey(), target.slot(), startedAt,
-                    durationMs, outcome, statusCode, replicaId));
+                    late ? timeoutMs : durationMs, late ? ProbeOutcome.TIMEOUT : outcome, statusCode, replicaId));
             return true;
         }
 

@@ -1,11 +1,10 @@
 package io.rampart.prober.probe;
 
+import io.rampart.prober.testing.LoopbackProbe;
 import io.rampart.prober.testing.TargetServer;
 import io.rampart.store.probe.ProbeOutcome;
-import io.vertx.core.Vertx;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -18,24 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class HttpProbeTest {
 
-    private static final Duration TIMEOUT = Duration.ofSeconds(3);
-    private static Vertx vertx;
-    private static TargetServer server;
-    private static HttpProbe probe;
-
-    @BeforeAll
-    static void start() {
-        vertx = Vertx.vertx();
-        server = new TargetServer();
-        probe = new HttpProbe(vertx, new HttpProbe.Settings(TIMEOUT, 64 * 1024, 16 * 1024, false, 100), "test");
-    }
-
-    @AfterAll
-    static void stop() {
-        probe.close();
-        server.close();
-        vertx.close().toCompletionStage().toCompletableFuture().join();
-    }
+    @RegisterExtension
+    static final LoopbackProbe loopback = new LoopbackProbe(100);
+    private static final TargetServer server = loopback.server();
 
     @Test
     void aTwoHundredWithinTheTimeoutIsGood() {
@@ -72,7 +56,7 @@ class HttpProbeTest {
 
     @Test
     void aRefusedPortIsAConnectFailure() {
-        ProbeResult result = probe(TargetServer.refusedUrl() + "/health");
+        ProbeResult result = probe(server.refusedUrl() + "/health");
         assertThat(result.outcome()).isEqualTo(ProbeOutcome.CONNECT);
         assertThat(result.statusCode()).isNull();
     }
@@ -119,7 +103,8 @@ class HttpProbeTest {
     @Test
     void theResultCarriesTheSlotTheStartAndTheReplica() {
         Instant slot = Instant.now().minusMillis(250);
-        ProbeResult result = probe.probe(new ProbeTarget(42, "com.acme.carry", server.baseUrl() + "/carry", slot))
+        ProbeResult result = loopback.probe()
+                .probe(new ProbeTarget(42, "com.acme.carry", server.baseUrl() + "/carry", slot))
                 .await().atMost(Duration.ofSeconds(10));
         assertThat(result.targetId()).isEqualTo(42);
         assertThat(result.appKey()).isEqualTo("com.acme.carry");
@@ -135,7 +120,6 @@ class HttpProbeTest {
     }
 
     private static ProbeResult probe(String url) {
-        return probe.probe(new ProbeTarget(1, "com.acme.probe", url, Instant.now()))
-                .await().atMost(Duration.ofSeconds(10));
+        return loopback.probe(url);
     }
 }
