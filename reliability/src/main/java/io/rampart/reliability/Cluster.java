@@ -17,6 +17,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -113,6 +114,11 @@ final class Cluster implements AutoCloseable {
         replicas.get(name).kill();
     }
 
+    /** Stops a replica gracefully (SIGTERM: it finishes in-flight work) and waits until it has exited. */
+    void stop(String name) throws InterruptedException {
+        replicas.get(name).stop();
+    }
+
     /** Starts a replica again on its port, as Kubernetes restarts a pod's container; does not wait for it. */
     void restart(String name) throws IOException {
         launch(name.substring(0, name.lastIndexOf('-')), name);
@@ -126,8 +132,12 @@ final class Cluster implements AutoCloseable {
     }
 
     void awaitAllReady() throws IOException, InterruptedException {
-        for (ServiceProcess replica : replicas.values()) {
-            replica.awaitReady(http, READY_TIMEOUT);
+        awaitReady(replicas.keySet());
+    }
+
+    void awaitReady(Collection<String> names) throws IOException, InterruptedException {
+        for (String name : names) {
+            replicas.get(name).awaitReady(http, READY_TIMEOUT);
         }
     }
 

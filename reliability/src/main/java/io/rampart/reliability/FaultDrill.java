@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
 /**
  * The fault drill of issue 9: two replicas of every service on one PostgreSQL under a mixed load;
  * in every minute of it one replica of each is killed (SIGKILL), PostgreSQL is stopped and started
- * again, and the killed replicas come back. Then it checks, against the load generator's own ledger and the
+ * again, the killed replicas come back, and the others are restarted gracefully. Then it checks, against the load generator's own ledger and the
  * targets' own request log: every acknowledged event stored exactly once, no target probed twice
  * in one interval, every replica ready again.
  *
@@ -190,7 +190,10 @@ public final class FaultDrill {
     /**
      * One round of faults: a fifth in, one replica of each service is killed (the first replicas in
      * even rounds, the second in odd ones); two fifths in, PostgreSQL goes down for five seconds;
-     * three fifths in, the killed replicas start again, as Kubernetes restarts a pod's container.
+     * three fifths in, the killed replicas start again, as Kubernetes restarts a pod's container;
+     * four fifths in, the other replicas are stopped gracefully and started again, one service after
+     * the other, as a rolling deployment does (the graceful path: in-flight work finished, claimed
+     * probe slots handed back).
      */
     private static void faultRound(Cluster cluster, Instant roundStart, int round, Instant start, List<String> timeline)
             throws IOException, InterruptedException {
@@ -211,6 +214,16 @@ public final class FaultDrill {
             cluster.restart(name);
         }
         note(timeline, start, "killed replicas starting again");
+
+        sleepUntil(roundStart, ROUND.multipliedBy(8).dividedBy(10));
+        // As a rolling deployment, which stops an old pod only once its replacement is ready.
+        cluster.awaitReady(killed);
+        List<String> others = Cluster.SERVICES.stream().map(service -> service + "-" + (2 - round % 2)).toList();
+        for (String name : others) {
+            cluster.stop(name);
+            cluster.restart(name);
+        }
+        note(timeline, start, "rolling restart (SIGTERM, then start again) of " + others);
     }
 
     private static void sleepUntil(Instant start, Duration offset) throws InterruptedException {
