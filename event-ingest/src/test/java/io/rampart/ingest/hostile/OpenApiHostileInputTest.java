@@ -19,6 +19,7 @@ import io.rampart.store.testing.hostile.OpenApiOperations.Operation;
 import io.rampart.store.testing.hostile.OpenApiOperations.RequestBody;
 import io.rampart.store.testing.hostile.OpenApiOperations.Schema;
 import io.rampart.store.testing.hostile.ServiceLog;
+import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.keys.HmacKey;
@@ -129,6 +130,30 @@ class OpenApiHostileInputTest {
                         answer -> {
                         });
         log.assertNoLeaks(List.of(SECRET));
+    }
+
+    /** The findings of the walk, pinned: a NUL in the app key was a 503, the others answers outside the error contract. */
+    @Test
+    void theFindingsOfTheWalkAreRefusedWithTheErrorContract() {
+        Fixture fixture = fixture();
+        Operation publish = OpenApiOperations.ofRunningService().get(PUBLISH);
+        HostileRequest valid = HostileRequests.valid(publish, fixture);
+        long eventsBefore = TestApps.events(appKey);
+        Map<String, String> json = Map.of("Content-Type", "application/json");
+        Map<HostileRequest, String> errors = Map.of(
+                HostileRequest.written(publish, "/rest/atlassian-connect/latest/addons-metrics/a%00b/publish", null, json, "[]"),
+                "unknown_app",
+                HostileRequest.written(publish, "/rest/atlassian-connect/latest/addons-metrics/./publish", null, json, "[]"),
+                "not_found",
+                HostileRequest.written(publish, valid.path(), null,
+                        Map.of("Content-Type", "application/json", "Accept", "for=\"_gazonk\""),
+                        new String(valid.body(), StandardCharsets.UTF_8)), "not_acceptable");
+        errors.forEach((request, error) -> {
+            Answer answer = request.send(credentials.get(PUBLISH).apply(request));
+            assertThat(answer.contentType()).as("%s: %s", request.path(), answer.body()).startsWith("application/json");
+            assertThat(JsonPath.from(answer.body()).getString("error")).as(request.path()).isEqualTo(error);
+        });
+        assertThat(TestApps.events(appKey)).isEqualTo(eventsBefore);
     }
 
     /** The app every valid request names, and valid values of docs/ingest.md for the bodies' fields. */

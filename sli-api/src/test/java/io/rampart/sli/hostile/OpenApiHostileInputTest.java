@@ -18,7 +18,6 @@ import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -216,12 +215,9 @@ class OpenApiHostileInputTest {
         assertThat(DatabaseFingerprint.take()).isEqualTo(before);
     }
 
-    /** One request as written: path and query already encoded. */
     private static Answer send(String operation, String path, String query, Map<String, String> headers, String body) {
-        List<Map.Entry<String, String>> parameters = query == null ? List.of()
-                : List.of(Map.entry(query.substring(0, query.indexOf('=')), query.substring(query.indexOf('=') + 1)));
-        return new HostileRequest(OpenApiOperations.ofRunningService().get(operation), "pinned", "", path, parameters, headers,
-                body == null ? null : body.getBytes(StandardCharsets.UTF_8)).send(Map.of());
+        return HostileRequest.written(OpenApiOperations.ofRunningService().get(operation), path, query, headers, body)
+                .send(Map.of());
     }
 
     /** The app, target, channel and Statuspage configuration every operation's valid request names. */

@@ -55,6 +55,14 @@ public record HostileRequest(Operation operation, String part, String value, Str
         }
     }
 
+    /** A request written by hand, path and query ({@code name=value}, or null) already encoded: for pinned findings. */
+    public static HostileRequest written(Operation operation, String path, String query, Map<String, String> headers, String body) {
+        List<Map.Entry<String, String>> parameters = query == null ? List.of()
+                : List.of(Map.entry(query.substring(0, query.indexOf('=')), query.substring(query.indexOf('=') + 1)));
+        return new HostileRequest(operation, "written", "", path, parameters, headers,
+                body == null ? null : body.getBytes(StandardCharsets.UTF_8));
+    }
+
     /** Whether the operation is meant to change something (every method but GET). */
     public boolean mutates() {
         return !operation.method().equals("GET");
