@@ -86,7 +86,7 @@ public class ConnectJwtVerifier {
 
     /** A token that verifies for another app is that app's token on the wrong path: 403; else 401. */
     private Uni<Void> otherApp(String issuer, String pathAppKey, String token) {
-        if (!issuer.matches("[A-Za-z0-9._-]{1,255}")) {
+        if (!CredentialStore.APP_KEY.matcher(issuer).matches()) {
             return Uni.createFrom().failure(badSignature());
         }
         return credentials.find(issuer).flatMap(other -> {

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Reads apps and their shared secrets from the registry (owned by sli-api) without blocking, and
@@ -33,6 +34,9 @@ public class CredentialStore {
             + " from app a left join app_secret s on s.app_key = a.app_key"
             + " and (s.valid_until is null or s.valid_until > now())"
             + " where a.app_key = $1 order by s.valid_until desc nulls first";
+
+    /** The registry's rule for app keys: a key outside it was never registered. */
+    public static final Pattern APP_KEY = Pattern.compile("[A-Za-z0-9._-]{1,255}");
 
     private static final Logger LOG = Logger.getLogger(CredentialStore.class);
 
@@ -53,6 +57,10 @@ public class CredentialStore {
 
     /** The app's credentials; an unknown app comes back as not registered. */
     public Uni<AppCredentials> find(String appKey) {
+        if (!APP_KEY.matcher(appKey).matches()) {
+            // Not asked of the database: a NUL in the key made PostgreSQL fail the look-up, answered 503.
+            return Uni.createFrom().item(new AppCredentials(appKey, false, false, List.of(), System.nanoTime()));
+        }
         // A failed look-up is dropped from the cache by Caffeine, so the next request tries again.
         return Uni.createFrom().completionStage(() -> cache.get(appKey,
                 (key, executor) -> load(key).subscribeAsCompletionStage()));

@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Host events (iframe loads, lifecycle callbacks, webhook deliveries), possibly for several apps
@@ -32,7 +31,6 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class HostEventIngest {
 
-    private static final Pattern APP_KEY = Pattern.compile("[A-Za-z0-9._-]{1,255}");
     private static final int MIN_STATUS_CODE = 100;
     private static final int MAX_STATUS_CODE = 599;
 
@@ -77,7 +75,7 @@ public class HostEventIngest {
     private static EventRow row(ItemReader item) {
         HostEventType type = item.requiredChoice("type", HostEventType.class, Enum::name);
         String appKey = item.requiredText("appKey");
-        if (!APP_KEY.matcher(appKey).matches()) {
+        if (!CredentialStore.APP_KEY.matcher(appKey).matches()) {
             throw item.invalid("appKey", "must be 1 to 255 letters, digits, '.', '_' or '-'");
         }
         var occurredAt = item.time("occurredAt", null);

@@ -1,21 +1,21 @@
 package io.rampart.ingest.hostile;
 
+import io.rampart.store.testing.hostile.HostileValues;
+import io.rampart.store.testing.hostile.HostileValues.Json;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Hostile variants of a valid JSON item, each of which the contract of docs/ingest.md must refuse:
  * one field replaced by a wrong type, a huge number, deep nesting, an overlong string, a unicode
- * edge case or an injection attempt, chosen so that no variant is accidentally valid (free text
- * only gets what is refused there: NUL, lone surrogates, blanks, more than 255 characters).
+ * edge case or an injection attempt (the shared {@link HostileValues}), chosen so that no variant is
+ * accidentally valid (free text only gets what is refused there: NUL, lone surrogates, blanks, more
+ * than 255 characters). The OpenAPI walk ({@code OpenApiHostileInputTest}) also sends what may be valid.
  */
 final class HostileItems {
 
@@ -42,21 +42,15 @@ final class HostileItems {
     record Hostile(String itemJson, String what) {
     }
 
-    private static final List<String> INJECTIONS = List.of(
-            "' OR '1'='1", "'; drop table app_event; --", "\" or 1=1 --", "1; select pg_sleep(5)",
-            "$1::text", "') union select * from app_secret --", "\\'; delete from app; --",
-            "\r\nX-Injected: 1", "x\r\nSet-Cookie: rampart=stolen", "%0d%0aX-Injected:%201",
-            "${jndi:ldap://127.0.0.1/x}", "#{7*7}", "<script>alert(1)</script>", "../../etc/passwd");
-
-    /** Text that is valid Java but must never pass a closed-set, key or time field. */
+    /** Text that must never pass a closed-set, key or time field: unicode edges and look-alikes of the valid words. */
     private static final List<String> UNICODE_EDGES = List.of(
             "\u0000", "IFRAME\u0000", "\ud800", "\udfff", "SUCCESS\ud83d", "\u202eEMARFI", "\u200f\u200e",
             "\ud83d\ude80\ud83d\udd25", "\ufeffIFRAME", "I\u0307FRAME", "\uffff", "\u2028\u2029", "ＩＦＲＡＭＥ",
             "\u0130", "\u00a0", "\u0085");
 
-    /** Values that fail the text fields themselves. */
-    private static final List<String> BAD_TEXT = List.of(
-            "\u0000", "run\u0000id", "\ud800", "x\udc00y", "tail\ud83d", "   ", "\t\n");
+    /** Values that fail the text fields themselves: what PostgreSQL cannot store, and blanks. */
+    private static final List<String> BAD_TEXT = Stream.concat(HostileValues.UNSTORABLE_TEXT.stream(), Stream.of("   ", "\t\n"))
+            .toList();
 
     private HostileItems() {
     }
@@ -67,13 +61,14 @@ final class HostileItems {
             Map<String, String> item = new LinkedHashMap<>();
             template.forEach(f -> item.put(f.name(), f.validJson()));
             item.put(field.name(), value);
-            return new Hostile(json(item), field.name() + " = " + abbreviate(value));
+            return new Hostile(json(item), field.name() + " = " + HostileValues.abbreviate(value));
         }));
     }
 
     static String json(Map<String, String> fields) {
-        return fields.entrySet().stream().map(e -> quote(e.getKey()) + ": " + e.getValue())
-                .collect(Collectors.joining(", ", "{", "}"));
+        Map<String, Json> item = new LinkedHashMap<>();
+        fields.forEach((name, value) -> item.put(name, new Json(value)));
+        return HostileValues.json(item);
     }
 
     static String json(List<Field> template) {
@@ -84,80 +79,29 @@ final class HostileItems {
 
     private static Arbitrary<String> hostileValue(Field field) {
         return switch (field.kind()) {
-            case CHOICE, APP_KEY, TIME -> Arbitraries.oneOf(notAString(), hostileText(), overlongText(),
-                    Arbitraries.of(UNICODE_EDGES).map(HostileItems::quote));
-            case TEXT -> Arbitraries.oneOf(notAString(), overlongText(), Arbitraries.of(BAD_TEXT).map(HostileItems::quote));
-            case INT -> Arbitraries.oneOf(hugeNumber(), nested(), Arbitraries.of("1.5", "-0.5", "1e3", "1E400", "-1e-400",
-                    "\"12\"", "true", "{}", "[1]", "\"NaN\""));
-            case BOOL -> Arbitraries.oneOf(nested(), hugeNumber(), Arbitraries.of("\"true\"", "1", "0", "\"yes\"", "{}", "[]"));
+            case CHOICE, APP_KEY, TIME -> Arbitraries.oneOf(notAString(), HostileValues.injections().map(HostileValues::quote),
+                    overlongText(), Arbitraries.of(UNICODE_EDGES).map(HostileValues::quote));
+            case TEXT -> Arbitraries.oneOf(notAString(), overlongText(), Arbitraries.of(BAD_TEXT).map(HostileValues::quote));
+            case INT -> Arbitraries.oneOf(HostileValues.hugeIntegers(), nested(), Arbitraries.of("1.5", "-0.5", "1e3", "1E400",
+                    "-1e-400", "\"12\"", "true", "{}", "[1]", "\"NaN\""));
+            case BOOL -> Arbitraries.oneOf(nested(), HostileValues.hugeIntegers(),
+                    Arbitraries.of("\"true\"", "1", "0", "\"yes\"", "{}", "[]"));
         };
     }
 
     /** Numbers, booleans, arrays and objects where a string belongs. */
     private static Arbitrary<String> notAString() {
-        return Arbitraries.oneOf(hugeNumber(), nested(), Arbitraries.of("true", "false", "0", "-1", "{}", "[]", "[\"IFRAME\"]",
-                "{\"$ne\": null}"));
-    }
-
-    /** Integers far outside every range: 10^k with k up to 1200 digits (Jackson caps numbers at 1000). */
-    private static Arbitrary<String> hugeNumber() {
-        return Combinators.combine(Arbitraries.of("", "-"), Arbitraries.integers().between(10, 1200))
-                .as((sign, digits) -> sign + "9" + "0".repeat(digits - 1));
+        return Arbitraries.oneOf(HostileValues.hugeIntegers(), nested(), Arbitraries.of("true", "false", "0", "-1", "{}", "[]",
+                "[\"IFRAME\"]", "{\"$ne\": null}"));
     }
 
     /** Arrays or objects nested 2 to 3000 deep (Jackson refuses more than 1000). */
     private static Arbitrary<String> nested() {
-        return Combinators.combine(Arbitraries.of(true, false), Arbitraries.integers().between(2, 3000))
-                .as((arrays, depth) -> arrays ? "[".repeat(depth) + "]".repeat(depth)
-                        : "{\"a\": ".repeat(depth) + "1" + "}".repeat(depth));
-    }
-
-    /** Injection attempts, alone or wrapped in random letters. */
-    private static Arbitrary<String> hostileText() {
-        return Combinators.combine(Arbitraries.strings().alpha().ofMaxLength(8), Arbitraries.of(INJECTIONS))
-                .as((prefix, injection) -> quote(prefix + injection));
+        return HostileValues.nested(2, 3000);
     }
 
     /** 256 characters to 300 000 (the body stays under 1 MiB), of random unicode. */
     private static Arbitrary<String> overlongText() {
-        return Combinators.combine(Arbitraries.strings().all().ofLength(8), Arbitraries.integers().between(256, 300_000))
-                .as((unit, length) -> quote("x" + unit.repeat(length / 8 + 1)));
-    }
-
-    /** A JSON string literal; control characters and lone surrogates as \\u escapes, as any client may send them. */
-    static String quote(String text) {
-        StringBuilder out = new StringBuilder(text.length() + 2).append('"');
-        for (char c : text.toCharArray()) {
-            if (c == '"' || c == '\\') {
-                out.append('\\').append(c);
-            } else if (c < 0x20 || Character.isSurrogate(c)) {
-                out.append(String.format("\\u%04x", (int) c));
-            } else {
-                out.append(c);
-            }
-        }
-        return out.append('"').toString();
-    }
-
-    /** Bodies that are not JSON at all: every strict prefix of a valid body, and classic malformations. */
-    static Arbitrary<byte[]> malformedBodies(String validBody) {
-        byte[] valid = validBody.getBytes(StandardCharsets.UTF_8);
-        Arbitrary<byte[]> prefixes = Arbitraries.integers().between(1, valid.length - 1)
-                .map(length -> Arrays.copyOf(valid, length));
-        Arbitrary<byte[]> classics = Arbitraries.of(
-                "[{'metricsType': 'IFRAME'}]", "[{metricsType: \"IFRAME\"}]", "[{\"a\": 1,}]", "[1,]", "[NaN]",
-                "[{\"a\": 1} /* comment */]", "[{\"a\": 1}] trailing", "{\"events\": [}", "\u0000", "null x",
-                "[{\"a\": \"\\x41\"}]", "[\"unterminated]", "{\"events\": [01]}",
-                "[{\"a\": 1e}]", "[{\"a\": -}]", "[{\"a\": .5}]", "[{\"a\": +1}]", "[{\"a\": 0x10}]")
-                .map(text -> text.getBytes(StandardCharsets.UTF_8));
-        // Bytes that are not UTF-8: a lone continuation byte, an overlong NUL, 0xFF.
-        Arbitrary<byte[]> notUtf8 = Arbitraries.of(new byte[] {'[', '"', (byte) 0x80, '"', ']'},
-                new byte[] {'[', '"', (byte) 0xC0, (byte) 0x80, '"', ']'}, new byte[] {'[', '"', (byte) 0xFF, '"', ']'},
-                new byte[] {'{', '"', 'e', 'v', 'e', 'n', 't', 's', '"', ':', '[', '"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"', ']', '}'});
-        return Arbitraries.oneOf(prefixes, classics, notUtf8);
-    }
-
-    static String abbreviate(String text) {
-        return text.length() <= 80 ? text : text.substring(0, 80) + "... (" + text.length() + " characters)";
+        return HostileValues.overlong(256, 300_000).map(HostileValues::quote);
     }
 }

@@ -10,6 +10,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import org.jboss.resteasy.reactive.server.handlers.FormBodyHandler;
 
 /** Turns every refusal and failure into the JSON error of DESIGN.md. */
 public class ApiExceptionMappers {
@@ -56,6 +57,9 @@ public class ApiExceptionMappers {
 
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
+        if (thrownReadingAForm(e)) {
+            return refused(ApiException.badRequest("body", "not a form: a broken %-escape, or more than 1000 fields"));
+        }
         // Only the database's own messages are logged: a client-side message may quote a
         // statement's parameters, which can be sealed secrets.
         if (e instanceof PgException database) {
@@ -65,5 +69,18 @@ public class ApiExceptionMappers {
         }
         return Response.status(500).type(MediaType.APPLICATION_JSON)
                 .entity(new ApiError("internal_error", "the request could not be completed")).build();
+    }
+
+    /**
+     * RESTEasy Reactive decodes a form body before the resource runs and fails on a broken escape
+     * ({@code %zz}) or past 1000 fields with plain runtime exceptions: the client's fault, not ours.
+     */
+    private static boolean thrownReadingAForm(Throwable e) {
+        for (StackTraceElement frame : e.getStackTrace()) {
+            if (frame.getClassName().equals(FormBodyHandler.class.getName())) {
+                return true;
+            }
+        }
+        return false;
     }
 }

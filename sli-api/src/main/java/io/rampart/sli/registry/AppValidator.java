@@ -1,6 +1,7 @@
 package io.rampart.sli.registry;
 
 import io.rampart.sli.api.ApiException;
+import io.rampart.sli.api.UnicodeText;
 import io.rampart.store.event.Product;
 import io.rampart.store.sli.SliId;
 
@@ -68,7 +69,7 @@ final class AppValidator {
         }
         for (var text : Map.of("name", nullToEmpty(request.name()), "partnerName", nullToEmpty(request.partnerName()),
                 "healthcheckPath", nullToEmpty(request.healthcheckPath())).entrySet()) {
-            if (!storable(text.getValue())) {
+            if (!UnicodeText.storable(text.getValue())) {
                 throw ApiException.badRequest(text.getKey(), "valid Unicode without the NUL character");
             }
         }
@@ -85,11 +86,6 @@ final class AppValidator {
 
     private static String nullToEmpty(String text) {
         return text == null ? "" : text;
-    }
-
-    /** PostgreSQL text refuses NUL (answered 500), and an unpaired surrogate would be stored as '?'. */
-    private static boolean storable(String text) {
-        return text.codePoints().noneMatch(c -> c == 0 || (c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE));
     }
 
     static List<BaseUrl> baseUrls(List<BaseUrl> baseUrls) {

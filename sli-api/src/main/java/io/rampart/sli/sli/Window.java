@@ -15,6 +15,9 @@ import java.util.regex.Pattern;
 record Window(Instant from, Instant to) {
 
     private static final Pattern LENGTH = Pattern.compile("([1-9][0-9]{0,5})([mhd])");
+    /** Four-digit years only: PostgreSQL's timestamps end in 294276, Java's instants go on (and answered 500). */
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
 
     static Window parse(String window, String from, String to, Duration defaultLength, int maxDays, Instant now) {
         if (window != null && from != null) {
@@ -47,10 +50,15 @@ record Window(Instant from, Instant to) {
     }
 
     private static Instant instant(String field, String text) {
+        Instant instant;
         try {
-            return Instant.parse(text);
+            instant = Instant.parse(text);
         } catch (DateTimeParseException e) {
             throw ApiException.badRequest(field, "an ISO-8601 instant such as 2026-01-31T00:00:00Z");
         }
+        if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+            throw ApiException.badRequest(field, "an instant of the years 0001 to 9999");
+        }
+        return instant;
     }
 }

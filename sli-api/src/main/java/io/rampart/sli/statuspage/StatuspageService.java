@@ -1,6 +1,7 @@
 package io.rampart.sli.statuspage;
 
 import io.rampart.sli.api.ApiException;
+import io.rampart.sli.api.UnicodeText;
 import io.rampart.sli.registry.RegistryService;
 import io.rampart.store.secret.SecretSealer;
 import io.rampart.store.sli.SliId;
@@ -86,8 +87,8 @@ public class StatuspageService {
         try {
             URI uri = new URI(requested);
             boolean http = "https".equals(uri.getScheme()) || "http".equals(uri.getScheme());
-            if (!http || uri.getHost() == null || uri.getUserInfo() != null || uri.getQuery() != null
-                    || uri.getFragment() != null) {
+            if (!http || !UnicodeText.storable(requested) || uri.getHost() == null || uri.getUserInfo() != null
+                    || uri.getQuery() != null || uri.getFragment() != null) {
                 throw ApiException.badRequest("apiBaseUrl", "an absolute http(s) URL without credentials, query or fragment");
             }
         } catch (URISyntaxException e) {

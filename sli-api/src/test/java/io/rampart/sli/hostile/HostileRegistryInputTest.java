@@ -1,7 +1,5 @@
 package io.rampart.sli.hostile;
 
-import com.fasterxml.jackson.core.json.JsonWriteFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
@@ -9,17 +7,19 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.rampart.store.testing.PlatformTokens;
 import io.rampart.store.testing.PostgresResource;
+import io.rampart.store.testing.hostile.HostileAnswers;
+import io.rampart.store.testing.hostile.HostileRequest.Answer;
+import io.rampart.store.testing.hostile.HostileValues;
+import io.rampart.store.testing.hostile.OpenApiOperations;
 import io.restassured.http.ContentType;
-import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 
 import static io.rampart.sli.TestData.query;
 import static io.rampart.sli.TestData.uniqueAppKey;
@@ -43,16 +43,10 @@ import static org.hamcrest.Matchers.startsWith;
 class HostileRegistryInputTest {
 
     private static final int TRIES = 200;
-    private static final List<String> LEAKS = List.of("Exception", "\tat ", "java.", "io.rampart", "org.jboss", "io.vertx",
-            "com.fasterxml", "Caused by", "SQLSTATE", "ERROR:", "sharedSecret", "eyJ");
-    /** Non-ASCII escaped as backslash-u, so that unpaired surrogates reach the server as a client may send them. */
-    private static final JsonMapper ESCAPING = JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
-
-    private static final List<String> INJECTIONS = List.of("' OR '1'='1", "'; drop table app; --", "\" or 1=1 --",
-            "1; select pg_sleep(5)", "') union select * from app_secret --", "\r\nX-Injected: 1",
-            "x\r\nSet-Cookie: rampart=stolen", "${jndi:ldap://127.0.0.1/x}", "<script>alert(1)</script>", "../../etc/passwd");
-    private static final List<String> UNICODE_EDGES = List.of("\u0000", "a\u0000b", "\ud800", "x\udc00y", "tail\ud83d",
-            "\u202eevil", "\ud83d\ude80", "\ufeffkey", "ＡＰＰ", "\u2028", "\u00a0");
+    /** Stack frames, classes, SQL errors, JWTs; and no refusal names the secret's field. */
+    private static final HostileAnswers ANSWERS = new HostileAnswers(List.of("sharedSecret"), null, null);
+    /** Injections that are no path (a health check path starting with / is valid whatever follows). */
+    private static final List<String> INJECTIONS = HostileValues.INJECTIONS.stream().filter(text -> !text.startsWith("/")).toList();
 
     /** A valid request of DESIGN.md's shape, with every field the OpenAPI document declares. */
     private static ObjectNode validApp(String appKey) {
@@ -71,10 +65,10 @@ class HostileRegistryInputTest {
 
     private static Arbitrary<Mutation> mutations() {
         return Arbitraries.oneOf(
-                invalid("appKey", Arbitraries.oneOf(structured(), text(INJECTIONS), text(UNICODE_EDGES), overlong(256))),
-                invalid("name", Arbitraries.oneOf(structured(), overlong(256), text(List.of("", "   ", "\u0000", "a\u0000b",
-                        "\ud800", "x\udc00y")))),
-                invalid("partnerName", Arbitraries.oneOf(structured(), text(List.of("\u0000", "a\u0000b", "\ud800", "x\udc00y")))),
+                invalid("appKey", Arbitraries.oneOf(structured(), text(INJECTIONS), text(HostileValues.UNICODE_EDGES), overlong(256))),
+                invalid("name", Arbitraries.oneOf(structured(), overlong(256), text(List.of("", "   ")),
+                        text(HostileValues.UNSTORABLE_TEXT))),
+                invalid("partnerName", Arbitraries.oneOf(structured(), text(HostileValues.UNSTORABLE_TEXT))),
                 invalid("healthcheckPath", Arbitraries.oneOf(structured(), text(INJECTIONS), overlong(2049).map(s -> "\"/" + s.substring(1)),
                         text(List.of("health", "/\u0000", "/a\ud800")))),
                 invalid("checkIntervalSeconds", Arbitraries.oneOf(structured(), hugeNumbers(),
@@ -82,7 +76,7 @@ class HostileRegistryInputTest {
                 invalid("baseUrls", Arbitraries.oneOf(Arbitraries.of("\"https://acme.example\"", "{}", "[null]",
                         "[{\"label\": \"prod\"}]", "[{\"url\": \"https://a.example\"}]"), badBaseUrls(), tooManyBaseUrls())),
                 invalid("products", Arbitraries.oneOf(Arbitraries.of("\"jira\"", "{}", "[null]", "[\"JIRA\"]", "[[\"jira\"]]"),
-                        text(INJECTIONS).map(s -> "[" + s + "]"), text(UNICODE_EDGES).map(s -> "[" + s + "]"))),
+                        text(INJECTIONS).map(s -> "[" + s + "]"), text(HostileValues.UNICODE_EDGES).map(s -> "[" + s + "]"))),
                 invalid("sloOverrides", Arbitraries.oneOf(Arbitraries.of("[]", "\"availability_success_rate\"", "{\"availability_success_rate\": 0}",
                         "{\"availability_success_rate\": 100}", "{\"availability_success_rate\": -1}", "{\"availability_success_rate\": 1e400}",
                         "{\"availability_success_rate\": \"NaN\"}", "{\"availability_latency\": 50}", "{\"availability_success_rate\": {}}"),
@@ -97,34 +91,30 @@ class HostileRegistryInputTest {
 
     /** Objects and arrays nested 1 to 3000 deep (Jackson refuses more than 1000). */
     private static Arbitrary<String> structured() {
-        return Combinators.combine(Arbitraries.of(true, false), Arbitraries.integers().between(1, 3000))
-                .as((arrays, depth) -> arrays ? "[".repeat(depth) + "]".repeat(depth)
-                        : "{\"a\": ".repeat(depth) + "1" + "}".repeat(depth));
+        return HostileValues.nested(1, 3000);
     }
 
     private static Arbitrary<String> hugeNumbers() {
-        return Combinators.combine(Arbitraries.of("", "-"), Arbitraries.integers().between(11, 1200))
-                .as((sign, digits) -> sign + "9" + "0".repeat(digits - 1));
+        return HostileValues.hugeIntegers();
     }
 
     private static Arbitrary<String> text(List<String> texts) {
-        return Arbitraries.of(texts).map(HostileRegistryInputTest::quote);
+        return Arbitraries.of(texts).map(HostileValues::quote);
     }
 
     /** At least {@code minimum} characters of random unicode, up to 300 000. */
     private static Arbitrary<String> overlong(int minimum) {
-        return Combinators.combine(Arbitraries.strings().all().ofLength(8), Arbitraries.integers().between(minimum, 300_000))
-                .as((unit, length) -> quote("x" + unit.repeat(length / 8 + 1)));
+        return HostileValues.overlong(minimum, 300_000).map(HostileValues::quote);
     }
 
     private static Arbitrary<String> badBaseUrls() {
         Arbitrary<String> urls = Arbitraries.of("javascript:alert(1)", "file:///etc/passwd", "ftp://acme.example",
                 "https://user:pw@acme.example", "https://acme.example/?q=1", "https://acme.example/#x", "http://[::1",
                 "https:///nohost", "//acme.example", "https://acme.example/\u0000", "\r\nX-Injected: 1");
-        Arbitrary<String> labels = Arbitraries.oneOf(Arbitraries.of(INJECTIONS), Arbitraries.of(UNICODE_EDGES),
+        Arbitrary<String> labels = Arbitraries.oneOf(Arbitraries.of(INJECTIONS), Arbitraries.of(HostileValues.UNICODE_EDGES),
                 Arbitraries.just("l".repeat(65)));
-        return Arbitraries.oneOf(urls.map(url -> "[{\"label\": \"prod\", \"url\": " + quote(url) + "}]"),
-                labels.map(label -> "[{\"label\": " + quote(label) + ", \"url\": \"https://acme.example\"}]"),
+        return Arbitraries.oneOf(urls.map(url -> "[{\"label\": \"prod\", \"url\": " + HostileValues.quote(url) + "}]"),
+                labels.map(label -> "[{\"label\": " + HostileValues.quote(label) + ", \"url\": \"https://acme.example\"}]"),
                 Arbitraries.just("[{\"label\": \"a\", \"url\": \"https://a.example\"}, {\"label\": \"a\", \"url\": \"https://b.example\"}]"));
     }
 
@@ -139,14 +129,6 @@ class HostileRegistryInputTest {
         });
     }
 
-    private static String quote(String text) {
-        try {
-            return ESCAPING.writeValueAsString(text);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     private static String body(String appKey, Mutation mutation) {
         ObjectNode app = validApp(appKey);
         app.putRawValue(mutation.field(), new RawValue(mutation.json()));
@@ -159,12 +141,11 @@ class HostileRegistryInputTest {
 
     @Test
     void theTemplateCoversEveryFieldTheOpenApiDocumentDeclaresAndIsCreated() {
-        JsonPath openApi = given().queryParam("format", "json").when().get("/q/openapi").then().statusCode(200)
-                .extract().jsonPath();
-        Map<String, Object> declared = openApi.getMap("components.schemas.AppRequest.properties");
+        Set<String> declared = OpenApiOperations.ofRunningService().get("POST /api/v1/apps").body().orElseThrow().schema()
+                .properties().keySet();
         List<String> fields = new ArrayList<>();
         validApp("x").fieldNames().forEachRemaining(fields::add);
-        assertThat(fields).containsExactlyInAnyOrderElementsOf(declared.keySet());
+        assertThat(fields).containsExactlyInAnyOrderElementsOf(declared);
 
         String appKey = uniqueAppKey("hostiletemplate");
         create(validApp(appKey).toString()).then().statusCode(201);
@@ -178,17 +159,10 @@ class HostileRegistryInputTest {
         int[] refused = new int[1];
         mutations().sampleStream().limit(TRIES).forEach(mutation -> {
             String appKey = uniqueAppKey("hostile");
-            String what = mutation.field() + " = " + (mutation.json().length() <= 80 ? mutation.json()
-                    : mutation.json().substring(0, 80) + "... (" + mutation.json().length() + " characters)");
-            Response answer = create(body(appKey, mutation));
-            String text = answer.asString();
-            assertThat(answer.statusCode()).as("status for %s: %s", what, text).isBetween(400, 499);
-            assertThat(answer.contentType()).as("content type for %s", what).startsWith("application/json");
-            JsonPath json = answer.jsonPath();
-            assertThat(json.getString("error")).as("error for %s: %s", what, text).isNotBlank();
-            assertThat(json.getString("detail")).as("detail for %s: %s", what, text).isNotBlank();
-            assertThat(text).as("answer to %s", what).doesNotContain(LEAKS);
-            assertThat(answer.headers().hasHeaderWithName("X-Injected")).as("injected header for %s", what).isFalse();
+            String what = mutation.field() + " = " + HostileValues.abbreviate(mutation.json());
+            Answer answer = Answer.of(create(body(appKey, mutation)));
+            assertThat(answer.status()).as("status for %s: %s", what, answer.body()).isBetween(400, 499);
+            ANSWERS.check(what, "/api/v1/apps", answer);
             assertThat(appRows(appKey)).as("app rows after %s", what).isZero();
             refused[0]++;
         });
@@ -202,7 +176,7 @@ class HostileRegistryInputTest {
     @Test
     void nulInTextAndAWrongTypeAreRefusedAs400WithTheErrorContract() {
         String nulInName = uniqueAppKey("hostilenul");
-        create(body(nulInName, new Mutation("partnerName", quote("a\u0000b")))).then().statusCode(400)
+        create(body(nulInName, new Mutation("partnerName", HostileValues.quote("a\u0000b")))).then().statusCode(400)
                 .body("error", equalTo("bad_request"))
                 .body("detail", startsWith("partnerName:"));
         String wrongType = uniqueAppKey("hostiletype");

@@ -2,6 +2,7 @@ package io.rampart.sli.alert.notify;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.rampart.sli.api.ApiException;
+import io.rampart.sli.api.UnicodeText;
 import io.rampart.store.secret.SecretSealer;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -154,8 +155,8 @@ public class ChannelService {
     }
 
     private static String name(String name) {
-        if (name.isBlank() || name.length() > MAX_NAME) {
-            throw ApiException.badRequest("name", "1 to " + MAX_NAME + " characters");
+        if (name.isBlank() || name.length() > MAX_NAME || !UnicodeText.storable(name)) {
+            throw ApiException.badRequest("name", "1 to " + MAX_NAME + " characters of valid Unicode without the NUL character");
         }
         return name;
     }
@@ -164,8 +165,8 @@ public class ChannelService {
         try {
             URI uri = new URI(url);
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (url.length() > MAX_URL || !(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null
-                    || uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
+            if (url.length() > MAX_URL || !UnicodeText.storable(url) || !(scheme.equals("http") || scheme.equals("https"))
+                    || uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
                 throw ApiException.badRequest("url", "an absolute http(s) URL with a host, without credentials or fragment,"
                         + " at most " + MAX_URL + " characters");
             }

@@ -1,0 +1,318 @@
+package io.rampart.sli.hostile;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.rampart.store.testing.PlatformTokens;
+import io.rampart.store.testing.PostgresResource;
+import io.rampart.store.testing.hostile.DatabaseFingerprint;
+import io.rampart.store.testing.hostile.Fixture;
+import io.rampart.store.testing.hostile.HostileAnswers;
+import io.rampart.store.testing.hostile.HostileRequest;
+import io.rampart.store.testing.hostile.HostileRequest.Answer;
+import io.rampart.store.testing.hostile.HostileRequests;
+import io.rampart.store.testing.hostile.HostileRun;
+import io.rampart.store.testing.hostile.OpenApiOperations;
+import io.rampart.store.testing.hostile.OpenApiOperations.Operation;
+import io.rampart.store.testing.hostile.ServiceLog;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+import static io.rampart.sli.TestData.uniqueAppKey;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Hostile input for every operation of sli-api's OpenAPI document (an operation not listed in
+ * {@link #CALLERS} fails the test): jqwik requests with exactly one hostile part, each sent with
+ * the token the operation needs. Every answer is below 500, a clean JSON refusal (HTML for the
+ * status pages) leaking no stack trace, class, SQL error, token or secret; a refused request, and
+ * any GET, leaves the database's fingerprint as it was, and only an accepted mutating request whose
+ * hostile part is {@link #acceptable} may change it; and the service's log of the run holds no
+ * token, secret, stack trace or ERROR line.
+ */
+@QuarkusTest
+@QuarkusTestResource(PostgresResource.class)
+class OpenApiHostileInputTest {
+
+    /** About 1 000 hostile requests a run over the 26 operations. */
+    private static final int TRIES_PER_OPERATION = 38;
+    private static final String STATUSPAGE_KEY = "sp-key-hostile-0123456789";
+    private static final String LABEL = "prod";
+
+    private enum Caller { ADMIN, VENDOR, STATUSPAGE, STATUS_COOKIE, NONE }
+
+    /** Who calls each operation: every operation of the document must be here. */
+    private static final Map<String, Caller> CALLERS = Map.ofEntries(
+            Map.entry("GET /api/v1/apps", Caller.ADMIN),
+            Map.entry("POST /api/v1/apps", Caller.ADMIN),
+            Map.entry("GET /api/v1/apps/{appKey}", Caller.ADMIN),
+            Map.entry("PATCH /api/v1/apps/{appKey}", Caller.ADMIN),
+            Map.entry("DELETE /api/v1/apps/{appKey}", Caller.ADMIN),
+            Map.entry("GET /api/v1/apps/{appKey}/targets", Caller.ADMIN),
+            Map.entry("POST /api/v1/apps/{appKey}/targets", Caller.ADMIN),
+            Map.entry("DELETE /api/v1/apps/{appKey}/targets/{label}", Caller.ADMIN),
+            Map.entry("POST /api/v1/apps/{appKey}/shared-secret/rotate", Caller.ADMIN),
+            Map.entry("POST /api/v1/shared-secrets/reseal", Caller.ADMIN),
+            Map.entry("GET /api/v1/apps/{appKey}/slis", Caller.VENDOR),
+            Map.entry("GET /api/v1/apps/{appKey}/slis/{sliId}/series", Caller.VENDOR),
+            Map.entry("GET /api/v1/apps/{appKey}/incidents", Caller.STATUSPAGE),
+            Map.entry("GET /api/v1/apps/{appKey}/notification-channels", Caller.VENDOR),
+            Map.entry("POST /api/v1/apps/{appKey}/notification-channels", Caller.VENDOR),
+            Map.entry("GET /api/v1/apps/{appKey}/notification-channels/{channelId}", Caller.VENDOR),
+            Map.entry("PATCH /api/v1/apps/{appKey}/notification-channels/{channelId}", Caller.VENDOR),
+            Map.entry("DELETE /api/v1/apps/{appKey}/notification-channels/{channelId}", Caller.VENDOR),
+            Map.entry("POST /api/v1/notification-channels/reseal", Caller.ADMIN),
+            Map.entry("PUT /api/v1/apps/{appKey}/statuspage", Caller.ADMIN),
+            Map.entry("GET /api/v1/apps/{appKey}/statuspage", Caller.ADMIN),
+            Map.entry("DELETE /api/v1/apps/{appKey}/statuspage", Caller.ADMIN),
+            Map.entry("GET /status/sign-in", Caller.NONE),
+            Map.entry("POST /status/sign-in", Caller.NONE),
+            Map.entry("POST /status/sign-out", Caller.NONE),
+            Map.entry("GET /status/{appKey}", Caller.STATUS_COOKIE));
+
+    /**
+     * The hostile parts with which a mutating request may still succeed, besides headers (no
+     * operation reads one but Content-Type and the token's): a query parameter the operation does
+     * not read is ignored; free text is stored as sent when it is valid Unicode (parameterised SQL,
+     * escaped HTML), so an injection attempt is just a name.
+     */
+    private static final Set<String> ACCEPTED_PARTS = Set.of("undeclared query parameter", "body field name",
+            "body field partnerName", "body field apiKey");
+    /**
+     * JSON scalars Jackson's default coercions turn into a valid value: a number as text or as a
+     * boolean, "12" as 12, "true" as true; null, and for a number or boolean a string of nothing but
+     * what Java's trim() drops (spaces and control characters, NUL included), as absent.
+     */
+    private static final Pattern COERCED = Pattern.compile(
+            "\"?(-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?|true|false)\"?|null|\"(\\\\u00[01][0-9a-f]| )*\"");
+
+    /**
+     * A path parameter of "." or ".." (also as %2e): the server resolves dot segments (RFC 3986)
+     * before routing, so the request is one of another operation, sent with a valid token.
+     */
+    private static final Pattern DOT_SEGMENT = Pattern.compile("(?i)/(\\.|%2e){1,2}(/|$)");
+
+    private final AtomicInteger sequence = new AtomicInteger();
+    private String appKey;
+    private String channelId;
+    private final List<String> secrets = new ArrayList<>();
+
+    @Test
+    void everyOperationOfTheDocumentHasACallerHereAndTheDocumentedGroup() {
+        OpenApiOperations operations = OpenApiOperations.ofRunningService();
+        assertThat(operations.keys()).containsExactlyInAnyOrderElementsOf(CALLERS.keySet());
+        for (Operation operation : operations.all()) {
+            Caller caller = CALLERS.get(operation.key());
+            if (caller == Caller.NONE || caller == Caller.STATUS_COOKIE) {
+                assertThat(operation.groups()).as("groups of %s", operation).isEmpty();
+            } else {
+                assertThat(operation.groups()).as("groups of %s", operation).contains(caller.name().toLowerCase());
+            }
+        }
+    }
+
+    @Test
+    void theValidRequestOfEveryOperationSucceedsSoThatEachRefusalIsTheHostilePartsDoing() {
+        Fixture fixture = fixture();
+        for (Operation operation : OpenApiOperations.ofRunningService().all()) {
+            HostileRequest valid = HostileRequests.valid(operation, fixture);
+            Answer answer = valid.send(credentials(operation));
+            assertThat(answer.status()).as("%s: %s", valid.what(), answer.body()).isBetween(200, 303);
+            restore();
+        }
+    }
+
+    @Test
+    void everyOperationAnswersHostileInputWithoutA5xxALeakOrAStoredRefusal() {
+        Fixture fixture = fixture();
+        ServiceLog log = ServiceLog.fromNow();
+        new HostileRun("sli-api", fixture, new HostileAnswers(secrets, "/status/", "rampart_status"),
+                request -> credentials(request.operation()))
+                .run(OpenApiOperations.ofRunningService().all(), TRIES_PER_OPERATION,
+                        request -> request.mutates() && acceptable(request), answer -> {
+                            collectSecrets(answer);
+                            restore();
+                        });
+        log.assertNoLeaks(secrets);
+    }
+
+    @Test
+    void withoutATokenOrWithTheWrongGroupEveryProtectedOperationIsACleanRefusal() {
+        Fixture fixture = fixture();
+        HostileAnswers answers = new HostileAnswers(secrets, "/status/", "rampart_status");
+        DatabaseFingerprint before = DatabaseFingerprint.take();
+        int refusals = 0;
+        for (Operation operation : OpenApiOperations.ofRunningService().all()) {
+            if (operation.groups().isEmpty()) {
+                continue;
+            }
+            HostileRequest request = HostileRequests.valid(operation, fixture);
+            Map<String, Map<String, String>> unauthenticated = Map.of("no token", Map.of(),
+                    "an untrusted token", bearer(PlatformTokens.untrusted(Set.of("admin"))));
+            Map<String, Map<String, String>> forbidden = Map.of("a host token", bearer(PlatformTokens.host()),
+                    "a vendor token of another app", bearer(PlatformTokens.vendor("com.example.other")));
+            Map<String, Map<String, String>> callers = new LinkedHashMap<>(unauthenticated);
+            callers.putAll(forbidden);
+            for (Map.Entry<String, Map<String, String>> caller : callers.entrySet()) {
+                Answer answer = request.send(caller.getValue());
+                answers.check(request, answer);
+                assertThat(answer.status()).as("%s with %s", operation, caller.getKey())
+                        .isEqualTo(unauthenticated.containsKey(caller.getKey()) ? 401 : 403);
+                assertThat(DatabaseFingerprint.take()).as("database after %s with %s", operation, caller.getKey()).isEqualTo(before);
+                refusals++;
+            }
+        }
+        System.out.printf("sli-api refusals without the right token: %d, all clean%n", refusals);
+    }
+
+    /**
+     * The findings of the first runs, pinned: each was a 500 (the Accept header one after creating
+     * the target), but the last, two JSON documents, which was read as the first and answered 200.
+     */
+    @Test
+    void theFindingsOfTheFirstRunsAreRefusedAs400() {
+        fixture();
+        DatabaseFingerprint before = DatabaseFingerprint.take();
+        String admin = "Bearer " + PlatformTokens.admin();
+        Map<String, String> json = Map.of("Authorization", admin, "Content-Type", "application/json");
+        Map<String, String> form = Map.of("Content-Type", "application/x-www-form-urlencoded");
+        List<Answer> answers = List.of(
+                send("DELETE /api/v1/apps/{appKey}", "/api/v1/apps/a%00b", null, Map.of("Authorization", admin), null),
+                send("GET /api/v1/apps/{appKey}/slis", "/api/v1/apps/" + appKey + "/slis", "target=%00",
+                        Map.of("Authorization", admin), null),
+                send("GET /api/v1/apps/{appKey}/slis", "/api/v1/apps/" + appKey + "/slis", "to=%2B294277-01-01T00:00:00Z",
+                        Map.of("Authorization", admin), null),
+                send("POST /api/v1/apps/{appKey}/targets", "/api/v1/apps/" + appKey + "/targets", null,
+                        Map.of("Authorization", admin, "Content-Type", "application/json", "Accept", "for=\"_gazonk\""),
+                        "{\"label\": \"accept\", \"url\": \"https://accept.example\"}"),
+                send("POST /status/sign-out", "/status/sign-out", null, form, "app=%zz"),
+                send("POST /status/sign-in", "/status/sign-in", null, form, "&".repeat(1001)),
+                send("POST /api/v1/apps/{appKey}/notification-channels", "/api/v1/apps/" + appKey + "/notification-channels", null,
+                        json, "{\"url\": \"https://hooks.example\", \"name\": \"a\\u0000b\"}"),
+                send("POST /api/v1/apps/{appKey}/notification-channels", "/api/v1/apps/" + appKey + "/notification-channels", null,
+                        json, "{\"url\": \"https://hooks.example/\\ud800\"}"),
+                send("PUT /api/v1/apps/{appKey}/statuspage", "/api/v1/apps/" + appKey + "/statuspage", null, json,
+                        "{\"apiBaseUrl\": \"https://statuspage.example/\\udc00\", \"pageId\": \"page1\","
+                                + " \"metrics\": {\"availability_success_rate\": \"m1\"}}"),
+                send("PATCH /api/v1/apps/{appKey}/notification-channels/{channelId}",
+                        "/api/v1/apps/" + appKey + "/notification-channels/" + channelId, null, json, "{\"a\": 1} {\"a\": 2}"));
+        List<String> fields = List.of("appKey:", "target:", "to:", "Accept:", "body:", "body:", "name:", "url:", "apiBaseUrl:",
+                "body:");
+        for (int i = 0; i < answers.size(); i++) {
+            assertThat(answers.get(i).status()).as("answer %d: %s", i, answers.get(i).body()).isEqualTo(400);
+            assertThat(JsonPath.from(answers.get(i).body()).getString("detail")).as("answer %d", i).startsWith(fields.get(i));
+        }
+        assertThat(DatabaseFingerprint.take()).isEqualTo(before);
+    }
+
+    private static Answer send(String operation, String path, String query, Map<String, String> headers, String body) {
+        return HostileRequest.written(OpenApiOperations.ofRunningService().get(operation), path, query, headers, body)
+                .send(Map.of());
+    }
+
+    /** The app, target, channel and Statuspage configuration every operation's valid request names. */
+    private Fixture fixture() {
+        appKey = uniqueAppKey("hostileapi");
+        JsonPath app = given().auth().oauth2(PlatformTokens.admin()).contentType(ContentType.JSON)
+                .body("{\"appKey\": \"" + appKey + "\", \"name\": \"Hostile\", \"baseUrls\": [{\"label\": \"" + LABEL
+                        + "\", \"url\": \"https://prod.example\"}]}")
+                .post("/api/v1/apps").then().statusCode(201).extract().jsonPath();
+        secrets.add(app.getString("sharedSecret"));
+        secrets.add(STATUSPAGE_KEY);
+        restore();
+        Supplier<Object> fresh = () -> "t" + sequence.incrementAndGet();
+        return new Fixture()
+                .parameter("appKey", () -> appKey).parameter("channelId", () -> channelId).parameter("label", () -> LABEL)
+                .parameter("sliId", () -> "availability_success_rate").parameter("app", () -> appKey)
+                .parameter("token", () -> PlatformTokens.vendor(appKey))
+                .field("POST /api/v1/apps", "appKey", () -> uniqueAppKey("hostilevalid"))
+                .field("PATCH /api/v1/apps/{appKey}", "appKey", () -> appKey)
+                .field("healthcheckPath", () -> "/health").field("checkIntervalSeconds", () -> 60)
+                .field("products", () -> List.of("jira")).field("sloOverrides", () -> Map.of("availability_success_rate", 99.5))
+                .field("label", fresh).field("url", () -> "https://" + fresh.get() + ".example")
+                .field("statusPagePublic", () -> false).field("enabled", () -> true)
+                .field("apiBaseUrl", () -> "https://statuspage.example").field("pageId", () -> "page1")
+                .field("apiKey", () -> STATUSPAGE_KEY).field("metrics", () -> Map.of("availability_success_rate", "metric1"));
+    }
+
+    /**
+     * Whether a mutating request with this hostile part may change the database: a header (a JSON
+     * media type with odd parameters is still read as JSON), one of {@link #ACCEPTED_PARTS}, a
+     * {@link #DOT_SEGMENT}, or a scalar Jackson coerces ({@link #COERCED}), as docs/security.md records.
+     */
+    private static boolean acceptable(HostileRequest request) {
+        return ACCEPTED_PARTS.contains(request.part())
+                || request.part().startsWith("path ") && DOT_SEGMENT.matcher(request.path()).find()
+                || request.part().startsWith("header ")
+                && (!request.part().equals("header Content-Type") || request.value().startsWith("application/json"))
+                || request.part().startsWith("body field ") && COERCED.matcher(request.value()).matches();
+    }
+
+    /**
+     * Puts back what an accepted request may have changed: the app enabled with only its target
+     * (a target an accepted request added, say labelled "1.5", would make a later hostile label a
+     * valid one), a channel, its Statuspage configuration.
+     */
+    private void restore() {
+        given().auth().oauth2(PlatformTokens.admin()).contentType(ContentType.JSON).body("{\"enabled\": true}")
+                .patch("/api/v1/apps/" + appKey).then().statusCode(200);
+        for (String label : given().auth().oauth2(PlatformTokens.admin()).get("/api/v1/apps/" + appKey + "/targets")
+                .then().statusCode(200).extract().jsonPath().getList("label", String.class)) {
+            if (!label.equals(LABEL)) {
+                given().auth().oauth2(PlatformTokens.admin()).delete("/api/v1/apps/" + appKey + "/targets/" + label)
+                        .then().statusCode(204);
+            }
+        }
+        given().auth().oauth2(PlatformTokens.admin()).contentType(ContentType.JSON)
+                .body("{\"label\": \"" + LABEL + "\", \"url\": \"https://prod.example\"}")
+                .post("/api/v1/apps/" + appKey + "/targets").then().statusCode(org.hamcrest.Matchers.oneOf(201, 409));
+        int channel = channelId == null ? 404 : given().auth().oauth2(PlatformTokens.admin())
+                .get("/api/v1/apps/" + appKey + "/notification-channels/" + channelId).then().extract().statusCode();
+        if (channel == 404) {
+            JsonPath created = given().auth().oauth2(PlatformTokens.admin()).contentType(ContentType.JSON)
+                    .body("{\"url\": \"https://hooks.example/rampart\"}")
+                    .post("/api/v1/apps/" + appKey + "/notification-channels").then().statusCode(201).extract().jsonPath();
+            channelId = created.getString("id");
+            secrets.add(created.getString("signingSecret"));
+        }
+        given().auth().oauth2(PlatformTokens.admin()).contentType(ContentType.JSON)
+                .body("{\"pageId\": \"page1\", \"apiKey\": \"" + STATUSPAGE_KEY + "\", \"metrics\": {\"availability_success_rate\": \"m1\"}}")
+                .put("/api/v1/apps/" + appKey + "/statuspage").then().statusCode(200);
+    }
+
+    /** Secrets an accepted request made (a new app's, a rotated one): the log must not show them either. */
+    private void collectSecrets(Answer answer) {
+        if (answer.contentType().startsWith("application/json") && answer.body().startsWith("{")) {
+            JsonPath json = JsonPath.from(answer.body());
+            for (String field : List.of("sharedSecret", "signingSecret")) {
+                if (json.getString(field) != null) {
+                    secrets.add(json.getString(field));
+                }
+            }
+        }
+    }
+
+    private Map<String, String> credentials(Operation operation) {
+        return switch (CALLERS.get(operation.key())) {
+            case ADMIN -> bearer(PlatformTokens.admin());
+            case VENDOR -> bearer(PlatformTokens.vendor(appKey));
+            case STATUSPAGE -> bearer(PlatformTokens.statuspage());
+            case STATUS_COOKIE -> Map.of("Cookie", "rampart_status=" + PlatformTokens.vendor(appKey));
+            case NONE -> Map.of();
+        };
+    }
+
+    private static Map<String, String> bearer(String token) {
+        return Map.of("Authorization", "Bearer " + token);
+    }
+}

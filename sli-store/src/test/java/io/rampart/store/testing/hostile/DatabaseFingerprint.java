@@ -1,0 +1,76 @@
+package io.rampart.store.testing.hostile;
+
+import io.rampart.store.local.LocalPostgres;
+import io.rampart.store.testing.PostgresResource;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * What the database holds, in brief: the row count of every table of the public schema that has
+ * rows (partitioned event tables and their partitions included; a new empty partition does not
+ * count), and a hash of every registry row, so that a changed name shows as well as a new row.
+ * Equal fingerprints before and after a refused request mean that it stored nothing.
+ */
+public record DatabaseFingerprint(Map<String, Long> rows, Map<String, String> registryHashes) {
+
+    private static final List<String> REGISTRY = List.of("app", "healthcheck_target", "app_secret", "notification_channel",
+            "statuspage_config", "statuspage_metric");
+    private static Connection connection;
+
+    public static synchronized DatabaseFingerprint take() {
+        try {
+            return read();
+        } catch (SQLException first) {
+            // The connection did not survive a database restart of another test: one new try.
+            connection = null;
+            try {
+                return read();
+            } catch (SQLException e) {
+                throw new IllegalStateException("the database could not be read", e);
+            }
+        }
+    }
+
+    private static DatabaseFingerprint read() throws SQLException {
+        if (connection == null) {
+            connection = DriverManager.getConnection(PostgresResource.jdbcUrl(), LocalPostgres.USER, LocalPostgres.PASSWORD);
+        }
+        try (Statement statement = connection.createStatement()) {
+            List<String> tables = new ArrayList<>();
+            try (ResultSet names = statement.executeQuery("select c.relname from pg_class c join pg_namespace n"
+                    + " on n.oid = c.relnamespace where n.nspname = 'public' and c.relkind in ('r', 'p') order by 1")) {
+                while (names.next()) {
+                    tables.add(names.getString(1));
+                }
+            }
+            String counts = tables.stream().map(table -> "select '" + table + "', count(*)::text from only \"" + table + "\"")
+                    .collect(Collectors.joining(" union all "));
+            String hashes = REGISTRY.stream().filter(tables::contains)
+                    .map(table -> "select '#" + table + "', md5(coalesce(string_agg(t::text, '|' order by t::text), ''))"
+                            + " from \"" + table + "\" t")
+                    .collect(Collectors.joining(" union all "));
+            Map<String, Long> rows = new TreeMap<>();
+            Map<String, String> registry = new TreeMap<>();
+            try (ResultSet result = statement.executeQuery(counts + " union all " + hashes)) {
+                while (result.next()) {
+                    String name = result.getString(1);
+                    if (name.startsWith("#")) {
+                        registry.put(name.substring(1), result.getString(2));
+                    } else if (!result.getString(2).equals("0")) {
+                        rows.put(name, Long.parseLong(result.getString(2)));
+                    }
+                }
+            }
+            return new DatabaseFingerprint(rows, registry);
+        }
+    }
+}
