@@ -38,15 +38,22 @@ public class AppRepository {
 
     /** Changes the fields present; answers false where there is no such app. */
     Uni<Boolean> update(SqlClient client, AppRequest change) {
-        return client.preparedQuery("update app set name = coalesce($2, name),"
-                        + " partner_name = coalesce($3, partner_name),"
-                        + " healthcheck_path = coalesce($4, healthcheck_path),"
-                        + " check_interval_seconds = coalesce($5, check_interval_seconds),"
-                        + " products = coalesce($6::text[], products),"
-                        + " slo_overrides = coalesce($7::jsonb, slo_overrides),"
-                        + " status_page_public = coalesce($8, status_page_public),"
-                        + " enabled = coalesce($9, enabled), updated_at = now()"
-                        + " where app_key = $1 returning app_key")
+        // updated_at moves only when a value does: a PATCH that changes nothing changes nothing.
+        return client.preparedQuery("update app a set name = n.name, partner_name = n.partner_name,"
+                        + " healthcheck_path = n.healthcheck_path, check_interval_seconds = n.check_interval_seconds,"
+                        + " products = n.products, slo_overrides = n.slo_overrides,"
+                        + " status_page_public = n.status_page_public, enabled = n.enabled,"
+                        + " updated_at = case when (a.name, a.partner_name, a.healthcheck_path, a.check_interval_seconds,"
+                        + " a.products, a.slo_overrides, a.status_page_public, a.enabled) is distinct from (n.name,"
+                        + " n.partner_name, n.healthcheck_path, n.check_interval_seconds, n.products, n.slo_overrides,"
+                        + " n.status_page_public, n.enabled) then now() else a.updated_at end"
+                        + " from (select coalesce($2, name) as name, coalesce($3, partner_name) as partner_name,"
+                        + " coalesce($4, healthcheck_path) as healthcheck_path,"
+                        + " coalesce($5, check_interval_seconds) as check_interval_seconds,"
+                        + " coalesce($6::text[], products) as products, coalesce($7::jsonb, slo_overrides) as slo_overrides,"
+                        + " coalesce($8, status_page_public) as status_page_public, coalesce($9, enabled) as enabled"
+                        + " from app where app_key = $1) as n"
+                        + " where a.app_key = $1 returning a.app_key")
                 .execute(Tuple.from(Arrays.asList(change.appKey(), change.name(), change.partnerName(),
                         change.healthcheckPath(), change.checkIntervalSeconds(),
                         change.products() == null ? null : change.products().toArray(String[]::new),

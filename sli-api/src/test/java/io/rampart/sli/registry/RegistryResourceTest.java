@@ -26,6 +26,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
@@ -134,6 +135,20 @@ class RegistryResourceTest {
                 .containsEntry("id", prodId);
         given().auth().oauth2(PlatformTokens.admin()).contentType(ContentType.JSON).body("{\"appKey\": \"other\"}")
                 .patch("/api/v1/apps/" + appKey).then().statusCode(400).body("detail", containsString("appKey:"));
+    }
+
+    @Test
+    void aPatchThatChangesNothingLeavesUpdatedAtAsItWas() {
+        String appKey = uniqueAppKey("noop");
+        post("/api/v1/apps", designExample(appKey)).statusCode(201);
+        String before = given().auth().oauth2(PlatformTokens.admin()).get("/api/v1/apps/" + appKey).then()
+                .statusCode(200).extract().path("updatedAt");
+        for (String unchanged : List.of("{}", "{\"name\": \"Timesheets\"}")) {
+            given().auth().oauth2(PlatformTokens.admin()).contentType(ContentType.JSON).body(unchanged)
+                    .patch("/api/v1/apps/" + appKey).then().statusCode(200).body("updatedAt", equalTo(before));
+        }
+        given().auth().oauth2(PlatformTokens.admin()).contentType(ContentType.JSON).body("{\"name\": \"Timesheets 2\"}")
+                .patch("/api/v1/apps/" + appKey).then().statusCode(200).body("updatedAt", not(equalTo(before)));
     }
 
     @Test
