@@ -34,8 +34,8 @@ class LocalRunIT {
         Map<String, Integer> ports = Map.of("RAMPART_LOCAL_DB_PORT", freePort(), "PROBER_PORT", freePort(),
                 "INGEST_PORT", freePort(), "SLI_API_PORT", freePort(), "DEMO_APP_PORT", freePort());
         String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder builder = new ProcessBuilder(java, "-Drampart.project=" + PROJECT, "-jar",
-                Path.of("target/local-run.jar").toString(), "--demo").redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(java, "-Drampart.project=" + PROJECT, "-cp",
+                "target/local-run.jar:target/lib/*", "io.rampart.local.LocalRun", "--demo").redirectErrorStream(true);
         builder.environment().put("RAMPART_HOME", home.toAbsolutePath().toString());
         ports.forEach((name, port) -> builder.environment().put(name, port.toString()));
         Process launcher = builder.start();
