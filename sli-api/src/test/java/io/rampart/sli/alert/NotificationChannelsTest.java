@@ -73,6 +73,11 @@ class NotificationChannelsTest extends AlertEndToEnd {
         as(PlatformTokens.admin()).contentType(ContentType.JSON).body("{\"enabled\": false}")
                 .patch(channels(app) + "/" + id).then().statusCode(200).body("enabled", equalTo(false))
                 .body("url", equalTo("https://hooks.example/rampart?team=7")).body("signingSecret", nullValue());
+        Object changedAt = query("select updated_at from notification_channel where id = ?::uuid", id).get("updated_at");
+        as(PlatformTokens.admin()).contentType(ContentType.JSON).body("{}").patch(channels(app) + "/" + id)
+                .then().statusCode(200).body("enabled", equalTo(false));
+        assertThat(query("select updated_at from notification_channel where id = ?::uuid", id))
+                .as("a PATCH that changes nothing").containsEntry("updated_at", changedAt);
 
         for (String token : List.of(PlatformTokens.vendor(other), PlatformTokens.statuspage(), PlatformTokens.host())) {
             as(token).contentType(ContentType.JSON).body(body).post(channels(app)).then().statusCode(403);

@@ -80,8 +80,11 @@ public class ChannelService {
         if (request == null) {
             throw ApiException.badRequest("body", "required");
         }
+        // updated_at moves only when a value does: a PATCH that changes nothing changes nothing.
         return one(appKey, channelId, "update notification_channel set name = coalesce($3, name), url = coalesce($4, url),"
-                        + " enabled = coalesce($5, enabled), updated_at = now() where app_key = $1 and id = $2 returning " + COLUMNS,
+                        + " enabled = coalesce($5, enabled), updated_at = case when (name, url, enabled) is distinct from"
+                        + " (coalesce($3, name), coalesce($4, url), coalesce($5, enabled)) then now() else updated_at end"
+                        + " where app_key = $1 and id = $2 returning " + COLUMNS,
                 Tuple.of(appKey, id(channelId), request.name() == null ? null : name(request.name()),
                         request.url() == null ? null : url(request.url()), request.enabled()));
     }
