@@ -101,13 +101,7 @@ final class Cluster implements AutoCloseable {
 
     /** The base URLs of a service's replicas, in a fixed order (a killed one keeps its place and port). */
     List<String> urls(String service) {
-        List<String> urls = new ArrayList<>();
-        ports.forEach((name, port) -> {
-            if (name.startsWith(service + "-")) {
-                urls.add("http://localhost:" + port);
-            }
-        });
-        return urls;
+        return replicas(service).stream().map(ServiceProcess::url).toList();
     }
 
     void kill(String name) throws InterruptedException {

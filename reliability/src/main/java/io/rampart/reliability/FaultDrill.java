@@ -7,8 +7,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -42,7 +44,7 @@ public final class FaultDrill {
             Map<String, Integer> readiness, List<String> timeline) {
 
         List<String> failures() {
-            List<String> failures = new java.util.ArrayList<>();
+            List<String> failures = new ArrayList<>();
             check(failures, tally.eventsAcknowledged() > 0, "no event was acknowledged");
             check(failures, acknowledgedMissing == 0, acknowledgedMissing + " acknowledged events are not stored");
             check(failures, storedMoreThanOnce == 0, storedMoreThanOnce + " events are stored more than once");
@@ -104,10 +106,9 @@ public final class FaultDrill {
     }
 
     static Report run(Path projectRoot, Path home, Rig.Shape shape, Duration load) throws Exception {
-        List<String> timeline = new java.util.ArrayList<>();
-        Instant start;
+        List<String> timeline = new ArrayList<>();
         try (Rig rig = Rig.start(projectRoot, home, shape)) {
-            start = Instant.now();
+            Instant start = Instant.now();
             rig.load.start();
             note(timeline, start, "load started: " + shape);
             for (int round = 0; round < rounds(load); round++) {
@@ -122,24 +123,20 @@ public final class FaultDrill {
             // Two intervals more: every target is probed again and buffered results are written.
             Instant settled = Instant.now();
             Thread.sleep(Duration.ofSeconds(shape.intervalSeconds() * 2L + 3).toMillis());
-            Map<String, Integer> readiness = rig.cluster.readiness();
-            try (Connection database = rig.cluster.database()) {
-                return verify(rig, database, tally, settled, readiness, load, timeline);
-            }
+            return verify(rig, tally, settled, rig.cluster.readiness(), load, timeline);
         }
     }
 
-    private static Report verify(Rig rig, Connection database, LoadGenerator.Tally tally, Instant settled,
+    private static Report verify(Rig rig, LoadGenerator.Tally tally, Instant settled,
             Map<String, Integer> readiness, Duration load, List<String> timeline) throws SQLException, IOException {
         Set<String> acknowledged;
         try (var lines = Files.lines(rig.ledger)) {
             acknowledged = lines.map(line -> line.substring("ACK ".length())).collect(Collectors.toSet());
         }
-        String[] appKeys = rig.appKeys().toArray(String[]::new);
         Map<String, Long> stored = new HashMap<>();
-        try (PreparedStatement events = database.prepareStatement(
+        try (Connection database = rig.cluster.database(); PreparedStatement events = database.prepareStatement(
                 "select event_id, count(*) from app_event where app_key = any(?) and event_id like ? group by event_id")) {
-            events.setArray(1, database.createArrayOf("text", appKeys));
+            events.setArray(1, database.createArrayOf("text", rig.appKeys().toArray()));
             events.setString(2, rig.load.eventIdPrefix() + "%");
             try (ResultSet rows = events.executeQuery()) {
                 while (rows.next()) {
@@ -153,34 +150,16 @@ public final class FaultDrill {
         Set<String> unacknowledged = new HashSet<>(stored.keySet());
         unacknowledged.removeAll(acknowledged);
 
-        long probesStored = single(database, "select count(*) from probe_result where app_key = any(?)", appKeys);
-        long slotsTwice = single(database, "select count(*) from (select target_id, scheduled_at from probe_result"
-                + " where app_key = any(?) group by 1, 2 having count(*) > 1) as twice", appKeys);
-        long targets = single(database, "select count(*) from healthcheck_target where app_key = any(?)", appKeys);
-        long probedAfter;
-        try (PreparedStatement recent = database.prepareStatement("select count(distinct target_id) from probe_result"
-                + " where app_key = any(?) and occurred_at >= ?")) {
-            recent.setArray(1, database.createArrayOf("text", appKeys));
-            recent.setTimestamp(2, java.sql.Timestamp.from(settled));
-            try (ResultSet rows = recent.executeQuery()) {
-                rows.next();
-                probedAfter = rows.getLong(1);
-            }
-        }
+        long probesStored = rig.probesStored();
+        long slotsTwice = rig.count("select count(*) from (select target_id, scheduled_at from probe_result"
+                + " where app_key = any(?) group by 1, 2 having count(*) > 1) as twice");
+        long targets = rig.count("select count(*) from healthcheck_target where app_key = any(?)");
+        long probedAfter = rig.count("select count(distinct target_id) from probe_result"
+                + " where app_key = any(?) and occurred_at >= ?", Timestamp.from(settled));
         return new Report(load, tally, stored.values().stream().mapToLong(Long::longValue).sum(), onceAcknowledged,
                 missing, twice, unacknowledged.size(), rig.farm.requests(), probesStored,
                 rig.farm.doubleProbes(rig.shape.intervalSeconds() * 1000L), slotsTwice, targets, probedAfter, readiness,
                 timeline);
-    }
-
-    private static long single(Connection database, String sql, String[] appKeys) throws SQLException {
-        try (PreparedStatement statement = database.prepareStatement(sql)) {
-            statement.setArray(1, database.createArrayOf("text", appKeys));
-            try (ResultSet rows = statement.executeQuery()) {
-                rows.next();
-                return rows.getLong(1);
-            }
-        }
     }
 
     private static long rounds(Duration load) {

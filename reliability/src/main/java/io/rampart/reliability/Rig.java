@@ -10,6 +10,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,6 +71,24 @@ final class Rig implements AutoCloseable {
 
     List<String> appKeys() {
         return apps.stream().map(LoadGenerator.App::appKey).toList();
+    }
+
+    long probesStored() throws SQLException {
+        return count("select count(*) from probe_result where app_key = any(?)");
+    }
+
+    /** A count over the rig's apps: {@code sql} takes their keys first ({@code app_key = any(?)}), then {@code more}. */
+    long count(String sql, Object... more) throws SQLException {
+        try (Connection database = cluster.database(); PreparedStatement statement = database.prepareStatement(sql)) {
+            statement.setArray(1, database.createArrayOf("text", appKeys().toArray()));
+            for (int i = 0; i < more.length; i++) {
+                statement.setObject(i + 2, more[i]);
+            }
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
     }
 
     /** Registers the apps through sli-api's registry, each target one path of the farm; returns their secrets. */

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,14 +78,7 @@ public final class Soak {
                 Thread.sleep(RSS_EVERY.toMillis());
             }
             tally = rig.load.finish(Duration.ofSeconds(30));
-            try (var database = rig.cluster.database();
-                    var statement = database.prepareStatement("select count(*) from probe_result where app_key = any(?)")) {
-                statement.setArray(1, database.createArrayOf("text", rig.appKeys().toArray()));
-                try (var rows = statement.executeQuery()) {
-                    rows.next();
-                    probes = rows.getLong(1);
-                }
-            }
+            probes = rig.probesStored();
         }
         System.out.printf("load: %d events acknowledged of %d sent, %d SLI reads, %d probes stored; answers %s%n",
                 tally.eventsAcknowledged(), tally.eventsSent(), tally.reads(), probes, tally.answers());
@@ -126,7 +120,7 @@ public final class Soak {
             return Double.NaN;
         }
         long[] sorted = values.clone();
-        java.util.Arrays.sort(sorted);
+        Arrays.sort(sorted);
         return sorted.length % 2 == 1 ? sorted[sorted.length / 2]
                 : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2.0;
     }

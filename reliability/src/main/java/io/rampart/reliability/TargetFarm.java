@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
@@ -23,11 +24,12 @@ final class TargetFarm implements AutoCloseable {
     private static final byte[] UP = "{\"status\":\"UP\"}".getBytes(StandardCharsets.UTF_8);
 
     private final HttpServer server;
+    private final ExecutorService handlers = Executors.newFixedThreadPool(4);
     private final Map<String, List<Long>> arrivalsByPath = new ConcurrentHashMap<>();
 
     TargetFarm() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 200);
-        server.setExecutor(Executors.newFixedThreadPool(4));
+        server.setExecutor(handlers);
         server.createContext("/", exchange -> {
             arrivalsByPath.computeIfAbsent(exchange.getRequestURI().getPath(), path -> new CopyOnWriteArrayList<>())
                     .add(System.currentTimeMillis());
@@ -69,6 +71,6 @@ final class TargetFarm implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
-        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+        handlers.shutdownNow();
     }
 }
