@@ -56,6 +56,21 @@ class OverlayTest {
     }
 
     @Test
+    void prodAcknowledgesACommitOnlyOnceOneStandbyHasItAndWaitsWhenNoneAnswers() {
+        Overlay prod = RenderedOverlays.get("prod");
+        assertThat(prod.custom("Cluster")).singleElement().satisfies(cluster -> {
+            JsonNode synchronous = Overlay.spec(cluster).path("postgresql").path("synchronous");
+            assertThat(synchronous.path("method").asText()).as("synchronous.method").isIn("any", "first");
+            assertThat(synchronous.path("number").asInt()).as("synchronous.number").isGreaterThanOrEqualTo(1)
+                    .isLessThan(Overlay.spec(cluster).path("instances").asInt());
+            // "preferred" would fall back to asynchronous commits when no standby answers.
+            assertThat(synchronous.path("dataDurability").asText("required")).isEqualTo("required");
+            assertThat(Overlay.spec(cluster).path("postgresql").path("parameters").path("synchronous_commit").asText("on"))
+                    .as("synchronous_commit").isIn("on", "remote_write", "remote_apply");
+        });
+    }
+
+    @Test
     void prodScrapesTheMetricsPathOfEveryService() {
         Overlay prod = RenderedOverlays.get("prod");
         List<GenericKubernetesResource> monitors = prod.custom("ServiceMonitor");

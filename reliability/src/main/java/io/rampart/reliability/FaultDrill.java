@@ -127,7 +127,7 @@ public final class FaultDrill {
         }
     }
 
-    private static Report verify(Rig rig, LoadGenerator.Tally tally, Instant settled,
+    static Report verify(Rig rig, LoadGenerator.Tally tally, Instant settled,
             Map<String, Integer> readiness, Duration load, List<String> timeline) throws SQLException, IOException {
         Set<String> acknowledged;
         try (var lines = Files.lines(rig.ledger)) {
@@ -205,14 +205,14 @@ public final class FaultDrill {
         note(timeline, start, "rolling restart (SIGTERM, then start again) of " + others);
     }
 
-    private static void sleepUntil(Instant start, Duration offset) throws InterruptedException {
+    static void sleepUntil(Instant start, Duration offset) throws InterruptedException {
         long wait = Duration.between(Instant.now(), start.plus(offset)).toMillis();
         if (wait > 0) {
             Thread.sleep(wait);
         }
     }
 
-    private static void note(List<String> timeline, Instant start, String step) {
+    static void note(List<String> timeline, Instant start, String step) {
         timeline.add(String.format("%6.1f s  %s", Duration.between(start, Instant.now()).toMillis() / 1000.0, step));
     }
 }
