@@ -36,13 +36,25 @@ public final class FailoverDrill {
     record Partition(int status, String retryAfter, Duration answeredAfter) {
     }
 
-    record Report(boolean synchronous, FaultDrill.Report checks, Partition partition, Duration promotion) {
+    record Report(boolean synchronous, FaultDrill.Report checks, Partition partition, Duration promotion,
+            long shortestProbeGapMillis) {
+
+        /** The fault drill's promises, and with a synchronous standby: nothing acknowledged while none answers. */
+        List<String> failures() {
+            List<String> failures = new ArrayList<>(checks.failures());
+            if (synchronous && (partition.status() != 503 || partition.retryAfter().equals("none"))) {
+                failures.add("with no standby answering, a host event was answered " + partition.status()
+                        + " (Retry-After: " + partition.retryAfter() + ")");
+            }
+            return failures;
+        }
 
         String describe() {
             return String.format("Failover drill, %s standby%n", synchronous ? "synchronous" : "asynchronous")
                     + String.format("replication link cut: a host event was answered %d (Retry-After: %s) after %d ms%n",
                             partition.status(), partition.retryAfter(), partition.answeredAfter().toMillis())
                     + String.format("primary killed, standby promoted and the front moved in %d ms%n", promotion.toMillis())
+                    + String.format("closest two probes of one target: %d ms apart%n", shortestProbeGapMillis)
                     + checks.describe();
         }
     }
@@ -59,7 +71,7 @@ public final class FailoverDrill {
         Report report = run(root, home, synchronous, shape(replicas), load);
         System.out.print(report.describe());
         System.out.println("logs: " + home.resolve("logs"));
-        System.exit(report.checks().failures().isEmpty() ? 0 : 1);
+        System.exit(report.failures().isEmpty() ? 0 : 1);
     }
 
     /** The fault drill's traffic with this many replicas of each service. */
@@ -109,7 +121,7 @@ public final class FailoverDrill {
                 Instant settled = Instant.now();
                 Thread.sleep(Duration.ofSeconds(shape.intervalSeconds() * 2L + 3).toMillis());
                 FaultDrill.Report checks = FaultDrill.verify(rig, tally, settled, rig.cluster.readiness(), load, timeline);
-                return new Report(synchronous, checks, partition, promotion);
+                return new Report(synchronous, checks, partition, promotion, rig.farm.shortestGapMillis());
             }
         }
     }

@@ -22,9 +22,11 @@ public final class LocalPostgres implements AutoCloseable {
     public static final String PASSWORD = "rampart";
 
     private final EmbeddedPostgres server;
+    private final Path data;
 
-    private LocalPostgres(EmbeddedPostgres server) {
+    private LocalPostgres(EmbeddedPostgres server, Path data) {
         this.server = server;
+        this.data = data;
     }
 
     /**
@@ -38,7 +40,8 @@ public final class LocalPostgres implements AutoCloseable {
 
     /**
      * As {@link #start(Path, int)}, with more server settings (replication, for the failover drill
-     * and the read-replica tests); a standby (its data holds {@code standby.signal}) is only read.
+     * and the read-replica tests; values without spaces: pg_ctl passes them on a command line). A
+     * standby (its data holds {@code standby.signal}) is only read.
      */
     public static LocalPostgres start(Path directory, int port, Map<String, String> serverConfig) throws IOException {
         Path binaries = directory.resolve("binaries");
@@ -53,7 +56,7 @@ public final class LocalPostgres implements AutoCloseable {
         if (port > 0) {
             builder.setPort(port);
         }
-        LocalPostgres postgres = new LocalPostgres(builder.start());
+        LocalPostgres postgres = new LocalPostgres(builder.start(), directory.resolve("data"));
         if (!Files.exists(directory.resolve("data").resolve("standby.signal"))) {
             postgres.createDatabase();
         }
@@ -64,9 +67,13 @@ public final class LocalPostgres implements AutoCloseable {
         return server.getPort();
     }
 
-    /** The postmaster's process: a crash of the server is a SIGKILL of it and its children. */
-    public ProcessHandle process() {
-        return server.getProcess().toHandle();
+    /**
+     * The postmaster (pg_ctl starts it as a daemon, so it is no child of ours): a crash of the
+     * server is a SIGKILL of it and its processes.
+     */
+    public ProcessHandle postmaster() throws IOException {
+        long pid = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim());
+        return ProcessHandle.of(pid).orElseThrow(() -> new IOException("the postmaster " + pid + " is not running"));
     }
 
     /** A connection as the superuser, to the maintenance database (replication control: pg_promote). */
