@@ -98,8 +98,8 @@ public final class ScaleBenchmark {
             System.out.printf("Scale slice: %d apps x %d minutes at %d events per app and minute (1e9 events/day over"
                     + " %,d apps), host mix of iframe loads, webhooks and lifecycle callbacks%n", apps, minutes,
                     EVENTS_PER_APP_MINUTE, MARKETPLACE_APPS);
-            Cost raw = measure(url, ingestProcess, postgres, () -> sendRaw(ingest, token, rawApps, start, minutes));
-            Cost aggregated = measure(url, ingestProcess, postgres,
+            Cost raw = measure(ingestProcess, postgres, () -> sendRaw(ingest, token, rawApps, start, minutes));
+            Cost aggregated = measure(ingestProcess, postgres,
                     () -> sendAggregates(ingest, token, aggregatedApps, start, minutes));
             System.out.println("raw host events:  " + raw.perEvent());
             System.out.println("aggregates:       " + aggregated.perEvent());
@@ -124,11 +124,13 @@ public final class ScaleBenchmark {
         long send() throws Exception;
     }
 
-    private static Cost measure(String url, ServiceProcess ingest, LocalPostgres postgres, Slice slice) throws Exception {
-        try (Connection connection = DriverManager.getConnection(url, LocalPostgres.USER, LocalPostgres.PASSWORD);
-                Statement statement = connection.createStatement()) {
+    private static final String DATABASE_SIZE = "select pg_database_size('" + LocalPostgres.DATABASE + "')";
+
+    private static Cost measure(ServiceProcess ingest, LocalPostgres postgres, Slice slice) throws Exception {
+        // As the superuser: a checkpoint before each reading, so the sizes hold what was written.
+        try (Connection connection = postgres.superuser(); Statement statement = connection.createStatement()) {
             statement.execute("checkpoint");
-            long size = single(statement, "select pg_database_size(current_database())");
+            long size = single(statement, DATABASE_SIZE);
             String lsn = text(statement, "select pg_current_wal_lsn()");
             double ingestCpu = cpuSeconds(ingest.pid(), false);
             double postgresCpu = cpuSeconds(postgres.postmaster().pid(), true);
@@ -139,7 +141,7 @@ public final class ScaleBenchmark {
             double postgresUsed = cpuSeconds(postgres.postmaster().pid(), true) - postgresCpu;
             statement.execute("checkpoint");
             return new Cost(events, seconds, ingestUsed, postgresUsed,
-                    single(statement, "select pg_database_size(current_database())") - size,
+                    single(statement, DATABASE_SIZE) - size,
                     single(statement, "select pg_current_wal_lsn() - '" + lsn + "'::pg_lsn"));
         }
     }
