@@ -3,6 +3,7 @@ package io.rampart.deploy;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -68,6 +69,12 @@ class OverlayTest {
             assertThat(Overlay.spec(cluster).path("postgresql").path("parameters").path("synchronous_commit").asText("on"))
                     .as("synchronous_commit").isIn("on", "remote_write", "remote_apply");
         });
+        // Writes go to the primary's service, sli-api's read pool to the replicas'.
+        assertThat(prod.all(ConfigMap.class)).filteredOn(map -> map.getMetadata().getName().startsWith("rampart-config"))
+                .singleElement().satisfies(config -> {
+                    assertThat(config.getData()).containsEntry("RAMPART_DB_HOST", "rampart-db-rw");
+                    assertThat(config.getData()).containsEntry("RAMPART_DB_READ_HOST", "rampart-db-ro");
+                });
     }
 
     @Test
