@@ -63,8 +63,12 @@ final class Cluster implements AutoCloseable {
      */
     static Cluster onDatabase(Path projectRoot, Path home, int databasePort, int replicasPerService,
             Map<String, String> moreEnv) throws Exception {
+        Map<String, String> env = new LinkedHashMap<>(moreEnv);
+        // The services migrate at start, one at a time (Flyway's lock); through a front, on a shared
+        // machine, the JDBC pool's default 5 s to connect was seen to run out.
+        env.putIfAbsent("QUARKUS_DATASOURCE_JDBC_ACQUISITION_TIMEOUT", "60S");
         return new Cluster(projectRoot, home, databasePort, PlatformKeys.loadOrCreate(home.resolve("keys")))
-                .startServices(replicasPerService, moreEnv);
+                .startServices(replicasPerService, env);
     }
 
     private Cluster startServices(int replicasPerService, Map<String, String> moreEnv) throws Exception {
