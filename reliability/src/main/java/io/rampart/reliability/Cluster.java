@@ -54,7 +54,7 @@ final class Cluster implements AutoCloseable {
     static Cluster start(Path projectRoot, Path home, int replicasPerService) throws Exception {
         Cluster cluster = new Cluster(projectRoot, home, Ports.free(), PlatformKeys.loadOrCreate(home.resolve("keys")));
         cluster.startDatabase();
-        return cluster.startServices(replicasPerService, Map.of());
+        return cluster.startServices(SERVICES, replicasPerService, Map.of());
     }
 
     /**
@@ -63,15 +63,22 @@ final class Cluster implements AutoCloseable {
      */
     static Cluster onDatabase(Path projectRoot, Path home, int databasePort, int replicasPerService,
             Map<String, String> moreEnv) throws Exception {
+        return onDatabase(projectRoot, home, databasePort, SERVICES, replicasPerService, moreEnv);
+    }
+
+    /** As above, with only some of the services (a benchmark that needs only those). */
+    static Cluster onDatabase(Path projectRoot, Path home, int databasePort, List<String> services,
+            int replicasPerService, Map<String, String> moreEnv) throws Exception {
         Map<String, String> env = new LinkedHashMap<>(moreEnv);
         // The services migrate at start, one at a time (Flyway's lock); through a front, on a shared
         // machine, the JDBC pool's default 5 s to connect was seen to run out.
         env.putIfAbsent("QUARKUS_DATASOURCE_JDBC_ACQUISITION_TIMEOUT", "60S");
         return new Cluster(projectRoot, home, databasePort, PlatformKeys.loadOrCreate(home.resolve("keys")))
-                .startServices(replicasPerService, env);
+                .startServices(services, replicasPerService, env);
     }
 
-    private Cluster startServices(int replicasPerService, Map<String, String> moreEnv) throws Exception {
+    private Cluster startServices(List<String> services, int replicasPerService, Map<String, String> moreEnv)
+            throws Exception {
         try {
             env.put("RAMPART_DB_HOST", "localhost");
             env.put("RAMPART_DB_PORT", Integer.toString(databasePort));
@@ -83,7 +90,7 @@ final class Cluster implements AutoCloseable {
             env.put("QUARKUS_PROFILE", "local");
             env.put("JAVA_TOOL_OPTIONS", JVM_OPTIONS);
             env.putAll(moreEnv);
-            for (String service : SERVICES) {
+            for (String service : services) {
                 for (int replica = 1; replica <= replicasPerService; replica++) {
                     String name = service + "-" + replica;
                     ports.put(name, Ports.free());

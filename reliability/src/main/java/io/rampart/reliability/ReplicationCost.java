@@ -48,7 +48,8 @@ public final class ReplicationCost {
         Path root = Path.of(System.getProperty("rampart.project", ".")).toAbsolutePath().normalize();
         Path home = Files.createTempDirectory("rampart-replication-cost-");
         try (ReplicatedPostgres database = ReplicatedPostgres.start(home.resolve("postgres"), true, latency);
-                Cluster cluster = Cluster.onDatabase(root, home, database.frontPort(), 1, Map.of())) {
+                Cluster cluster = Cluster.onDatabase(root, home, database.frontPort(), List.of("event-ingest"), 1,
+                        Map.of())) {
             String url = "jdbc:postgresql://localhost:" + database.frontPort() + "/" + LocalPostgres.DATABASE;
             String appKey = "com.example.replication-cost";
             try (Connection connection = DriverManager.getConnection(url, LocalPostgres.USER, LocalPostgres.PASSWORD);
@@ -60,14 +61,14 @@ public final class ReplicationCost {
             String ingest = cluster.urls("event-ingest").get(0);
             System.out.printf("Replication cost, one primary and one standby on loopback (link latency %d ms each way),"
                     + " %d s per round, rounds alternating%n", latency.toMillis(), round.toSeconds());
-            List<double[]> commits = List.of(new double[0], new double[0]);
+            double[][] commits = {new double[0], new double[0]};
             long[] events = new long[2];
             long[] millis = new long[2];
             for (int r = 0; r < ROUNDS; r++) {
                 for (int mode = 0; mode < 2; mode++) {
                     boolean synchronous = mode == 0;
                     database.setSynchronous(synchronous);
-                    commits.set(mode, concat(commits.get(mode), commitLatencies(url, round.dividedBy(3))));
+                    commits[mode] = concat(commits[mode], commitLatencies(url, round.dividedBy(3)));
                     Instant start = Instant.now();
                     events[mode] += flood(ingest, token, appKey, round);
                     millis[mode] += Duration.between(start, Instant.now()).toMillis();
@@ -75,14 +76,14 @@ public final class ReplicationCost {
             }
             String[] names = {"synchronous standby", "no synchronous standby"};
             for (int mode = 0; mode < 2; mode++) {
-                double[] sorted = commits.get(mode).clone();
+                double[] sorted = commits[mode].clone();
                 Arrays.sort(sorted);
                 System.out.printf("%-24s commit latency p50 %.2f ms, p99 %.2f ms (%d commits); ingest %.0f events/s%n",
                         names[mode], sorted[sorted.length / 2], sorted[(int) (sorted.length * 0.99)], sorted.length,
                         events[mode] * 1000.0 / millis[mode]);
             }
             System.out.printf("ratio synchronous / without: commit p50 %.2f, ingest throughput %.2f%n",
-                    median(commits.get(0)) / median(commits.get(1)),
+                    median(commits[0]) / median(commits[1]),
                     (events[0] * 1000.0 / millis[0]) / (events[1] * 1000.0 / millis[1]));
         }
     }

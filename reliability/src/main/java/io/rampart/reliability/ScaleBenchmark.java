@@ -85,7 +85,7 @@ public final class ScaleBenchmark {
         Path home = Files.createTempDirectory("rampart-scale-");
         int port = Ports.free();
         try (LocalPostgres postgres = LocalPostgres.start(home.resolve("postgres"), port, LocalReplication.DURABLE);
-                Cluster cluster = Cluster.onDatabase(root, home, port, 1, Map.of())) {
+                Cluster cluster = Cluster.onDatabase(root, home, port, List.of("event-ingest", "sli-api"), 1, Map.of())) {
             String url = "jdbc:postgresql://localhost:" + port + "/" + LocalPostgres.DATABASE;
             String token = cluster.keys().token("scale", "host", List.of(), Duration.ofHours(4));
             String admin = cluster.keys().token("scale-admin", "admin", List.of(), Duration.ofHours(4));
