@@ -2,6 +2,7 @@ package io.rampart.reliability;
 
 import io.rampart.store.local.LocalPostgres;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -107,6 +108,7 @@ public final class ReplicationCost {
     private static long flood(String ingest, String token, String appKey, Duration length) throws InterruptedException {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         AtomicLong acknowledged = new AtomicLong();
+        AtomicLong refusals = new AtomicLong();
         long end = System.nanoTime() + length.toNanos();
         ExecutorService senders = Executors.newFixedThreadPool(SENDERS);
         for (int s = 0; s < SENDERS; s++) {
@@ -119,14 +121,20 @@ public final class ReplicationCost {
                                 .append(200 + i).append(", \"connected\": true}");
                     }
                     try {
-                        HttpResponse<Void> answer = http.send(HttpRequest.newBuilder(URI.create(ingest + "/api/v1/host-events"))
+                        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(ingest + "/api/v1/host-events"))
                                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                                 .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-                                .build(), HttpResponse.BodyHandlers.discarding());
+                                .build(), HttpResponse.BodyHandlers.ofString());
                         if (answer.statusCode() == 200) {
                             acknowledged.addAndGet(EVENTS_PER_REQUEST);
+                        } else if (refusals.incrementAndGet() == 1) {
+                            System.out.println("ingest refused a request: " + answer.statusCode() + " " + answer.body());
                         }
-                    } catch (Exception e) {
+                    } catch (IOException e) {
+                        if (refusals.incrementAndGet() == 1) {
+                            System.out.println("a request to ingest failed: " + e);
+                        }
+                    } catch (InterruptedException e) {
                         return;
                     }
                 }
