@@ -120,6 +120,7 @@ public final class ReplicationCost {
                                 .append("\", \"occurredAt\": \"").append(Instant.now()).append("\", \"durationMs\": ")
                                 .append(200 + i).append(", \"connected\": true}");
                     }
+                    body.append("]}");
                     try {
                         HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(ingest + "/api/v1/host-events"))
                                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
