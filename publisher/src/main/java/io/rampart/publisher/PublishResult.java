@@ -3,7 +3,7 @@ package io.rampart.publisher;
 /**
  * What the service stored: {@code accepted} items counted now, {@code duplicates} not counted
  * because their {@code eventId} was already stored for the app (a retry whose first answer was
- * lost, or another publisher of the same run), and the requests it took.
+ * lost, or another publisher of the same run), and how many requests stored them (retries not counted).
  */
 public final class PublishResult {
 

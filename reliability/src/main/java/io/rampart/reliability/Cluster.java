@@ -54,6 +54,11 @@ final class Cluster implements AutoCloseable {
 
     /** Starts the database and {@code replicasPerService} replicas of every service, and waits until all are ready. */
     static Cluster start(Path projectRoot, Path home, int replicasPerService) throws Exception {
+        return start(projectRoot, home, replicasPerService, SERVICES);
+    }
+
+    /** As {@link #start(Path, Path, int)}, with only the given services (of {@link #SERVICES}). */
+    static Cluster start(Path projectRoot, Path home, int replicasPerService, List<String> services) throws Exception {
         Cluster cluster = new Cluster(projectRoot, home, freePort(), PlatformKeys.loadOrCreate(home.resolve("keys")));
         try {
             cluster.startDatabase();
@@ -66,7 +71,7 @@ final class Cluster implements AutoCloseable {
             cluster.env.put("MP_JWT_VERIFY_ISSUER", PlatformKeys.ISSUER);
             cluster.env.put("QUARKUS_PROFILE", "local");
             cluster.env.put("JAVA_TOOL_OPTIONS", JVM_OPTIONS);
-            for (String service : SERVICES) {
+            for (String service : services) {
                 for (int replica = 1; replica <= replicasPerService; replica++) {
                     String name = service + "-" + replica;
                     cluster.ports.put(name, freePort());
