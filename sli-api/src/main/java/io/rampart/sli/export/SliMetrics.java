@@ -8,8 +8,7 @@ import io.rampart.sli.sli.SliEntry;
 import io.rampart.sli.sli.SliSummary;
 
 import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,44 +34,56 @@ final class SliMetrics {
     static final String REFRESH_SECONDS = "rampart_sli_export_refresh_duration_seconds";
     static final String REFRESHED_AT = "rampart_sli_export_refreshed_timestamp_seconds";
 
-    /** One app's answers over the exported windows, keyed by window label (1h, 28d). */
-    record AppFigures(String appKey, Map<String, SliSummary> byWindow) {
+    /** One app's samples, by family: what is kept of its answers until the exposition is written. */
+    record AppSamples(String appKey, Map<String, List<Sample>> byFamily) {
     }
+
+    private static final List<String> FAMILIES = List.of(RATIO, GOOD, TOTAL, LATENCY, BUDGET);
+    private static final List<String> LABELS = List.of("app_key", "sli", "window");
+    private static final List<String> LATENCY_LABELS = List.of("app_key", "sli", "window", "quantile");
 
     private SliMetrics() {
     }
 
-    static String text(List<AppFigures> apps, Duration refreshTook, long refreshedAtMillis) {
+    /** The samples of one app's answers, keyed by window label (1h, 28d). */
+    static AppSamples samples(String appKey, Map<String, SliSummary> byWindow) {
         Map<String, List<Sample>> samples = new LinkedHashMap<>();
-        for (String name : List.of(RATIO, GOOD, TOTAL, LATENCY, BUDGET)) {
+        for (String name : FAMILIES) {
             samples.put(name, new ArrayList<>());
         }
-        List<String> labels = List.of("app_key", "sli", "window");
-        List<String> latencyLabels = List.of("app_key", "sli", "window", "quantile");
-        for (AppFigures app : apps) {
-            app.byWindow().forEach((window, summary) -> {
-                for (SliEntry sli : summary.slis()) {
-                    List<String> values = List.of(app.appKey(), sli.id(), window);
-                    if (sli.quantile() != null) {
-                        if (sli.value() != null) {
-                            List<String> latencyValues = List.of(app.appKey(), sli.id(), window, fraction(sli.quantile()));
-                            samples.get(LATENCY).add(new Sample(LATENCY, latencyLabels, latencyValues, sli.value()));
-                        }
-                        continue;
-                    }
-                    if (!"%".equals(sli.unit()) || sli.total() == null || sli.total() == 0) {
-                        continue;
-                    }
-                    samples.get(GOOD).add(new Sample(GOOD, labels, values, sli.good()));
-                    samples.get(TOTAL).add(new Sample(TOTAL, labels, values, sli.total()));
+        byWindow.forEach((window, summary) -> {
+            for (SliEntry sli : summary.slis()) {
+                List<String> values = List.of(appKey, sli.id(), window);
+                if (sli.quantile() != null) {
                     if (sli.value() != null) {
-                        samples.get(RATIO).add(new Sample(RATIO, labels, values, sli.value() / 100));
+                        List<String> latencyValues = List.of(appKey, sli.id(), window, fraction(sli.quantile()));
+                        samples.get(LATENCY).add(new Sample(LATENCY, LATENCY_LABELS, latencyValues, sli.value()));
                     }
-                    if (sli.slo() != null && sli.slo().errorBudgetRemaining() != null) {
-                        samples.get(BUDGET).add(new Sample(BUDGET, labels, values, sli.slo().errorBudgetRemaining() / 100));
-                    }
+                    continue;
                 }
-            });
+                if (!"%".equals(sli.unit()) || sli.total() == null || sli.total() == 0) {
+                    continue;
+                }
+                samples.get(GOOD).add(new Sample(GOOD, LABELS, values, sli.good()));
+                samples.get(TOTAL).add(new Sample(TOTAL, LABELS, values, sli.total()));
+                if (sli.value() != null) {
+                    samples.get(RATIO).add(new Sample(RATIO, LABELS, values, sli.value() / 100));
+                }
+                if (sli.slo() != null && sli.slo().errorBudgetRemaining() != null) {
+                    samples.get(BUDGET).add(new Sample(BUDGET, LABELS, values, sli.slo().errorBudgetRemaining() / 100));
+                }
+            }
+        });
+        return new AppSamples(appKey, samples);
+    }
+
+    /** Writes the exposition of the apps (in the order given) to {@code out}. */
+    static void write(List<AppSamples> apps, Duration refreshTook, long refreshedAtMillis, Writer out) throws IOException {
+        Map<String, List<Sample>> samples = new LinkedHashMap<>();
+        for (String name : FAMILIES) {
+            List<Sample> family = new ArrayList<>();
+            apps.forEach(app -> family.addAll(app.byFamily().get(name)));
+            samples.put(name, family);
         }
         List<MetricFamilySamples> families = new ArrayList<>();
         families.add(gauge(RATIO, "Share of good events of a ratio SLI over the window (0-1), as the SLI API answers it",
@@ -87,13 +98,7 @@ final class SliMetrics {
                 List.of(new Sample(REFRESH_SECONDS, List.of(), List.of(), refreshTook.toMillis() / 1000.0))));
         families.add(gauge(REFRESHED_AT, "When this export was computed (Unix seconds): its age is the figures' delay",
                 List.of(new Sample(REFRESHED_AT, List.of(), List.of(), refreshedAtMillis / 1000.0))));
-        StringWriter text = new StringWriter();
-        try {
-            TextFormat.write004(text, Collections.enumeration(families));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return text.toString();
+        TextFormat.write004(out, Collections.enumeration(families));
     }
 
     /** The SLI answer's quantile name (p90) as Prometheus writes quantiles (0.9). */
