@@ -1,4 +1,4 @@
-import io.rampart.ingest.connect.CanonicalRequest;
+import io.rampart.publisher.connect.CanonicalRequest;
 import io.rampart.store.secret.SecretSealer;
 import io.rampart.store.secret.SecretsConfig;
 import org.jose4j.jws.AlgorithmIdentifiers;

@@ -52,9 +52,14 @@ final class Cluster implements AutoCloseable {
 
     /** Starts the database and {@code replicasPerService} replicas of every service, and waits until all are ready. */
     static Cluster start(Path projectRoot, Path home, int replicasPerService) throws Exception {
+        return start(projectRoot, home, replicasPerService, SERVICES);
+    }
+
+    /** As {@link #start(Path, Path, int)}, with only the given services (of {@link #SERVICES}). */
+    static Cluster start(Path projectRoot, Path home, int replicasPerService, List<String> services) throws Exception {
         Cluster cluster = new Cluster(projectRoot, home, Ports.free(), PlatformKeys.loadOrCreate(home.resolve("keys")));
         cluster.startDatabase();
-        return cluster.startServices(SERVICES, replicasPerService, Map.of());
+        return cluster.startServices(services, replicasPerService, Map.of());
     }
 
     /**

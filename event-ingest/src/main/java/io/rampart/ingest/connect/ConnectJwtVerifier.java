@@ -3,6 +3,7 @@ package io.rampart.ingest.connect;
 import io.rampart.ingest.api.ApiException;
 import io.rampart.ingest.credentials.AppCredentials;
 import io.rampart.ingest.credentials.CredentialStore;
+import io.rampart.publisher.connect.CanonicalRequest;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jose4j.jwa.AlgorithmConstraints;

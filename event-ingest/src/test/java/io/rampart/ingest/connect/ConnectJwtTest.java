@@ -6,6 +6,7 @@ import io.rampart.ingest.support.ConnectTokens;
 import io.rampart.ingest.support.TestApps;
 import io.rampart.store.secret.SecretSealer;
 import io.rampart.store.testing.PostgresResource;
+import io.rampart.publisher.connect.CanonicalRequest;
 import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
 import org.jose4j.jws.AlgorithmIdentifiers;

@@ -2,7 +2,7 @@ package io.rampart.ingest.hostile;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.rampart.ingest.connect.CanonicalRequest;
+import io.rampart.publisher.connect.CanonicalRequest;
 import io.rampart.ingest.support.ConnectTokens;
 import io.rampart.ingest.support.TestApps;
 import io.rampart.store.secret.SecretSealer;

@@ -1,6 +1,6 @@
 package io.rampart.ingest.support;
 
-import io.rampart.ingest.connect.CanonicalRequest;
+import io.rampart.publisher.connect.CanonicalRequest;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;

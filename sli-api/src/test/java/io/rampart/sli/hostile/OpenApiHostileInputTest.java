@@ -2,6 +2,7 @@ package io.rampart.sli.hostile;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.rampart.sli.export.SliExporter;
 import io.rampart.store.testing.PlatformTokens;
 import io.rampart.store.testing.PostgresResource;
 import io.rampart.store.testing.hostile.DatabaseFingerprint;
@@ -13,9 +14,12 @@ import io.rampart.store.testing.hostile.HostileRequests;
 import io.rampart.store.testing.hostile.HostileRun;
 import io.rampart.store.testing.hostile.OpenApiOperations;
 import io.rampart.store.testing.hostile.OpenApiOperations.Operation;
+import io.rampart.store.testing.hostile.OpenApiOperations.RequestBody;
+import io.rampart.store.testing.hostile.OpenApiOperations.Schema;
 import io.rampart.store.testing.hostile.ServiceLog;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -44,12 +48,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 @QuarkusTestResource(PostgresResource.class)
 class OpenApiHostileInputTest {
 
-    /** About 1 000 hostile requests a run over the 26 operations. */
+    /** About 1 100 hostile requests a run over the 29 operations. */
     private static final int TRIES_PER_OPERATION = 38;
     private static final String STATUSPAGE_KEY = "sp-key-hostile-0123456789";
     private static final String LABEL = "prod";
 
     private enum Caller { ADMIN, VENDOR, STATUSPAGE, STATUS_COOKIE, NONE }
+
+    private static final String OPENSLO_GET = "GET /api/v1/apps/{appKey}/openslo";
+    private static final String OPENSLO_PUT = "PUT /api/v1/apps/{appKey}/openslo";
+    /** The YAML body of the OpenSLO PUT, walked as one document in JSON (JSON is YAML). */
+    private static final RequestBody OPENSLO_DOCUMENT = new RequestBody("application/json", Schema.object(Map.of(
+            "apiVersion", Schema.of("string"), "kind", Schema.of("string"), "metadata", Schema.of("object"),
+            "spec", Schema.of("object"))));
 
     /** Who calls each operation: every operation of the document must be here. */
     private static final Map<String, Caller> CALLERS = Map.ofEntries(
@@ -78,7 +89,10 @@ class OpenApiHostileInputTest {
             Map.entry("GET /status/sign-in", Caller.NONE),
             Map.entry("POST /status/sign-in", Caller.NONE),
             Map.entry("POST /status/sign-out", Caller.NONE),
-            Map.entry("GET /status/{appKey}", Caller.STATUS_COOKIE));
+            Map.entry("GET /status/{appKey}", Caller.STATUS_COOKIE),
+            Map.entry("GET /api/v1/metrics/slis", Caller.STATUSPAGE),
+            Map.entry(OPENSLO_GET, Caller.VENDOR),
+            Map.entry(OPENSLO_PUT, Caller.ADMIN));
 
     /**
      * The hostile parts with which a mutating request may still succeed, besides headers (no
@@ -101,6 +115,9 @@ class OpenApiHostileInputTest {
      * before routing, so the request is one of another operation, sent with a valid token.
      */
     private static final Pattern DOT_SEGMENT = Pattern.compile("(?i)/(\\.|%2e){1,2}(/|$)");
+
+    @Inject
+    SliExporter exporter;
 
     private final AtomicInteger sequence = new AtomicInteger();
     private String appKey;
@@ -222,6 +239,8 @@ class OpenApiHostileInputTest {
 
     /** The app, target, channel and Statuspage configuration every operation's valid request names. */
     private Fixture fixture() {
+        // The Prometheus export answers 503 until it has been computed once; the test profile leaves that to tests.
+        exporter.refresh().await().indefinitely();
         appKey = uniqueAppKey("hostileapi");
         JsonPath app = given().auth().oauth2(PlatformTokens.admin()).contentType(ContentType.JSON)
                 .body("{\"appKey\": \"" + appKey + "\", \"name\": \"Hostile\", \"baseUrls\": [{\"label\": \"" + LABEL
@@ -242,7 +261,10 @@ class OpenApiHostileInputTest {
                 .field("label", fresh).field("url", () -> "https://" + fresh.get() + ".example")
                 .field("statusPagePublic", () -> false).field("enabled", () -> true)
                 .field("apiBaseUrl", () -> "https://statuspage.example").field("pageId", () -> "page1")
-                .field("apiKey", () -> STATUSPAGE_KEY).field("metrics", () -> Map.of("availability_success_rate", "metric1"));
+                .field("apiKey", () -> STATUSPAGE_KEY).field("metrics", () -> Map.of("availability_success_rate", "metric1"))
+                .body(OPENSLO_PUT, OPENSLO_DOCUMENT).field(OPENSLO_PUT, "apiVersion", () -> "openslo/v1")
+                .field(OPENSLO_PUT, "kind", () -> "SLO").field(OPENSLO_PUT, "metadata", () -> Map.of("name", "availability"))
+                .field(OPENSLO_PUT, "spec", () -> availabilitySlo(appKey));
     }
 
     /**
@@ -310,6 +332,19 @@ class OpenApiHostileInputTest {
             case STATUS_COOKIE -> Map.of("Cookie", "rampart_status=" + PlatformTokens.vendor(appKey));
             case NONE -> Map.of();
         };
+    }
+
+    /** The spec of an OpenSLO document setting availability to its default target (so a PUT stores no override). */
+    private static Map<String, Object> availabilitySlo(String appKey) {
+        Map<String, Object> source = Map.of("type", "Rampart", "spec",
+                Map.of("appKey", appKey, "sli", "availability_success_rate", "count", "good"));
+        Map<String, Object> total = Map.of("type", "Rampart", "spec",
+                Map.of("appKey", appKey, "sli", "availability_success_rate", "count", "total"));
+        return Map.of("service", appKey,
+                "indicator", Map.of("metadata", Map.of("name", "availability"), "spec", Map.of("ratioMetric",
+                        Map.of("counter", false, "good", Map.of("metricSource", source), "total", Map.of("metricSource", total)))),
+                "timeWindow", List.of(Map.of("duration", "28d", "isRolling", true)), "budgetingMethod", "Occurrences",
+                "objectives", List.of(Map.of("target", 0.999)));
     }
 
     private static Map<String, String> bearer(String token) {

@@ -1,9 +1,6 @@
-package io.rampart.ingest.connect;
+package io.rampart.publisher.connect;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -16,6 +13,8 @@ import java.util.stream.Collectors;
  * slash (except "/" itself) and its '&' encoded; the query is sorted by percent-encoded name,
  * repeated values sorted and joined by ',', the {@code jwt} parameter left out, every name and
  * value percent-encoded as in RFC 3986 (so a space is %20, '*' is %2A and '~' stays).
+ * The one definition both sides use: vendors' clients sign with it, event-ingest verifies with it
+ * (plain Java 11, so the publisher library can carry it).
  */
 public final class CanonicalRequest {
 
@@ -27,13 +26,7 @@ public final class CanonicalRequest {
 
     /** SHA-256 hex of the canonical request, as a {@code qsh} claim carries it. */
     public static String hash(String method, String path, Map<String, List<String>> query) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(canonical(method, path, query).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
+        return Sha256.hex(canonical(method, path, query).getBytes(StandardCharsets.UTF_8));
     }
 
     /**

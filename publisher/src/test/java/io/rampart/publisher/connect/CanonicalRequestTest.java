@@ -1,4 +1,4 @@
-package io.rampart.ingest.connect;
+package io.rampart.publisher.connect;
 
 import org.junit.jupiter.api.Test;
 

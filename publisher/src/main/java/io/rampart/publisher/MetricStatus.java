@@ -1,0 +1,7 @@
+package io.rampart.publisher;
+
+/** The outcome of a vendor item. */
+public enum MetricStatus {
+    SUCCESS,
+    FAIL
+}
