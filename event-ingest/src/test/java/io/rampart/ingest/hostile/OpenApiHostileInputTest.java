@@ -142,7 +142,7 @@ class OpenApiHostileInputTest {
         Map<String, String> json = Map.of("Content-Type", "application/json");
         Map<HostileRequest, String> errors = Map.of(
                 HostileRequest.written(publish, "/rest/atlassian-connect/latest/addons-metrics/a%00b/publish", null, json, "[]"),
-                "unknown_app",
+                "unauthorized",
                 HostileRequest.written(publish, "/rest/atlassian-connect/latest/addons-metrics/./publish", null, json, "[]"),
                 "not_found",
                 HostileRequest.written(publish, valid.path(), null,
