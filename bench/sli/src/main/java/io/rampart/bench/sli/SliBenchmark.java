@@ -70,6 +70,8 @@ public final class SliBenchmark {
     private final int events;
     private final int requests;
     private String baseUrl;
+    /** sli-api's management interface: its readiness. */
+    private int managementPort;
     private String token;
 
     private SliBenchmark(int events, int requests) {
@@ -90,7 +92,7 @@ public final class SliBenchmark {
         try {
             KeyPair keys = KeyPairGenerator.getInstance("RSA").generateKeyPair();
             api = startApi(jar, work, postgres.port(), keys);
-            token = Jwt.issuer("rampart").subject("bench").groups(Set.of("admin")).expiresIn(Duration.ofHours(2))
+            token = Jwt.issuer("rampart").audience("rampart").subject("bench").groups(Set.of("admin")).expiresIn(Duration.ofHours(2))
                     .sign(keys.getPrivate());
             awaitReady(api);
             String jdbcUrl = "jdbc:postgresql://localhost:" + postgres.port() + "/" + LocalPostgres.DATABASE;
@@ -115,8 +117,9 @@ public final class SliBenchmark {
         byte[] sealingKey = new byte[32];
         new SecureRandom().nextBytes(sealingKey);
         int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
+        try (ServerSocket socket = new ServerSocket(0); ServerSocket management = new ServerSocket(0)) {
             port = socket.getLocalPort();
+            managementPort = management.getLocalPort();
         }
         baseUrl = "http://127.0.0.1:" + port;
         ProcessBuilder builder = new ProcessBuilder("java", "-Xmx1g", "-jar", jar.toString())
@@ -125,6 +128,7 @@ public final class SliBenchmark {
                 "RAMPART_DB_NAME", LocalPostgres.DATABASE, "RAMPART_DB_USER", LocalPostgres.USER,
                 "RAMPART_DB_PASSWORD", LocalPostgres.PASSWORD, "MP_JWT_VERIFY_PUBLICKEY_LOCATION", publicKey.toUri().toString(),
                 "QUARKUS_HTTP_PORT", Integer.toString(port), "QUARKUS_HTTP_HOST", "127.0.0.1",
+                "QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort),
                 "RAMPART_SECRETS_KEY", "bench:" + Base64.getEncoder().encodeToString(sealingKey)));
         return builder.start();
     }
@@ -136,7 +140,7 @@ public final class SliBenchmark {
                 throw new IllegalStateException("sli-api stopped; see its log under bench/sli/target/work");
             }
             try {
-                if (http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/q/health/ready")).build(),
+                if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/q/health/ready")).build(),
                         HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
                     return;
                 }
