@@ -29,8 +29,8 @@ import java.util.Objects;
  * or a rotated-out one within its grace period), {@code iss} = the app key of the path,
  * {@code iat} and {@code exp} present, 30 s leeway, {@code iat} not in the future, {@code exp - iat}
  * at most {@code rampart.ingest.connect.max-token-lifetime}, and {@code qsh} = the hash of this
- * request. An app that is not registered is checked like one whose secret the token does not
- * match, so that its answer tells nothing of the registry. Answers never repeat the token or the
+ * request. An app that is not registered (or has no secret valid now) is checked like one whose
+ * secret the token does not match, so that its answer tells nothing of the registry. Answers never repeat the token or the
  * library's message (which may quote the claims).
  */
 @ApplicationScoped
@@ -39,7 +39,11 @@ public class ConnectJwtVerifier {
     static final int LEEWAY_SECONDS = 30;
     private static final String QSH_CLAIM = "qsh";
 
-    /** The secret an unregistered app is checked with: it verifies no token. */
+    /**
+     * The secret an app without one (not registered, or none valid now) is checked with: it
+     * verifies no token. Its verifier, made for the first app key it meets, is shared by all such
+     * apps: jose4j fails a token on its signature before it reads a claim, so the key never matters.
+     */
     private static final AppCredentials.SharedSecret UNREGISTERED = AppCredentials.SharedSecret.unguessable();
 
     private final CredentialStore credentials;
@@ -65,8 +69,8 @@ public class ConnectJwtVerifier {
 
     private Uni<Void> verifyWith(AppCredentials app, String token, Request request, boolean mayRecheck) {
         InvalidJwtException signatureFailure = null;
-        List<AppCredentials.SharedSecret> secrets = app.registered() ? app.secretsValidAt(Instant.now())
-                : List.of(UNREGISTERED);
+        List<AppCredentials.SharedSecret> valid = app.secretsValidAt(Instant.now());
+        List<AppCredentials.SharedSecret> secrets = valid.isEmpty() ? List.of(UNREGISTERED) : valid;
         for (AppCredentials.SharedSecret secret : secrets) {
             try {
                 JwtContext verified = consumer(app.appKey(), secret).process(token);
@@ -83,9 +87,6 @@ public class ConnectJwtVerifier {
             } catch (MalformedClaimException e) {
                 return Uni.createFrom().failure(ApiException.unauthorized("the token has a malformed claim"));
             }
-        }
-        if (signatureFailure == null) {
-            return Uni.createFrom().failure(ApiException.unauthorized("the app has no shared secret that is valid now"));
         }
         String issuer = issuer(signatureFailure);
         if (issuer != null && !issuer.equals(app.appKey())) {
