@@ -3,6 +3,7 @@ package io.rampart.deploy;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -53,6 +54,27 @@ class OverlayTest {
                 .containsExactlyInAnyOrder("event-ingest", "sli-api");
         assertThat(prod.all(Deployment.class)).hasSize(3).allSatisfy(d ->
                 assertThat(minimumReplicas(prod, d)).as("fewest replicas of " + d.getMetadata().getName()).isGreaterThanOrEqualTo(2));
+    }
+
+    @Test
+    void prodAcknowledgesACommitOnlyOnceOneStandbyHasItAndWaitsWhenNoneAnswers() {
+        Overlay prod = RenderedOverlays.get("prod");
+        assertThat(prod.custom("Cluster")).singleElement().satisfies(cluster -> {
+            JsonNode synchronous = Overlay.spec(cluster).path("postgresql").path("synchronous");
+            assertThat(synchronous.path("method").asText()).as("synchronous.method").isIn("any", "first");
+            assertThat(synchronous.path("number").asInt()).as("synchronous.number").isGreaterThanOrEqualTo(1)
+                    .isLessThan(Overlay.spec(cluster).path("instances").asInt());
+            // "preferred" would fall back to asynchronous commits when no standby answers.
+            assertThat(synchronous.path("dataDurability").asText("required")).isEqualTo("required");
+            assertThat(Overlay.spec(cluster).path("postgresql").path("parameters").path("synchronous_commit").asText("on"))
+                    .as("synchronous_commit").isIn("on", "remote_write", "remote_apply");
+        });
+        // Writes go to the primary's service, sli-api's read pool to the replicas'.
+        assertThat(prod.all(ConfigMap.class)).filteredOn(map -> map.getMetadata().getName().startsWith("rampart-config"))
+                .singleElement().satisfies(config -> {
+                    assertThat(config.getData()).containsEntry("RAMPART_DB_HOST", "rampart-db-rw");
+                    assertThat(config.getData()).containsEntry("RAMPART_DB_READ_HOST", "rampart-db-ro");
+                });
     }
 
     @Test

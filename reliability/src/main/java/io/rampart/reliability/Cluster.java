@@ -5,8 +5,6 @@ import io.rampart.local.ServiceProcess;
 import io.rampart.store.local.LocalPostgres;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -55,30 +53,56 @@ final class Cluster implements AutoCloseable {
 
     /** Starts the database and {@code replicasPerService} replicas of every service, and waits until all are ready. */
     static Cluster start(Path projectRoot, Path home, int replicasPerService) throws Exception {
-        Cluster cluster = new Cluster(projectRoot, home, freePort(), PlatformKeys.loadOrCreate(home.resolve("keys")));
+        Cluster cluster = new Cluster(projectRoot, home, Ports.free(), PlatformKeys.loadOrCreate(home.resolve("keys")));
+        cluster.startDatabase();
+        return cluster.startServices(SERVICES, replicasPerService, Map.of());
+    }
+
+    /**
+     * Starts the services on a database someone else runs (the failover drill's replicated one,
+     * behind its front), with more environment for every replica; {@link #restartDatabase} is not theirs.
+     */
+    static Cluster onDatabase(Path projectRoot, Path home, int databasePort, int replicasPerService,
+            Map<String, String> moreEnv) throws Exception {
+        return onDatabase(projectRoot, home, databasePort, SERVICES, replicasPerService, moreEnv);
+    }
+
+    /** As above, with only some of the services (a benchmark that needs only those). */
+    static Cluster onDatabase(Path projectRoot, Path home, int databasePort, List<String> services,
+            int replicasPerService, Map<String, String> moreEnv) throws Exception {
+        Map<String, String> env = new LinkedHashMap<>(moreEnv);
+        // The services migrate at start, one at a time (Flyway's lock); through a front, on a shared
+        // machine, the JDBC pool's default 5 s to connect was seen to run out.
+        env.putIfAbsent("QUARKUS_DATASOURCE_JDBC_ACQUISITION_TIMEOUT", "60S");
+        return new Cluster(projectRoot, home, databasePort, PlatformKeys.loadOrCreate(home.resolve("keys")))
+                .startServices(services, replicasPerService, env);
+    }
+
+    private Cluster startServices(List<String> services, int replicasPerService, Map<String, String> moreEnv)
+            throws Exception {
         try {
-            cluster.startDatabase();
-            cluster.env.put("RAMPART_DB_HOST", "localhost");
-            cluster.env.put("RAMPART_DB_PORT", Integer.toString(cluster.databasePort));
-            cluster.env.put("RAMPART_DB_NAME", LocalPostgres.DATABASE);
-            cluster.env.put("RAMPART_DB_USER", LocalPostgres.USER);
-            cluster.env.put("RAMPART_DB_PASSWORD", LocalPostgres.PASSWORD);
-            cluster.env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", cluster.keys.publicKeyFile().toUri().toString());
-            cluster.env.put("MP_JWT_VERIFY_ISSUER", PlatformKeys.ISSUER);
-            cluster.env.put("QUARKUS_PROFILE", "local");
-            cluster.env.put("JAVA_TOOL_OPTIONS", JVM_OPTIONS);
-            for (String service : SERVICES) {
+            env.put("RAMPART_DB_HOST", "localhost");
+            env.put("RAMPART_DB_PORT", Integer.toString(databasePort));
+            env.put("RAMPART_DB_NAME", LocalPostgres.DATABASE);
+            env.put("RAMPART_DB_USER", LocalPostgres.USER);
+            env.put("RAMPART_DB_PASSWORD", LocalPostgres.PASSWORD);
+            env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", keys.publicKeyFile().toUri().toString());
+            env.put("MP_JWT_VERIFY_ISSUER", PlatformKeys.ISSUER);
+            env.put("QUARKUS_PROFILE", "local");
+            env.put("JAVA_TOOL_OPTIONS", JVM_OPTIONS);
+            env.putAll(moreEnv);
+            for (String service : services) {
                 for (int replica = 1; replica <= replicasPerService; replica++) {
                     String name = service + "-" + replica;
-                    cluster.ports.put(name, freePort());
-                    cluster.managementPorts.put(name, freePort());
-                    cluster.launch(service, name);
+                    ports.put(name, Ports.free());
+                    managementPorts.put(name, Ports.free());
+                    launch(service, name);
                 }
             }
-            cluster.awaitAllReady();
-            return cluster;
+            awaitAllReady();
+            return this;
         } catch (Exception e) {
-            cluster.close();
+            close();
             throw e;
         }
     }
@@ -187,14 +211,6 @@ final class Cluster implements AutoCloseable {
         });
         if (postgres != null) {
             postgres.close();
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -49,7 +49,11 @@ final class Rig implements AutoCloseable {
     }
 
     static Rig start(Path projectRoot, Path home, Shape shape) throws Exception {
-        Cluster cluster = Cluster.start(projectRoot, home, shape.replicasPerService());
+        return on(Cluster.start(projectRoot, home, shape.replicasPerService()), home, shape);
+    }
+
+    /** The rig on a cluster already started (with {@code shape}'s replicas); closing the rig closes it. */
+    static Rig on(Cluster cluster, Path home, Shape shape) throws Exception {
         TargetFarm farm = null;
         try {
             farm = new TargetFarm();

@@ -68,6 +68,19 @@ final class TargetFarm implements AutoCloseable {
         return doubles;
     }
 
+    /** The shortest time between two requests at the same path, in ms: how close the closest two probes came. */
+    long shortestGapMillis() {
+        long shortest = Long.MAX_VALUE;
+        for (List<Long> arrivals : arrivalsByPath.values()) {
+            List<Long> sorted = new ArrayList<>(arrivals);
+            sorted.sort(null);
+            for (int i = 1; i < sorted.size(); i++) {
+                shortest = Math.min(shortest, sorted.get(i) - sorted.get(i - 1));
+            }
+        }
+        return shortest;
+    }
+
     @Override
     public void close() {
         server.stop(0);

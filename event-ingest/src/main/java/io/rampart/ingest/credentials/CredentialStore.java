@@ -17,7 +17,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -67,6 +69,28 @@ public class CredentialStore {
     }
 
     /** Looks the app up again if the cached entry is old enough that a rotation may have happened since. */
+    /**
+     * Refuses a request of several items unless every app they name is registered and enabled;
+     * the refusal names the first item of the app. {@code appKeys}: the items' apps, in item order.
+     */
+    public Uni<Void> requireEnabled(List<String> appKeys) {
+        Map<String, Integer> firstIndexOfApp = new LinkedHashMap<>();
+        for (int index = 0; index < appKeys.size(); index++) {
+            firstIndexOfApp.putIfAbsent(appKeys.get(index), index);
+        }
+        List<Uni<AppCredentials>> lookups = firstIndexOfApp.keySet().stream().map(this::find).toList();
+        return lookups.isEmpty() ? Uni.createFrom().voidItem()
+                : Uni.join().all(lookups).andFailFast().invoke(apps -> apps.forEach(app -> {
+                    int index = firstIndexOfApp.get(app.appKey());
+                    if (!app.registered()) {
+                        throw ApiException.unknownApp(app.appKey()).atItem(index, "appKey");
+                    }
+                    if (!app.enabled()) {
+                        throw ApiException.appDisabled(app.appKey()).atItem(index, "appKey");
+                    }
+                })).replaceWithVoid();
+    }
+
     public Uni<AppCredentials> refreshed(AppCredentials stale) {
         if (System.nanoTime() - stale.loadedAtNanos() < recheckAfter.toNanos()) {
             return Uni.createFrom().item(stale);

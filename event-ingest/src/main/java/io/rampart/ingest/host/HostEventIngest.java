@@ -1,8 +1,6 @@
 package io.rampart.ingest.host;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.rampart.ingest.api.ApiException;
-import io.rampart.ingest.credentials.AppCredentials;
 import io.rampart.ingest.credentials.CredentialStore;
 import io.rampart.ingest.event.EventRow;
 import io.rampart.ingest.event.EventWriter;
@@ -20,9 +18,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Host events (iframe loads, lifecycle callbacks, webhook deliveries), possibly for several apps
@@ -46,22 +42,8 @@ public class HostEventIngest {
 
     public Uni<WriteOutcome> ingest(byte[] body) {
         List<EventRow> rows = rows(payloads.items(body, "events"), payloads.timeBounds());
-        Map<String, Integer> firstIndexOfApp = new LinkedHashMap<>();
-        for (int index = 0; index < rows.size(); index++) {
-            firstIndexOfApp.putIfAbsent(rows.get(index).appKey(), index);
-        }
-        List<Uni<AppCredentials>> lookups = firstIndexOfApp.keySet().stream().map(credentials::find).toList();
-        Uni<Void> appsAccepted = lookups.isEmpty() ? Uni.createFrom().voidItem()
-                : Uni.join().all(lookups).andFailFast().invoke(apps -> apps.forEach(app -> {
-                    int index = firstIndexOfApp.get(app.appKey());
-                    if (!app.registered()) {
-                        throw ApiException.unknownApp(app.appKey()).atItem(index, "appKey");
-                    }
-                    if (!app.enabled()) {
-                        throw ApiException.appDisabled(app.appKey()).atItem(index, "appKey");
-                    }
-                })).replaceWithVoid();
-        return appsAccepted.flatMap(ignored -> writer.write(IngestMetrics.Source.HOST, rows));
+        return credentials.requireEnabled(rows.stream().map(EventRow::appKey).toList())
+                .flatMap(ignored -> writer.write(IngestMetrics.Source.HOST, rows));
     }
 
     private static List<EventRow> rows(JsonNode items, TimeBounds bounds) {

@@ -1,6 +1,6 @@
 package io.rampart.ingest.host;
 
 /** The {@code type} of a host event. */
-enum HostEventType {
+public enum HostEventType {
     IFRAME_LOAD, LIFECYCLE, WEBHOOK
 }

@@ -5,7 +5,9 @@ import io.rampart.ingest.api.ApiException;
 
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -18,14 +20,68 @@ public final class ItemReader {
     private final JsonNode item;
     private final int index;
     private final TimeBounds bounds;
+    /** Where a nested object sits in the item ({@code outcomes[2].}), so a refusal names the whole path. */
+    private final String path;
 
     public ItemReader(JsonNode item, int index, TimeBounds bounds) {
+        this(item, index, bounds, "");
+    }
+
+    private ItemReader(JsonNode item, int index, TimeBounds bounds, String path) {
         if (!item.isObject()) {
-            throw InvalidItems.invalidItem(index, "", "must be a JSON object");
+            throw InvalidItems.invalidItem(index, path.isEmpty() ? "" : path.substring(0, path.length() - 1),
+                    "must be a JSON object");
         }
         this.item = item;
         this.index = index;
         this.bounds = bounds;
+        this.path = path;
+    }
+
+    /** A nested object, read like the item. */
+    public ItemReader requiredObject(String field) {
+        JsonNode value = item.get(field);
+        if (value == null || value.isNull()) {
+            throw invalid(field, "is required");
+        }
+        return new ItemReader(value, index, bounds, path + field + ".");
+    }
+
+    /** A non-empty array of objects, each read like the item. */
+    public List<ItemReader> requiredObjects(String field, int maxSize) {
+        JsonNode value = item.get(field);
+        if (value == null || !value.isArray() || value.isEmpty()) {
+            throw invalid(field, "must be a non-empty array");
+        }
+        if (value.size() > maxSize) {
+            throw invalid(field, "may have at most " + maxSize + " entries");
+        }
+        List<ItemReader> readers = new ArrayList<>(value.size());
+        for (int i = 0; i < value.size(); i++) {
+            readers.add(new ItemReader(value.get(i), index, bounds, path + field + "[" + i + "]."));
+        }
+        return readers;
+    }
+
+    /** A non-empty array of whole numbers, each within [min, max]. */
+    public int[] requiredInts(String field, int min, int max, int maxSize) {
+        JsonNode value = item.get(field);
+        if (value == null || !value.isArray() || value.isEmpty()) {
+            throw invalid(field, "must be a non-empty array of whole numbers");
+        }
+        if (value.size() > maxSize) {
+            throw invalid(field, "may have at most " + maxSize + " entries");
+        }
+        int[] numbers = new int[value.size()];
+        for (int i = 0; i < numbers.length; i++) {
+            JsonNode number = value.get(i);
+            if (!number.isIntegralNumber() || !number.canConvertToLong() || number.longValue() < min
+                    || number.longValue() > max) {
+                throw invalid(field + "[" + i + "]", "must be a whole number between " + min + " and " + max);
+            }
+            numbers[i] = number.intValue();
+        }
+        return numbers;
     }
 
     public boolean has(String field) {
@@ -150,6 +206,6 @@ public final class ItemReader {
     }
 
     public ApiException invalid(String field, String why) {
-        return InvalidItems.invalidItem(index, field, why);
+        return InvalidItems.invalidItem(index, path + field, why);
     }
 }

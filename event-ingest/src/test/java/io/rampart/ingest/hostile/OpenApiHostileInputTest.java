@@ -54,12 +54,21 @@ class OpenApiHostileInputTest {
     private static final String SECRET = "hostile-openapi-secret-0123456789";
     private static final String PUBLISH = "PUT /rest/atlassian-connect/latest/addons-metrics/{appKey}/publish";
     private static final String HOST_EVENTS = "POST /api/v1/host-events";
+    private static final String HOST_AGGREGATES = "POST /api/v1/host-aggregates";
     private static final Schema TIME = Schema.string("date-time");
     private static final Schema TEXT = Schema.of("string");
     private static final Schema WHOLE = Schema.of("integer");
 
     /** The body of docs/ingest.md for each operation. */
     private static final Map<String, RequestBody> BODIES = Map.of(
+            HOST_AGGREGATES, new RequestBody("application/json", Schema.object(Map.of("aggregates", Schema.arrayOf(
+                    Schema.object(properties("appKey", TEXT, "minute", TIME,
+                            "type", Schema.enumOf("IFRAME_LOAD", "LIFECYCLE", "WEBHOOK"), "idempotencyKey", TEXT,
+                            "outcomes", Schema.arrayOf(Schema.object(properties("product", Schema.enumOf("jira", "confluence"),
+                                    "statusCode", WHOLE, "errorKind", Schema.enumOf("DNS", "CONNECT", "TLS", "TIMEOUT"),
+                                    "result", Schema.enumOf("connected", "late", "never"), "count", WHOLE))),
+                            "latency", Schema.object(properties("bins", Schema.arrayOf(WHOLE),
+                                    "counts", Schema.arrayOf(WHOLE))))))))),
             PUBLISH, new RequestBody("application/json", Schema.arrayOf(Schema.object(properties(
                     "metricsType", Schema.enumOf("IFRAME", "SYNTHETIC"), "status", Schema.enumOf("SUCCESS", "FAIL"),
                     "durationInMillis", WHOLE, "timestamp", TIME, "eventId", TEXT, "checkName", TEXT)))),
@@ -73,7 +82,8 @@ class OpenApiHostileInputTest {
     /** How each operation is authenticated: every operation of the document must be here. */
     private final Map<String, Function<HostileRequest, Map<String, String>>> credentials = Map.of(
             PUBLISH, request -> Map.of("Authorization", "JWT " + connectToken(request)),
-            HOST_EVENTS, request -> Map.of("Authorization", "Bearer " + PlatformTokens.host()));
+            HOST_EVENTS, request -> Map.of("Authorization", "Bearer " + PlatformTokens.host()),
+            HOST_AGGREGATES, request -> Map.of("Authorization", "Bearer " + PlatformTokens.host()));
 
     /**
      * Hostile parts with which a request may still store its events, besides any header (the service
@@ -81,7 +91,8 @@ class OpenApiHostileInputTest {
      * Connect JWT like any other), and free text that is valid Unicode of at most 255 characters.
      */
     private static final Set<String> ACCEPTED_PARTS = Set.of("undeclared query parameter", "body field [0].eventId",
-            "body field [0].checkName", "body field events[0].eventId", "body field events[0].event");
+            "body field [0].checkName", "body field events[0].eventId", "body field events[0].event",
+            "body field aggregates[0].idempotencyKey");
     /** Optional fields, for which null reads as absent. */
     private static final Set<String> OPTIONAL = Set.of("body field [0].durationInMillis", "body field [0].timestamp",
             "body field [0].eventId", "body field [0].checkName", "body field events[0].eventId", "body field events[0].queueMs");
@@ -163,7 +174,8 @@ class OpenApiHostileInputTest {
         Fixture fixture = new Fixture().parameter("appKey", () -> appKey)
                 .field("eventId", () -> UUID.randomUUID().toString()).field("appKey", () -> appKey)
                 .field("durationInMillis", () -> 1500).field("durationMs", () -> 120)
-                .field("events", () -> List.of(hostItem()));
+                .field("events", () -> List.of(hostItem()))
+                .field("aggregates", () -> List.of(aggregateItem()));
         BODIES.forEach(fixture::body);
         return fixture;
     }
@@ -180,6 +192,18 @@ class OpenApiHostileInputTest {
         item.put("event", "jira:issue_created");
         item.put("queueMs", 40);
         item.put("statusCode", 200);
+        return item;
+    }
+
+    /** A valid aggregate of webhook deliveries (the type with the most fields), a fresh idempotency key each time. */
+    private Map<String, Object> aggregateItem() {
+        Map<String, Object> item = new LinkedHashMap<>();
+        item.put("appKey", appKey);
+        item.put("minute", Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.MINUTES).toString());
+        item.put("type", "WEBHOOK");
+        item.put("idempotencyKey", UUID.randomUUID().toString());
+        item.put("outcomes", List.of(Map.of("product", "jira", "statusCode", 200, "count", 3)));
+        item.put("latency", Map.of("bins", List.of(240, 250), "counts", List.of(1, 2)));
         return item;
     }
 

@@ -5,12 +5,15 @@ import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.jboss.resteasy.reactive.server.handlers.FormBodyHandler;
+
+import java.net.ConnectException;
 
 /** Turns every refusal and failure into the JSON error of DESIGN.md. */
 public class ApiExceptionMappers {
@@ -60,6 +63,12 @@ public class ApiExceptionMappers {
         if (thrownReadingAForm(e)) {
             return refused(ApiException.badRequest("body", "not a form: a broken %-escape, or more than 1000 fields"));
         }
+        if (databaseUnreachable(e)) {
+            LOG.warnf("request failed, the database is unreachable: %s", e.getClass().getName());
+            return Response.status(503).header("Retry-After", 1).type(MediaType.APPLICATION_JSON)
+                    .entity(new ApiError("unavailable", "the database is unreachable (restarting or failing over); try again"))
+                    .build();
+        }
         // Only the database's own messages are logged: a client-side message may quote a
         // statement's parameters, which can be sealed secrets.
         if (e instanceof PgException database) {
@@ -69,6 +78,24 @@ public class ApiExceptionMappers {
         }
         return Response.status(500).type(MediaType.APPLICATION_JSON)
                 .entity(new ApiError("internal_error", "the request could not be completed")).build();
+    }
+
+    /**
+     * The connection to the database was cut or refused (a crash, a failover, a restart): the
+     * pool connects again, so the client may retry. SQLSTATE class 08 (connection exception) and
+     * 57P01-57P03 (shutdown, crash, cannot connect now) say the same from the server.
+     */
+    private static boolean databaseUnreachable(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ClosedConnectionException || cause instanceof ConnectException) {
+                return true;
+            }
+            if (cause instanceof PgException database && database.getSqlState() != null
+                    && (database.getSqlState().startsWith("08") || database.getSqlState().matches("57P0[123]"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -1,7 +1,7 @@
 package io.rampart.sli.sli;
 
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
+import io.rampart.sli.replica.ReadPool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -59,9 +59,9 @@ public class RollupReader {
                 .toList());
     }
 
-    private final Pool pool;
+    private final ReadPool pool;
 
-    public RollupReader(Pool pool) {
+    public RollupReader(ReadPool pool) {
         this.pool = pool;
     }
 
@@ -89,7 +89,7 @@ public class RollupReader {
                 resolutions.toArray(String[]::new), starts.toArray(java.time.OffsetDateTime[]::new),
                 ends.toArray(java.time.OffsetDateTime[]::new), targetId, streams.toArray(String[]::new),
                 quantileRanges));
-        return pool.preparedQuery(QUERY).execute(parameters).map(rows -> {
+        return pool.current().preparedQuery(QUERY).execute(parameters).map(rows -> {
             List<Map<String, StreamFigures>> figures = new ArrayList<>();
             for (int point = 0; point < ranges.size(); point++) {
                 figures.add(new HashMap<>());

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Map;
 
 /**
  * A real PostgreSQL server started from the binaries shipped in a Maven artifact, for local runs
@@ -21,9 +22,11 @@ public final class LocalPostgres implements AutoCloseable {
     public static final String PASSWORD = "rampart";
 
     private final EmbeddedPostgres server;
+    private final Path data;
 
-    private LocalPostgres(EmbeddedPostgres server) {
+    private LocalPostgres(EmbeddedPostgres server, Path data) {
         this.server = server;
+        this.data = data;
     }
 
     /**
@@ -32,6 +35,15 @@ public final class LocalPostgres implements AutoCloseable {
      * @param port the port to listen on, or 0 for any free port
      */
     public static LocalPostgres start(Path directory, int port) throws IOException {
+        return start(directory, port, Map.of());
+    }
+
+    /**
+     * As {@link #start(Path, int)}, with more server settings (replication, for the failover drill
+     * and the read-replica tests; values without spaces: pg_ctl passes them on a command line). A
+     * standby (its data holds {@code standby.signal}) is only read.
+     */
+    public static LocalPostgres start(Path directory, int port, Map<String, String> serverConfig) throws IOException {
         Path binaries = directory.resolve("binaries");
         Files.createDirectories(binaries);
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
@@ -40,16 +52,33 @@ public final class LocalPostgres implements AutoCloseable {
                 .setCleanDataDirectory(false)
                 .setServerConfig("max_connections", "300")
                 .setServerConfig("timezone", "UTC");
+        serverConfig.forEach(builder::setServerConfig);
         if (port > 0) {
             builder.setPort(port);
         }
-        LocalPostgres postgres = new LocalPostgres(builder.start());
-        postgres.createDatabase();
+        LocalPostgres postgres = new LocalPostgres(builder.start(), directory.resolve("data"));
+        if (!Files.exists(directory.resolve("data").resolve("standby.signal"))) {
+            postgres.createDatabase();
+        }
         return postgres;
     }
 
     public int port() {
         return server.getPort();
+    }
+
+    /**
+     * The postmaster (pg_ctl starts it as a daemon, so it is no child of ours): a crash of the
+     * server is a SIGKILL of it and its processes.
+     */
+    public ProcessHandle postmaster() throws IOException {
+        long pid = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim());
+        return ProcessHandle.of(pid).orElseThrow(() -> new IOException("the postmaster " + pid + " is not running"));
+    }
+
+    /** A connection as the superuser, to the maintenance database (replication control: pg_promote). */
+    public Connection superuser() throws SQLException {
+        return server.getPostgresDatabase().getConnection();
     }
 
     private void createDatabase() throws IOException {

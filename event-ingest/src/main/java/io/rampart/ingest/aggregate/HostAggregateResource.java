@@ -1,0 +1,32 @@
+package io.rampart.ingest.aggregate;
+
+import io.rampart.ingest.event.WriteOutcome;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/** Host events counted per app, minute and type by the host; only platform tokens of the group {@code host}. */
+@Path("/api/v1/host-aggregates")
+public class HostAggregateResource {
+
+    private final HostAggregateIngest ingest;
+
+    public HostAggregateResource(HostAggregateIngest ingest) {
+        this.ingest = ingest;
+    }
+
+    @POST
+    @RolesAllowed("host")
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Record per-minute aggregates of iframe loads, lifecycle callbacks and webhook deliveries"
+            + " (platform token, group host); a resend with the same idempotency key is not counted again")
+    public Uni<WriteOutcome> record(byte[] body) {
+        return ingest.ingest(body);
+    }
+}
