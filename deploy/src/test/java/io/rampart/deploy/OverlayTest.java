@@ -93,7 +93,12 @@ class OverlayTest {
                 assertThat(Overlay.matches(matchLabels, target.getMetadata().getLabels())).isTrue();
                 assertThat(spec.path("endpoints")).anySatisfy(endpoint -> {
                     assertThat(endpoint.path("path").asText()).isEqualTo(metricsPath);
-                    assertThat(target.getSpec().getPorts()).extracting(p -> p.getName()).contains(endpoint.path("port").asText());
+                    // The Service's port of that name leads to the management interface, where the metrics are.
+                    Container container = prod.deployment(service).getSpec().getTemplate().getSpec().getContainers().get(0);
+                    assertThat(target.getSpec().getPorts()).filteredOn(p -> p.getName().equals(endpoint.path("port").asText()))
+                            .singleElement().satisfies(p -> assertThat(Overlay.containerPort(
+                                    prod.deployment(service).getSpec().getTemplate().getSpec(), p.getTargetPort()))
+                                    .contains(Integer.parseInt(prod.environment(container).get("QUARKUS_MANAGEMENT_PORT"))));
                 });
             });
         }

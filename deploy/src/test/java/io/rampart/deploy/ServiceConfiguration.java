@@ -117,6 +117,11 @@ public final class ServiceConfiguration {
                 setting("quarkus.smallrye-health.readiness-path", "ready"));
     }
 
+    /** Whether health checks and metrics are served on Quarkus's management interface, a port apart from the API. */
+    public boolean managementInterface() {
+        return Boolean.parseBoolean(setting("quarkus.management.enabled", "false"));
+    }
+
     /** Where Prometheus scrapes, or null without the Micrometer Prometheus registry. */
     public String metricsPath() {
         if (!extensions.contains("quarkus-micrometer-registry-prometheus")) {

@@ -30,6 +30,7 @@ class ServiceConfigurationTest {
             assertThat(configuration.healthPaths()).as(service).contains("/q/health/live", "/q/health/ready");
             assertThat(configuration.metricsPath()).as(service).isEqualTo("/q/metrics");
             assertThat(configuration.shutdownTimeout()).as(service).isEqualTo(Duration.ofSeconds(30));
+            assertThat(configuration.managementInterface()).as(service + " serves them on the management interface").isTrue();
         }
     }
 

@@ -80,6 +80,10 @@ class WorkloadTest {
                 String port = overlay.environment(container).get("QUARKUS_HTTP_PORT");
                 assertThat(container.getPorts()).as(container.getName() + " ports")
                         .anySatisfy(p -> assertThat(p.getContainerPort().toString()).isEqualTo(port));
+                // Health checks are on the management interface, a port of its own.
+                String managementPort = overlay.environment(container).get("QUARKUS_MANAGEMENT_PORT");
+                assertThat(configuration.managementInterface()).as(container.getName() + " management interface").isTrue();
+                assertThat(managementPort).as(container.getName() + " QUARKUS_MANAGEMENT_PORT").isNotNull().isNotEqualTo(port);
                 assertThat(httpPath(container.getReadinessProbe())).as(container.getName() + " readiness").isEqualTo(configuration.readinessPath());
                 assertThat(httpPath(container.getLivenessProbe())).as(container.getName() + " liveness").isEqualTo(configuration.livenessPath());
                 if (container.getStartupProbe() != null) {
@@ -87,7 +91,8 @@ class WorkloadTest {
                 }
                 for (Probe probe : new Probe[] {container.getReadinessProbe(), container.getLivenessProbe(), container.getStartupProbe()}) {
                     if (probe != null) {
-                        assertThat(Overlay.containerPort(pod, probe.getHttpGet().getPort())).as(container.getName() + " probe port").isPresent();
+                        assertThat(Overlay.containerPort(pod, probe.getHttpGet().getPort())).as(container.getName() + " probe port")
+                                .contains(Integer.parseInt(managementPort));
                     }
                 }
             }

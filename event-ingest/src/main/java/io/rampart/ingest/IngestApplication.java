@@ -2,6 +2,7 @@ package io.rampart.ingest;
 
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
+import io.rampart.store.http.HttpErrorContract;
 import io.rampart.store.local.EmbeddedDatabaseBootstrap;
 
 /** Entry point of event-ingest: a local PostgreSQL first where none is configured (see DESIGN.md). */
@@ -13,6 +14,7 @@ public final class IngestApplication {
 
     public static void main(String... args) {
         EmbeddedDatabaseBootstrap.useEmbeddedIfUnconfigured();
+        HttpErrorContract.takeOverUriValidation();
         Quarkus.run(args);
     }
 }

@@ -9,4 +9,9 @@ import io.rampart.store.testing.ServiceContractTest;
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
 class IngestServiceTest extends ServiceContractTest {
+
+    @Override
+    protected String anOperation() {
+        return "PUT /rest/atlassian-connect/latest/addons-metrics/com.example.any/publish";
+    }
 }

@@ -60,9 +60,12 @@ public final class LocalRun {
 
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         Path logs = home.resolve("logs");
-        services.add(ServiceProcess.start("healthcheck-prober", port("PROBER_PORT", 8081), root, logs, env));
-        services.add(ServiceProcess.start("event-ingest", port("INGEST_PORT", 8082), root, logs, env));
-        services.add(ServiceProcess.start("sli-api", port("SLI_API_PORT", 8083), root, logs, env));
+        services.add(ServiceProcess.start("healthcheck-prober", port("PROBER_PORT", 8081),
+                port("PROBER_MANAGEMENT_PORT", 9081), root, logs, env));
+        services.add(ServiceProcess.start("event-ingest", port("INGEST_PORT", 8082),
+                port("INGEST_MANAGEMENT_PORT", 9082), root, logs, env));
+        services.add(ServiceProcess.start("sli-api", port("SLI_API_PORT", 8083),
+                port("SLI_API_MANAGEMENT_PORT", 9083), root, logs, env));
         for (ServiceProcess service : services) {
             service.awaitReady(http, Duration.ofSeconds(120));
         }
@@ -76,8 +79,8 @@ public final class LocalRun {
         System.out.printf("%nRampart is running on an embedded PostgreSQL (localhost:%d, data in %s).%n",
                 databasePort, home.resolve("postgres"));
         for (ServiceProcess service : services) {
-            System.out.printf("  %-19s %s   (/q/health, /q/metrics, /q/openapi; log: %s)%n",
-                    service.name(), service.url(), service.log());
+            System.out.printf("  %-19s %s   (/q/openapi; /q/health, /q/metrics on %s; log: %s)%n",
+                    service.name(), service.url(), service.managementUrl(), service.log());
         }
         System.out.printf("%nPlatform tokens, valid %d days (also in %s):%n", TOKEN_VALIDITY.toDays(), tokens);
         System.out.println("  ADMIN_TOKEN=" + admin);

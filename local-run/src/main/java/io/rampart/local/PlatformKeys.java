@@ -28,6 +28,8 @@ import java.util.List;
 public final class PlatformKeys {
 
     public static final String ISSUER = "rampart";
+    /** The audience the services verify (MP_JWT_VERIFY_AUDIENCES, default rampart). */
+    public static final String AUDIENCE = "rampart";
 
     private final KeyPair keys;
     private final Path publicKeyFile;
@@ -63,6 +65,7 @@ public final class PlatformKeys {
     public String token(String subject, String group, List<String> appKeys, Duration validity) {
         JwtClaims claims = new JwtClaims();
         claims.setIssuer(ISSUER);
+        claims.setAudience(AUDIENCE);
         claims.setSubject(subject);
         claims.setClaim("upn", subject);
         claims.setStringListClaim("groups", group);

@@ -18,27 +18,30 @@ public final class ServiceProcess {
 
     private final String name;
     private final int port;
+    private final int managementPort;
     private final Path log;
     private final Process process;
 
-    private ServiceProcess(String name, int port, Path log, Process process) {
+    private ServiceProcess(String name, int port, int managementPort, Path log, Process process) {
         this.name = name;
         this.port = port;
+        this.managementPort = managementPort;
         this.log = log;
         this.process = process;
     }
 
-    static ServiceProcess start(String name, int port, Path projectRoot, Path logDirectory, Map<String, String> env)
-            throws IOException {
-        return start(name, name, port, projectRoot, logDirectory, env);
+    static ServiceProcess start(String name, int port, int managementPort, Path projectRoot, Path logDirectory,
+            Map<String, String> env) throws IOException {
+        return start(name, name, port, managementPort, projectRoot, logDirectory, env);
     }
 
     /**
      * Starts the service of Maven module {@code module} as the process called {@code name} (one of
-     * several replicas, say), logging to {@code <name>.log}.
+     * several replicas, say), its API on {@code port} and its health checks and metrics on
+     * {@code managementPort}, logging to {@code <name>.log}.
      */
-    public static ServiceProcess start(String module, String name, int port, Path projectRoot, Path logDirectory,
-            Map<String, String> env) throws IOException {
+    public static ServiceProcess start(String module, String name, int port, int managementPort, Path projectRoot,
+            Path logDirectory, Map<String, String> env) throws IOException {
         Path jar = projectRoot.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IOException(jar + " is missing: build first (./mvnw package -DskipTests)");
@@ -52,7 +55,8 @@ public final class ServiceProcess {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(env);
         builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
-        return new ServiceProcess(name, port, log, builder.start());
+        builder.environment().put("QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort));
+        return new ServiceProcess(name, port, managementPort, log, builder.start());
     }
 
     public String name() {
@@ -63,6 +67,11 @@ public final class ServiceProcess {
         return "http://localhost:" + port;
     }
 
+    /** The management interface: {@code /q/health}, {@code /q/metrics}. */
+    public String managementUrl() {
+        return "http://localhost:" + managementPort;
+    }
+
     public Path log() {
         return log;
     }
@@ -70,7 +79,7 @@ public final class ServiceProcess {
     /** Waits until the service reports ready, failing early if its process ends. */
     public void awaitReady(HttpClient http, Duration timeout) throws IOException, InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
-        HttpRequest ready = HttpRequest.newBuilder(URI.create(url() + "/q/health/ready"))
+        HttpRequest ready = HttpRequest.newBuilder(URI.create(managementUrl() + "/q/health/ready"))
                 .timeout(Duration.ofSeconds(2)).build();
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {

@@ -32,7 +32,9 @@ class LocalRunIT {
     void startsEverythingShowsDemoFiguresAndStopsCleanly() throws Exception {
         Path home = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "local-run-home-");
         Map<String, Integer> ports = Map.of("RAMPART_LOCAL_DB_PORT", freePort(), "PROBER_PORT", freePort(),
-                "INGEST_PORT", freePort(), "SLI_API_PORT", freePort(), "DEMO_APP_PORT", freePort());
+                "INGEST_PORT", freePort(), "SLI_API_PORT", freePort(), "DEMO_APP_PORT", freePort(),
+                "PROBER_MANAGEMENT_PORT", freePort(), "INGEST_MANAGEMENT_PORT", freePort(),
+                "SLI_API_MANAGEMENT_PORT", freePort());
         String java = ProcessHandle.current().info().command().orElse("java");
         ProcessBuilder builder = new ProcessBuilder(java, "-Drampart.project=" + PROJECT, "-cp",
                 "target/local-run.jar:target/lib/*", "io.rampart.local.LocalRun", "--demo").redirectErrorStream(true);
@@ -48,7 +50,8 @@ class LocalRunIT {
         }
         String printed = String.join("\n", output);
         assertThat(printed).contains("http://localhost:" + ports.get("PROBER_PORT"),
-                "http://localhost:" + ports.get("INGEST_PORT"), "http://localhost:" + ports.get("SLI_API_PORT"));
+                "http://localhost:" + ports.get("INGEST_PORT"), "http://localhost:" + ports.get("SLI_API_PORT"),
+                "http://localhost:" + ports.get("SLI_API_MANAGEMENT_PORT"));
         assertThat(printed).contains("ADMIN_TOKEN=ey", "HOST_TOKEN=ey", "VENDOR_TOKEN=ey", "STATUSPAGE_TOKEN=ey");
         assertThat(printed).doesNotContain("The demo could not run");
         assertThat(Files.readString(home.resolve("tokens.env"))).contains("ADMIN_TOKEN=ey");

@@ -39,6 +39,7 @@ final class Cluster implements AutoCloseable {
     private final Map<String, String> env = new LinkedHashMap<>();
     private final Map<String, ServiceProcess> replicas = new LinkedHashMap<>();
     private final Map<String, Integer> ports = new LinkedHashMap<>();
+    private final Map<String, Integer> managementPorts = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
     private LocalPostgres postgres;
@@ -99,6 +100,7 @@ final class Cluster implements AutoCloseable {
                 for (int replica = 1; replica <= replicasPerService; replica++) {
                     String name = service + "-" + replica;
                     ports.put(name, Ports.free());
+                    managementPorts.put(name, Ports.free());
                     launch(service, name);
                 }
             }
@@ -112,6 +114,11 @@ final class Cluster implements AutoCloseable {
 
     PlatformKeys keys() {
         return keys;
+    }
+
+    /** Where each replica's output goes, {@code <replica>.log}. */
+    Path logDirectory() {
+        return home.resolve("logs");
     }
 
     List<ServiceProcess> replicas(String service) {
@@ -169,7 +176,7 @@ final class Cluster implements AutoCloseable {
         Map<String, Integer> statuses = new LinkedHashMap<>();
         replicas.forEach((name, replica) -> {
             try {
-                statuses.put(name, http.send(HttpRequest.newBuilder(URI.create(replica.url() + "/q/health/ready"))
+                statuses.put(name, http.send(HttpRequest.newBuilder(URI.create(replica.managementUrl() + "/q/health/ready"))
                         .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode());
             } catch (IOException e) {
                 statuses.put(name, 0);
@@ -193,8 +200,8 @@ final class Cluster implements AutoCloseable {
     private void launch(String service, String name) throws IOException {
         Map<String, String> replicaEnv = new LinkedHashMap<>(env);
         replicaEnv.put("RAMPART_PROBER_REPLICA_ID", name);
-        replicas.put(name, ServiceProcess.start(service, name, ports.get(name), projectRoot, home.resolve("logs"),
-                replicaEnv));
+        replicas.put(name, ServiceProcess.start(service, name, ports.get(name), managementPorts.get(name), projectRoot,
+                logDirectory(), replicaEnv));
     }
 
     @Override

@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
  * in every minute of it one replica of each is killed (SIGKILL), PostgreSQL is stopped and started
  * again, the killed replicas come back, and the others are restarted gracefully. Then it checks, against the load generator's own ledger and the
  * targets' own request log: every acknowledged event stored exactly once, no target probed twice
- * in one interval, every replica ready again.
+ * in one interval, every replica ready again, and no ERROR in any replica's log.
  *
  * <p>Run by {@code DrillIT} in a short form on every build, and from {@code bench/reliability/run}
  * in a long one: {@code java -cp ... io.rampart.reliability.FaultDrill [load seconds]}.
@@ -41,7 +41,7 @@ public final class FaultDrill {
     record Report(Duration load, LoadGenerator.Tally tally, long eventsStored, long acknowledgedStoredOnce,
             long acknowledgedMissing, long storedMoreThanOnce, long storedWithoutAcknowledgement, long probesMade,
             long probesStored, long doubleProbes, long slotsStoredTwice, long targets, long targetsProbedAfterDrill,
-            Map<String, Integer> readiness, List<String> timeline) {
+            Map<String, Integer> readiness, List<String> errorLogLines, List<String> timeline) {
 
         List<String> failures() {
             List<String> failures = failuresButTargetSpacing();
@@ -64,6 +64,9 @@ public final class FaultDrill {
             check(failures, targetsProbedAfterDrill == targets,
                     (targets - targetsProbedAfterDrill) + " targets were not probed after the drill");
             check(failures, readiness.values().stream().allMatch(status -> status == 200), "not ready: " + readiness);
+            // A restart of the database is an operator's routine: nothing in it may page anyone.
+            check(failures, errorLogLines.isEmpty(), errorLogLines.size() + " ERROR lines in the services' logs, first: "
+                    + errorLogLines.stream().findFirst().orElse(""));
             long serverErrors = tally.answers().entrySet().stream()
                     .filter(answer -> answer.getKey().matches(".* 5\\d\\d") && !answer.getKey().endsWith(" 503"))
                     .mapToLong(Map.Entry::getValue).sum();
@@ -92,6 +95,7 @@ public final class FaultDrill {
             text.append(String.format("reads:   %d%n", tally.reads()));
             text.append("answers: ").append(tally.answers()).append('\n');
             text.append("ready:   ").append(readiness).append('\n');
+            text.append(String.format("logs:    %d ERROR lines%n", errorLogLines.size()));
             List<String> failures = failures();
             text.append(failures.isEmpty() ? "PASSED\n" : "FAILED: " + String.join("; ", failures) + "\n");
             return text.toString();
@@ -165,7 +169,21 @@ public final class FaultDrill {
         return new Report(load, tally, stored.values().stream().mapToLong(Long::longValue).sum(), onceAcknowledged,
                 missing, twice, unacknowledged.size(), rig.farm.requests(), probesStored,
                 rig.farm.doubleProbes(rig.shape.intervalSeconds() * 1000L), slotsTwice, targets, probedAfter, readiness,
-                timeline);
+                errorLines(rig.cluster.logDirectory()), timeline);
+    }
+
+    /** The ERROR lines the replicas logged (plain text: the local profile), each with its file's name. */
+    private static List<String> errorLines(Path logDirectory) throws IOException {
+        List<String> errors = new ArrayList<>();
+        try (var logs = Files.list(logDirectory)) {
+            for (Path log : logs.sorted().toList()) {
+                try (var lines = Files.lines(log)) {
+                    lines.filter(line -> line.contains(" ERROR ["))
+                            .forEach(line -> errors.add(log.getFileName() + ": " + line));
+                }
+            }
+        }
+        return errors;
     }
 
     private static long rounds(Duration load) {

@@ -142,7 +142,7 @@ public final class Soak {
         if (!gc.waitFor(60, TimeUnit.SECONDS) || gc.exitValue() != 0) {
             throw new IOException("jcmd GC.run failed for " + replica.name());
         }
-        String metrics = http.send(HttpRequest.newBuilder(URI.create(replica.url() + "/q/metrics"))
+        String metrics = http.send(HttpRequest.newBuilder(URI.create(replica.managementUrl() + "/q/metrics"))
                 .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
         long used = 0;
         for (String line : metrics.split("\n")) {

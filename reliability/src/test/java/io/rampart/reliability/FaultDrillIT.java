@@ -31,6 +31,7 @@ class FaultDrillIT {
         assertThat(report.slotsStoredTwice()).isZero();
         assertThat(report.targetsProbedAfterDrill()).isEqualTo(report.targets());
         assertThat(report.readiness()).hasSize(6).allSatisfy((replica, status) -> assertThat(status).isEqualTo(200));
+        assertThat(report.errorLogLines()).as("ERROR lines the replicas logged, the database restart included").isEmpty();
         assertThat(report.failures()).isEmpty();
     }
 }

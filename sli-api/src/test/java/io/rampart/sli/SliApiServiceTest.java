@@ -9,4 +9,9 @@ import io.rampart.store.testing.ServiceContractTest;
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
 class SliApiServiceTest extends ServiceContractTest {
+
+    @Override
+    protected String anOperation() {
+        return "GET /api/v1/apps/com.example.any/slis";
+    }
 }

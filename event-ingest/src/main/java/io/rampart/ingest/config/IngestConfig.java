@@ -30,6 +30,8 @@ public interface IngestConfig {
 
     RateLimit rateLimit();
 
+    Connect connect();
+
     Credentials credentials();
 
     Writer writer();
@@ -44,6 +46,14 @@ public interface IngestConfig {
         /** Events an app may publish at once; at least max-items, or a full request never passes. */
         @WithDefault("10000")
         int burst();
+    }
+
+    /** What a Connect JWT may claim beyond the wire contract's checks. */
+    interface Connect {
+
+        /** Longest {@code exp - iat} accepted: a leaked token cannot serve for longer. */
+        @WithDefault("1H")
+        Duration maxTokenLifetime();
     }
 
     /** The cache of the apps' enabled flag and opened shared secrets. */

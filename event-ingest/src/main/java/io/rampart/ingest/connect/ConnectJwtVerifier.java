@@ -1,6 +1,7 @@
 package io.rampart.ingest.connect;
 
 import io.rampart.ingest.api.ApiException;
+import io.rampart.ingest.config.IngestConfig;
 import io.rampart.ingest.credentials.AppCredentials;
 import io.rampart.ingest.credentials.CredentialStore;
 import io.rampart.publisher.connect.CanonicalRequest;
@@ -8,7 +9,9 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.MalformedClaimException;
+import org.jose4j.jwt.NumericDate;
 import org.jose4j.jwt.consumer.ErrorCodes;
 import org.jose4j.jwt.consumer.InvalidJwtException;
 import org.jose4j.jwt.consumer.JwtConsumer;
@@ -25,8 +28,11 @@ import java.util.Objects;
  * Verifies the Connect JWT of a Metric Publish API request: HS256 only (no "none", no RS256, so
  * no key confusion), signed with a shared secret of the app that is valid now (the current one,
  * or a rotated-out one within its grace period), {@code iss} = the app key of the path,
- * {@code iat} and {@code exp} present, 30 s leeway, and {@code qsh} = the hash of this request.
- * Answers never repeat the token or the library's message (which may quote the claims).
+ * {@code iat} and {@code exp} present, 30 s leeway, {@code iat} not in the future, {@code exp - iat}
+ * at most {@code rampart.ingest.connect.max-token-lifetime}, and {@code qsh} = the hash of this
+ * request. An app that is not registered (or has no secret valid now) is checked like one whose
+ * secret the token does not match, so that its answer tells nothing of the registry. Answers never repeat the token or the
+ * library's message (which may quote the claims).
  */
 @ApplicationScoped
 public class ConnectJwtVerifier {
@@ -34,10 +40,19 @@ public class ConnectJwtVerifier {
     static final int LEEWAY_SECONDS = 30;
     private static final String QSH_CLAIM = "qsh";
 
-    private final CredentialStore credentials;
+    /**
+     * The secret an app without one (not registered, or none valid now) is checked with: it
+     * verifies no token. Its verifier, made for the first app key it meets, is shared by all such
+     * apps: jose4j fails a token on its signature before it reads a claim, so the key never matters.
+     */
+    private static final AppCredentials.SharedSecret UNREGISTERED = AppCredentials.SharedSecret.unguessable();
 
-    public ConnectJwtVerifier(CredentialStore credentials) {
+    private final CredentialStore credentials;
+    private final long maxLifetimeSeconds;
+
+    public ConnectJwtVerifier(CredentialStore credentials, IngestConfig config) {
         this.credentials = credentials;
+        this.maxLifetimeSeconds = config.connect().maxTokenLifetime().toSeconds();
     }
 
     /** The request that the token must be bound to. */
@@ -55,9 +70,12 @@ public class ConnectJwtVerifier {
 
     private Uni<Void> verifyWith(AppCredentials app, String token, Request request, boolean mayRecheck) {
         InvalidJwtException signatureFailure = null;
-        for (AppCredentials.SharedSecret secret : app.secretsValidAt(Instant.now())) {
+        List<AppCredentials.SharedSecret> valid = app.secretsValidAt(Instant.now());
+        List<AppCredentials.SharedSecret> secrets = valid.isEmpty() ? List.of(UNREGISTERED) : valid;
+        for (AppCredentials.SharedSecret secret : secrets) {
             try {
                 JwtContext verified = consumer(app.appKey(), secret).process(token);
+                checkLifetime(verified.getJwtClaims());
                 checkQueryHash(verified, request);
                 return Uni.createFrom().voidItem();
             } catch (InvalidJwtException e) {
@@ -67,10 +85,9 @@ public class ConnectJwtVerifier {
                 signatureFailure = e;
             } catch (ApiException e) {
                 return Uni.createFrom().failure(e);
+            } catch (MalformedClaimException e) {
+                return Uni.createFrom().failure(ApiException.unauthorized("the token has a malformed claim"));
             }
-        }
-        if (signatureFailure == null) {
-            return Uni.createFrom().failure(ApiException.unauthorized("the app has no shared secret that is valid now"));
         }
         String issuer = issuer(signatureFailure);
         if (issuer != null && !issuer.equals(app.appKey())) {
@@ -118,6 +135,19 @@ public class ConnectJwtVerifier {
                 // Connect tokens carry no audience; one that does is not refused for it.
                 .setSkipDefaultAudienceValidation()
                 .build());
+    }
+
+    /** A token issued in the future, or for longer than the cap, is refused even though it verifies. */
+    private void checkLifetime(JwtClaims claims) throws MalformedClaimException {
+        long issuedAt = claims.getIssuedAt().getValue();
+        if (issuedAt > NumericDate.now().getValue() + LEEWAY_SECONDS) {
+            throw ApiException.unauthorized("the token's iat is in the future (more than " + LEEWAY_SECONDS
+                    + " s ahead of this server's clock)");
+        }
+        if (claims.getExpirationTime().getValue() - issuedAt > maxLifetimeSeconds) {
+            throw ApiException.unauthorized("the token's lifetime (exp - iat) is longer than " + maxLifetimeSeconds
+                    + " s");
+        }
     }
 
     private static void checkQueryHash(JwtContext verified, Request request) {

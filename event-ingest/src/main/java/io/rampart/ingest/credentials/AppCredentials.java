@@ -1,5 +1,6 @@
 package io.rampart.ingest.credentials;
 
+import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.Function;
@@ -23,6 +24,16 @@ public final class AppCredentials {
         SharedSecret(byte[] secret, Instant validUntil) {
             this.secret = secret;
             this.validUntil = validUntil;
+        }
+
+        /**
+         * A random secret that no token is signed with: it stands in for the secrets of an app that
+         * is not registered, so that such an app's tokens fail exactly as a bad token of a real app.
+         */
+        public static SharedSecret unguessable() {
+            byte[] random = new byte[32];
+            new SecureRandom().nextBytes(random);
+            return new SharedSecret(random, null);
         }
 
         public byte[] bytes() {

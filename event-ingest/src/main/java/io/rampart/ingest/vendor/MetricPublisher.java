@@ -19,8 +19,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The Metric Publish API: the app must be registered and enabled, the Connect JWT valid for
- * this request, every item valid, the app within its rate; then all items are stored or none.
+ * The Metric Publish API: the Connect JWT must be valid for this request (which an app that is
+ * not registered never has), the app enabled, every item valid, the app within its rate; then
+ * all items are stored or none.
  */
 @ApplicationScoped
 public class MetricPublisher {
@@ -41,15 +42,14 @@ public class MetricPublisher {
     }
 
     public Uni<WriteOutcome> publish(String appKey, String token, ConnectJwtVerifier.Request request, byte[] body) {
+        // The token first: only a caller holding the app's secret learns whether it is disabled, and
+        // an unknown app answers like a bad token.
         return credentials.find(appKey)
-                .flatMap(app -> {
-                    if (!app.registered()) {
-                        throw ApiException.unknownApp(appKey);
-                    }
+                .call(app -> verifier.verify(app, token, request))
+                .invoke(app -> {
                     if (!app.enabled()) {
                         throw ApiException.appDisabled(appKey);
                     }
-                    return verifier.verify(app, token, request);
                 })
                 .flatMap(verified -> {
                     List<EventRow> rows = rows(appKey, payloads.items(body, null), payloads.timeBounds());

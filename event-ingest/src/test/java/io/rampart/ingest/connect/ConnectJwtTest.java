@@ -206,9 +206,57 @@ class ConnectJwtTest {
     }
 
     @Test
-    void anUnknownAppIsNotFound() {
-        String appKey = TestApps.newAppKey("unknown");
-        publish(appKey, ConnectTokens.publish(appKey, SECRET)).statusCode(404).body("error", equalTo("unknown_app"));
+    void anUnknownAppAnswersExactlyLikeABadTokenOfAKnownOne() {
+        String known = TestApps.register(sealer, "known", SECRET);
+        String unknown = TestApps.newAppKey("unknown");
+        String disabled = TestApps.register(sealer, "disabledbad", SECRET);
+        TestApps.setEnabled(disabled, false);
+        String wrongSecret = "not-the-apps-secret-0123456789abcdef";
+
+        String knownAnswer = publish(known, ConnectTokens.publish(known, wrongSecret)).statusCode(401)
+                .extract().body().asString();
+        // Whatever the unknown app's token is signed with, nothing can verify it.
+        for (String secret : List.of(wrongSecret, SECRET)) {
+            assertThat(publish(unknown, ConnectTokens.publish(unknown, secret)).statusCode(401)
+                    .extract().body().asString()).isEqualTo(knownAnswer);
+        }
+        // A disabled app is named as such only to a caller holding its secret.
+        assertThat(publish(disabled, ConnectTokens.publish(disabled, wrongSecret)).statusCode(401)
+                .extract().body().asString()).isEqualTo(knownAnswer);
+        // With no token at all, the same answer for a known and an unknown app.
+        assertThat(given().contentType("application/json").body(METRIC).when().put(ConnectTokens.publishPath(unknown))
+                .then().statusCode(401).extract().body().asString())
+                .isEqualTo(given().contentType("application/json").body(METRIC).when()
+                        .put(ConnectTokens.publishPath(known)).then().statusCode(401).extract().body().asString());
+    }
+
+    @Test
+    void aTokenIssuedForLongerThanAnHourIsRefused() {
+        String appKey = TestApps.register(sealer, "lifetime", SECRET);
+
+        refused(appKey, ConnectTokens.publish(appKey, SECRET, claims -> {
+            claims.setIssuedAtToNow();
+            claims.setExpirationTimeMinutesInTheFuture(61);
+        }), 401, "lifetime (exp - iat) is longer than 3600 s");
+        // Backdating iat does not help: exp - iat is what counts.
+        refused(appKey, ConnectTokens.publish(appKey, SECRET, claims -> {
+            claims.setIssuedAt(ConnectTokens.secondsFromNow(-7200));
+            claims.setExpirationTimeMinutesInTheFuture(3);
+        }), 401, "lifetime");
+        publish(appKey, ConnectTokens.publish(appKey, SECRET, claims -> {
+            claims.setIssuedAtToNow();
+            claims.setExpirationTimeMinutesInTheFuture(59);
+        })).statusCode(200);
+    }
+
+    @Test
+    void aTokenIssuedInTheFutureBeyondTheLeewayIsRefused() {
+        String appKey = TestApps.register(sealer, "future", SECRET);
+
+        refused(appKey, ConnectTokens.publish(appKey, SECRET, claims -> claims.setIssuedAt(ConnectTokens.secondsFromNow(90))),
+                401, "iat is in the future");
+        publish(appKey, ConnectTokens.publish(appKey, SECRET, claims -> claims.setIssuedAt(ConnectTokens.secondsFromNow(20))))
+                .statusCode(200);
     }
 
     @Test

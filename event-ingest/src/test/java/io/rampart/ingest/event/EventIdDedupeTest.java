@@ -1,6 +1,7 @@
 package io.rampart.ingest.event;
 
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.rampart.ingest.support.ConnectTokens;
 import io.rampart.ingest.support.TestApps;
@@ -11,6 +12,7 @@ import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import java.net.URL;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -25,6 +27,10 @@ import static org.hamcrest.Matchers.equalTo;
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
 class EventIdDedupeTest {
+
+    /** The management interface, where the metrics are. */
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
 
     private static final String SECRET = "dedupe-secret-0123456789abcdef0123";
 
@@ -105,7 +111,7 @@ class EventIdDedupeTest {
     void theMetricsCountAcceptedAndDuplicateEvents() {
         String appKey = TestApps.register(sealer, "metrics", SECRET);
         publish(appKey, item("m-1"), item("m-1"));
-        given().when().get("/q/metrics").then().statusCode(200)
+        given().baseUri("http://localhost").port(management.getPort()).when().get("/q/metrics").then().statusCode(200)
                 .body(containsString("rampart_ingest_events_accepted_total{source=\"vendor\"}"))
                 .body(containsString("rampart_ingest_events_duplicate_total{source=\"vendor\"}"))
                 .body(containsString("rampart_ingest_batch_events_count"))

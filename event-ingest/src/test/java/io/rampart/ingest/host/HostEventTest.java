@@ -84,6 +84,11 @@ class HostEventTest {
 
         post(PlatformTokens.vendor(appKey), event).statusCode(403).body("error", equalTo("forbidden"));
         post(PlatformTokens.untrusted(Set.of("host")), event).statusCode(401).body("error", equalTo("unauthorized"));
+        // Signed by the trusted issuer, but for no audience or another one: not a token for Rampart.
+        post(PlatformTokens.token("test-host", Set.of("host"), Set.of(), Set.of()), event).statusCode(401)
+                .body("error", equalTo("unauthorized"));
+        post(PlatformTokens.token("test-host", Set.of("host"), Set.of(), Set.of("billing")), event).statusCode(401)
+                .body("error", equalTo("unauthorized"));
         given().body("{\"events\": [" + event + "]}").when().post("/api/v1/host-events").then()
                 .statusCode(401).body("error", equalTo("unauthorized"));
         assertThat(TestApps.events(appKey)).isZero();

@@ -152,8 +152,9 @@ class OpenApiHostileInputTest {
         long eventsBefore = TestApps.events(appKey);
         Map<String, String> json = Map.of("Content-Type", "application/json");
         Map<HostileRequest, String> errors = Map.of(
+                // Signed by the fixture app for this very request: another app's valid token on this path.
                 HostileRequest.written(publish, "/rest/atlassian-connect/latest/addons-metrics/a%00b/publish", null, json, "[]"),
-                "unknown_app",
+                "forbidden",
                 HostileRequest.written(publish, "/rest/atlassian-connect/latest/addons-metrics/./publish", null, json, "[]"),
                 "not_found",
                 HostileRequest.written(publish, valid.path(), null,

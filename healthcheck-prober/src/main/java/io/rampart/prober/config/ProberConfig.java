@@ -47,6 +47,14 @@ public interface ProberConfig {
     @WithDefault("16384")
     int maxHeaderBytes();
 
+    /**
+     * Probe targets whose address is loopback, private, link-local or any other special-purpose
+     * address; off in production, where such a probe is BLOCKED (a vendor must not make the prober
+     * reach inside the platform), on in the local and test profiles, whose targets are on loopback.
+     */
+    @WithDefault("false")
+    boolean allowPrivateNetworks();
+
     /** Reuse connections between probes; off so that every probe measures what a first request costs. */
     @WithDefault("false")
     boolean keepAlive();

@@ -74,7 +74,8 @@ public final class ProbeEngine {
         this.config = config;
         this.replicaId = replicaId;
         this.probe = new HttpProbe(vertx, new HttpProbe.Settings(config.timeout(), config.maxBodyBytes(),
-                config.maxHeaderBytes(), config.keepAlive(), config.maxInFlight()), replicaId);
+                config.maxHeaderBytes(), config.keepAlive(), config.maxInFlight(), config.allowPrivateNetworks()),
+                replicaId);
         this.schedule = new ProbeSchedule(pool, replicaId);
         this.metrics = new ProberMetrics(registry, inFlight::get, this::buffered);
         this.writer = new ResultWriter(pool, config.resultBufferSize(), config.writeBatchSize(),

@@ -12,6 +12,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
 
 import javax.net.ssl.SSLException;
 import java.io.IOException;
@@ -30,9 +31,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class HttpProbe implements AutoCloseable {
 
-    /** How the probe talks to targets. */
+    /**
+     * How the probe talks to targets.
+     *
+     * @param allowPrivateNetworks whether targets on loopback, private and other special-purpose
+     *                             addresses are probed rather than BLOCKED
+     */
     public record Settings(Duration timeout, int maxBodyBytes, int maxHeaderBytes, boolean keepAlive,
-                           int maxConnections) {
+                           int maxConnections, boolean allowPrivateNetworks) {
     }
 
     private static final String USER_AGENT = "Rampart-Prober/1.0";
@@ -41,11 +47,13 @@ public final class HttpProbe implements AutoCloseable {
     private final HttpClient client;
     private final Settings settings;
     private final String replicaId;
+    private final TargetAddresses addresses;
 
     public HttpProbe(Vertx vertx, Settings settings, String replicaId) {
         this.vertx = vertx;
         this.settings = settings;
         this.replicaId = replicaId;
+        this.addresses = new TargetAddresses(vertx, settings.allowPrivateNetworks());
         int timeoutMs = Math.toIntExact(settings.timeout().toMillis());
         this.client = vertx.createHttpClient(new HttpClientOptions()
                 .setKeepAlive(settings.keepAlive())
@@ -123,6 +131,23 @@ public final class HttpProbe implements AutoCloseable {
                 decide(ProbeOutcome.PROTOCOL, elapsedMs());
                 return;
             }
+            addresses.resolve(options.getHost()).onComplete(resolved -> {
+                if (decided.get()) {
+                    return;
+                }
+                if (resolved.failed()) {
+                    fail(resolved.cause());
+                } else if (!addresses.allowed(resolved.result())) {
+                    decide(ProbeOutcome.BLOCKED, elapsedMs());
+                } else {
+                    // The checked address, whatever the name resolves to by now; Host and SNI keep the name.
+                    send(options.setServer(SocketAddress.inetSocketAddress(options.getPort(),
+                            resolved.result().getHostAddress())));
+                }
+            });
+        }
+
+        private void send(RequestOptions options) {
             client.request(options)
                     .onFailure(this::fail)
                     .onSuccess(sent -> {

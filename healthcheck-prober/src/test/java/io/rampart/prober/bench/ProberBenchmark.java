@@ -151,6 +151,7 @@ public final class ProberBenchmark {
     /** The packaged service on the benchmark database, with its default settings but for {@code settings}. */
     private Process startProber(int databasePort, Map<String, String> settings) throws Exception {
         int httpPort = freePort();
+        int managementPort = freePort();
         ProcessBuilder builder = new ProcessBuilder("java", "-Xmx512m", "-jar", proberJar)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("prober.log").toFile()));
@@ -159,10 +160,12 @@ public final class ProberBenchmark {
                 "RAMPART_DB_HOST", "localhost", "RAMPART_DB_PORT", Integer.toString(databasePort),
                 "RAMPART_DB_NAME", LocalPostgres.DATABASE, "RAMPART_DB_USER", LocalPostgres.USER,
                 "RAMPART_DB_PASSWORD", LocalPostgres.PASSWORD, "QUARKUS_HTTP_PORT", Integer.toString(httpPort),
-                "RAMPART_PROBER_REPLICA_ID", "bench"));
+                "RAMPART_PROBER_REPLICA_ID", "bench", "QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort),
+                // The benchmark's targets are on loopback, which production's guard blocks.
+                "RAMPART_PROBER_ALLOW_PRIVATE_NETWORKS", "true"));
         Process prober = builder.start();
-        metricsUrl = "http://127.0.0.1:" + httpPort + "/q/metrics";
-        awaitAnswer("http://127.0.0.1:" + httpPort + "/q/health/ready", Duration.ofSeconds(60));
+        metricsUrl = "http://127.0.0.1:" + managementPort + "/q/metrics";
+        awaitAnswer("http://127.0.0.1:" + managementPort + "/q/health/ready", Duration.ofSeconds(60));
         System.out.printf("prober: %s -Xmx512m, pid %d, default settings%s%n", proberJar, prober.pid(),
                 settings.isEmpty() ? "" : " but " + settings);
         return prober;

@@ -1,6 +1,7 @@
 package io.rampart.prober.engine;
 
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -13,6 +14,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import java.net.URL;
 import java.time.Duration;
 import java.util.Map;
 
@@ -31,6 +33,10 @@ class ProbingServiceTest {
             return Map.of("rampart.prober.enabled", "true", "rampart.prober.replica-id", "service-replica");
         }
     }
+
+    /** The management interface, where the metrics are. */
+    @TestHTTPResource(value = "/", management = true)
+    URL management;
 
     @Inject
     Pool pool;
@@ -81,8 +87,9 @@ class ProbingServiceTest {
                 "rampart_prober_claim_failures_total ", "rampart_prober_probe_duration_seconds_bucket{");
     }
 
-    private static String metrics() {
-        return given().when().get("/q/metrics").then().statusCode(200).extract().asString();
+    private String metrics() {
+        return given().baseUri("http://localhost").port(management.getPort()).when().get("/q/metrics").then()
+                .statusCode(200).extract().asString();
     }
 
     /** The value of a sample, 0 where it is absent. */

@@ -23,10 +23,19 @@ public final class LoopbackProbe implements AfterAllCallback {
     private final TargetServer server = new TargetServer();
     private final HttpProbe probe;
 
-    /** @param maxConnections the probe's connection bound, which the engine sets to its max-in-flight */
+    /**
+     * A probe that reaches the loopback server, as in the test profile.
+     *
+     * @param maxConnections the probe's connection bound, which the engine sets to its max-in-flight
+     */
     public LoopbackProbe(int maxConnections) {
-        probe = new HttpProbe(vertx, new HttpProbe.Settings(TIMEOUT, 64 * 1024, 16 * 1024, false, maxConnections),
-                "test");
+        this(maxConnections, true);
+    }
+
+    /** @param allowPrivateNetworks false for production's guard, which blocks the loopback server */
+    public LoopbackProbe(int maxConnections, boolean allowPrivateNetworks) {
+        probe = new HttpProbe(vertx, new HttpProbe.Settings(TIMEOUT, 64 * 1024, 16 * 1024, false, maxConnections,
+                allowPrivateNetworks), "test");
     }
 
     public Vertx vertx() {

@@ -81,6 +81,9 @@ class AccessMatrixTest {
     void noOrUntrustedTokenIs401WithAJsonError() {
         expect(null, 401, 401, 401, 401);
         expect(PlatformTokens.untrusted(Set.of("admin")), 401, 401, 401, 401);
+        // The trusted issuer's admin token, minted for no audience or for another service.
+        expect(PlatformTokens.token("test-admin", Set.of("admin"), Set.of(), Set.of()), 401, 401, 401, 401);
+        expect(PlatformTokens.token("test-admin", Set.of("admin"), Set.of(), Set.of("billing")), 401, 401, 401, 401);
         as(null).get("/api/v1/apps").then().statusCode(401).contentType(ContentType.JSON)
                 .body("error", equalTo("unauthorized"));
     }

@@ -19,7 +19,12 @@ public enum ProbeOutcome {
     /** The response body was larger than the prober reads. */
     BODY_TOO_LARGE,
     /** The answer was not valid HTTP. */
-    PROTOCOL;
+    PROTOCOL,
+    /**
+     * Not probed: the target's address is loopback, private or another special-purpose address
+     * the prober does not reach. The target is wrong, so this counts against the app.
+     */
+    BLOCKED;
 
     public boolean isGood() {
         return this == SUCCESS;

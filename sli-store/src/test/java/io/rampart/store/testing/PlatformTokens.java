@@ -18,6 +18,8 @@ import java.util.Set;
 public final class PlatformTokens {
 
     public static final String ISSUER = "rampart";
+    /** The audience the services verify (MP_JWT_VERIFY_AUDIENCES, default rampart). */
+    public static final String AUDIENCE = "rampart";
     private static final KeyPair KEYS = generate();
     private static Path publicKeyFile;
 
@@ -42,8 +44,16 @@ public final class PlatformTokens {
     }
 
     public static String token(String subject, Set<String> groups, Set<String> appKeys) {
+        return token(subject, groups, appKeys, Set.of(AUDIENCE));
+    }
+
+    /** A token for the given audiences (none: no aud claim), to test the audience check. */
+    public static String token(String subject, Set<String> groups, Set<String> appKeys, Set<String> audiences) {
         var builder = Jwt.issuer(ISSUER).subject(subject).upn(subject).groups(groups)
                 .expiresIn(Duration.ofHours(1));
+        if (!audiences.isEmpty()) {
+            builder.audience(audiences);
+        }
         if (!appKeys.isEmpty()) {
             builder.claim("app_keys", appKeys);
         }
@@ -52,7 +62,7 @@ public final class PlatformTokens {
 
     /** A token signed by a key the services do not trust. */
     public static String untrusted(Set<String> groups) {
-        return Jwt.issuer(ISSUER).subject("intruder").groups(groups).expiresIn(Duration.ofHours(1))
+        return Jwt.issuer(ISSUER).audience(AUDIENCE).subject("intruder").groups(groups).expiresIn(Duration.ofHours(1))
                 .sign(generate().getPrivate());
     }
 
@@ -69,7 +79,7 @@ public final class PlatformTokens {
             }
         }
         return Map.of("mp.jwt.verify.publickey.location", publicKeyFile.toUri().toString(),
-                "mp.jwt.verify.issuer", ISSUER);
+                "mp.jwt.verify.issuer", ISSUER, "mp.jwt.verify.audiences", AUDIENCE);
     }
 
     private static KeyPair generate() {

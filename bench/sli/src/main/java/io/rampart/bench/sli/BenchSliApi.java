@@ -22,10 +22,13 @@ final class BenchSliApi {
 
     private final Process process;
     private final String url;
+    /** Quarkus's management interface: readiness is served there, not on the API port. */
+    private final String managementUrl;
 
-    private BenchSliApi(Process process, String url) {
+    private BenchSliApi(Process process, String url, String managementUrl) {
         this.process = process;
         this.url = url;
+        this.managementUrl = managementUrl;
     }
 
     /** Starts sli-api; {@code settings} adds environment variables to the database, key and port ones. */
@@ -36,8 +39,10 @@ final class BenchSliApi {
         byte[] sealingKey = new byte[32];
         new SecureRandom().nextBytes(sealingKey);
         int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
+        int managementPort;
+        try (ServerSocket socket = new ServerSocket(0); ServerSocket management = new ServerSocket(0)) {
             port = socket.getLocalPort();
+            managementPort = management.getLocalPort();
         }
         ProcessBuilder builder = new ProcessBuilder("java", "-Xmx1g", "-jar", jar.toString())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("sli-api.log").toFile()));
@@ -45,10 +50,11 @@ final class BenchSliApi {
                 "RAMPART_DB_NAME", LocalPostgres.DATABASE, "RAMPART_DB_USER", LocalPostgres.USER,
                 "RAMPART_DB_PASSWORD", LocalPostgres.PASSWORD, "MP_JWT_VERIFY_PUBLICKEY_LOCATION", publicKey.toUri().toString(),
                 "QUARKUS_HTTP_PORT", Integer.toString(port), "QUARKUS_HTTP_HOST", "127.0.0.1",
+                "QUARKUS_MANAGEMENT_PORT", Integer.toString(managementPort),
                 "RAMPART_SECRETS_KEY", "bench:" + Base64.getEncoder().encodeToString(sealingKey)));
         env.putAll(settings);
         builder.environment().putAll(env);
-        return new BenchSliApi(builder.start(), "http://127.0.0.1:" + port);
+        return new BenchSliApi(builder.start(), "http://127.0.0.1:" + port, "http://127.0.0.1:" + managementPort);
     }
 
     String url() {
@@ -66,7 +72,7 @@ final class BenchSliApi {
                 throw new IllegalStateException("sli-api stopped; see sli-api.log in the benchmark's work folder");
             }
             try {
-                if (http.send(HttpRequest.newBuilder(URI.create(url + "/q/health/ready")).build(),
+                if (http.send(HttpRequest.newBuilder(URI.create(managementUrl + "/q/health/ready")).build(),
                         HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
                     return;
                 }

@@ -66,6 +66,7 @@ public final class SliBenchmark {
     private final int events;
     private final int requests;
     private String baseUrl;
+    /** sli-api's management interface: its readiness. */
     private String token;
 
     private SliBenchmark(int events, int requests) {
@@ -87,7 +88,7 @@ public final class SliBenchmark {
             KeyPair keys = KeyPairGenerator.getInstance("RSA").generateKeyPair();
             api = BenchSliApi.start(jar, work, postgres.port(), keys, Map.of());
             baseUrl = api.url();
-            token = Jwt.issuer("rampart").subject("bench").groups(Set.of("admin")).expiresIn(Duration.ofHours(2))
+            token = Jwt.issuer("rampart").audience("rampart").subject("bench").groups(Set.of("admin")).expiresIn(Duration.ofHours(2))
                     .sign(keys.getPrivate());
             api.awaitReady(http, 120);
             String jdbcUrl = "jdbc:postgresql://localhost:" + postgres.port() + "/" + LocalPostgres.DATABASE;

@@ -59,7 +59,7 @@ public final class SliExportBenchmark {
         BenchSliApi api = null;
         try {
             KeyPair keys = KeyPairGenerator.getInstance("RSA").generateKeyPair();
-            token = Jwt.issuer("rampart").subject("bench").groups(Set.of("statuspage")).expiresIn(Duration.ofHours(2))
+            token = Jwt.issuer("rampart").audience("rampart").subject("bench").groups(Set.of("statuspage")).expiresIn(Duration.ofHours(2))
                     .sign(keys.getPrivate());
             // The schema first (sli-api migrates it), then the data, then sli-api again on the loaded database.
             api = BenchSliApi.start(jar, work, postgres.port(), keys, Map.of("RAMPART_SLI_EXPORT_REFRESH_EVERY", "off"));

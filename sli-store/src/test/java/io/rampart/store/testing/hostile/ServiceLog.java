@@ -25,15 +25,6 @@ public final class ServiceLog {
     private static final List<String> LEAKS = List.of("eyJ", "\tat ", "Caused by", " ERROR ");
     /** Where a log entry starts: its time stamp (the lines after it, up to the next one, are its stack trace). */
     private static final Pattern ENTRY = Pattern.compile("(?m)^(?=\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2})");
-    /**
-     * An entry no request causes: vertx-sql-client 4.5 leaves a pool's acquisition timer running
-     * when acquiring a connection failed (eclipse-vertx/vertx-sql-client#1706), and it reports
-     * "Result is already complete" when it fires, up to a minute after another test class stopped
-     * the database (the readiness test of {@code ServiceContractTest}).
-     */
-    private static final Pattern UNRELATED = Pattern.compile(
-            "Result is already complete\\s+at io\\.vertx\\.core\\.Promise\\.fail[^\\n]*\\s+at io\\.vertx\\.sqlclient\\.impl\\.pool\\.SqlConnectionPool");
-
     private final Path file;
     private final long start;
 
@@ -66,14 +57,12 @@ public final class ServiceLog {
         }
     }
 
-    /** No token, no secret, no stack trace, no ERROR line since {@link #fromNow()}, but for the {@link #UNRELATED} entry. */
+    /** No token, no secret, no stack trace, no ERROR line since {@link #fromNow()}. */
     public void assertNoLeaks(List<String> secrets) {
         List<String> forbidden = new ArrayList<>(LEAKS);
         forbidden.addAll(secrets);
         for (String entry : ENTRY.split(written())) {
-            if (!UNRELATED.matcher(entry).find()) {
-                assertThat(entry).as("log entry written during the hostile requests (%s)", file).doesNotContain(forbidden);
-            }
+            assertThat(entry).as("log entry written since the mark (%s)", file).doesNotContain(forbidden);
         }
     }
 }
