@@ -34,7 +34,12 @@ public class CookieScopedJwtMechanism implements HttpAuthenticationMechanism {
 
     @Override
     public Uni<SecurityIdentity> authenticate(RoutingContext context, IdentityProviderManager identities) {
-        if (HumanPages.contains(context.normalizedPath()) || hasBearer(context)) {
+        if (HumanPages.contains(context.normalizedPath())) {
+            return jwt.authenticate(context, identities);
+        }
+        if (hasBearer(context)) {
+            // The mechanism would prefer a cookie to the header: off the human pages it is not read at all.
+            context.request().headers().remove(HttpHeaders.COOKIE);
             return jwt.authenticate(context, identities);
         }
         return Uni.createFrom().nullItem();
