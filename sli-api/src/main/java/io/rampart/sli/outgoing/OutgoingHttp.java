@@ -200,11 +200,15 @@ public class OutgoingHttp {
             return true;
         }
 
-        /** Drops the connection: a peer that is still sending costs nothing more. */
+        /**
+         * Drops the connection: a peer that is still sending costs nothing more. A reset alone
+         * leaves open a connection whose request was never sent (obtained after the deadline).
+         */
         private void abort() {
             HttpClientRequest sent = request;
             if (sent != null) {
                 sent.reset();
+                sent.connection().close();
             }
         }
     }

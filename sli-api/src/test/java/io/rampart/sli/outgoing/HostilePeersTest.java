@@ -112,7 +112,8 @@ class HostilePeersTest {
         DeliveryDispatcher.Round round = dispatcher.dispatch(now).await().atMost(Duration.ofMinutes(1));
         Duration took = Duration.ofNanos(System.nanoTime() - started);
 
-        assertThat(took).as("the round, every attempt at once").isLessThan(TIMEOUT.plus(LATENESS));
+        // The round also claims and records in the database: 3 s beyond the timeout on 2 loaded cores.
+        assertThat(took).as("the round, every attempt at once").isLessThan(TIMEOUT.plus(Duration.ofSeconds(3)));
         // Other test classes' deliveries due at this time may share the round.
         assertThat(round.delivered()).as("the bystander's notification").isPositive();
         Map<String, Object> delivered = notification(bystander, bystanderChannel);
