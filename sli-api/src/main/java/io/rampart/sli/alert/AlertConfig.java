@@ -41,6 +41,13 @@ public interface AlertConfig {
     @WithDefault("99.9")
     double lifecycleThreshold();
 
+    /**
+     * Notification channels one app may have ({@code RAMPART_ALERTS_CHANNELS_PER_APP}, default 10):
+     * every channel is a delivery per incident change, so an app's channels are bounded like its load.
+     */
+    @WithDefault("10")
+    int channelsPerApp();
+
     Delivery delivery();
 
     /** Webhook deliveries of incident notifications. */
@@ -77,5 +84,20 @@ public interface AlertConfig {
         /** Deliveries one replica claims per round ({@code RAMPART_ALERTS_DELIVERY_BATCH}, default 50). */
         @WithDefault("50")
         int batch();
+
+        /**
+         * Deliveries of one app in flight at once, across replicas ({@code RAMPART_ALERTS_DELIVERY_PER_APP_IN_FLIGHT},
+         * default 5): an app whose receivers never answer holds at most this many, and each claim
+         * takes every app's first due delivery before any app's second.
+         */
+        @WithDefault("5")
+        int perAppInFlight();
+
+        /**
+         * Deliveries one replica has in flight at once ({@code RAMPART_ALERTS_DELIVERY_MAX_IN_FLIGHT},
+         * default 200): rounds do not wait for slow receivers, so this bounds their connections.
+         */
+        @WithDefault("200")
+        int maxInFlight();
     }
 }

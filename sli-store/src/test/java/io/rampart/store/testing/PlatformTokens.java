@@ -44,13 +44,23 @@ public final class PlatformTokens {
     }
 
     public static String token(String subject, Set<String> groups, Set<String> appKeys) {
-        return token(subject, groups, appKeys, Set.of(AUDIENCE));
+        return token(subject, groups, appKeys, Set.of(AUDIENCE), Duration.ofHours(1));
     }
 
     /** A token for the given audiences (none: no aud claim), to test the audience check. */
     public static String token(String subject, Set<String> groups, Set<String> appKeys, Set<String> audiences) {
+        return token(subject, groups, appKeys, audiences, Duration.ofHours(1));
+    }
+
+    /** A token that stays valid for {@code lifetime}. */
+    public static String token(String subject, Set<String> groups, Set<String> appKeys, Duration lifetime) {
+        return token(subject, groups, appKeys, Set.of(AUDIENCE), lifetime);
+    }
+
+    private static String token(String subject, Set<String> groups, Set<String> appKeys, Set<String> audiences,
+            Duration lifetime) {
         var builder = Jwt.issuer(ISSUER).subject(subject).upn(subject).groups(groups)
-                .expiresIn(Duration.ofHours(1));
+                .expiresIn(lifetime);
         if (!audiences.isEmpty()) {
             builder.audience(audiences);
         }

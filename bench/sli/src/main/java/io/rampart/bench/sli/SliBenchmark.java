@@ -3,16 +3,12 @@ package io.rampart.bench.sli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rampart.store.local.LocalPostgres;
-import io.smallrye.jwt.build.Jwt;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -27,7 +23,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The SLI API benchmark of issue 5, run by bench/sli/run: one app, 10 million events over 28 days
@@ -81,27 +76,14 @@ public final class SliBenchmark {
     }
 
     private void run(Path jar, Path work) throws Exception {
-        Files.createDirectories(work);
-        LocalPostgres postgres = LocalPostgres.start(work.resolve("pg"), 0);
-        BenchSliApi api = null;
-        try {
-            KeyPair keys = KeyPairGenerator.getInstance("RSA").generateKeyPair();
-            api = BenchSliApi.start(jar, work, postgres.port(), keys, Map.of());
-            baseUrl = api.url();
-            token = Jwt.issuer("rampart").audience("rampart").subject("bench").groups(Set.of("admin")).expiresIn(Duration.ofHours(2))
-                    .sign(keys.getPrivate());
-            api.awaitReady(http, 120);
-            String jdbcUrl = "jdbc:postgresql://localhost:" + postgres.port() + "/" + LocalPostgres.DATABASE;
-            try (Connection db = DriverManager.getConnection(jdbcUrl, LocalPostgres.USER, LocalPostgres.PASSWORD)) {
+        try (RunningApi api = RunningApi.start(jar, work, Map.of())) {
+            baseUrl = api.baseUrl;
+            token = api.adminToken;
+            try (Connection db = DriverManager.getConnection(api.jdbcUrl(), LocalPostgres.USER, LocalPostgres.PASSWORD)) {
                 register();
                 load(db);
                 measure(db);
             }
-        } finally {
-            if (api != null) {
-                api.stop();
-            }
-            postgres.close();
         }
     }
 

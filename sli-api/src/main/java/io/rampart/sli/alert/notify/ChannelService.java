@@ -1,6 +1,7 @@
 package io.rampart.sli.alert.notify;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.rampart.sli.alert.AlertConfig;
 import io.rampart.sli.api.ApiException;
 import io.rampart.sli.api.UnicodeText;
 import io.rampart.store.secret.SecretSealer;
@@ -26,12 +27,26 @@ public class ChannelService {
     private static final int MAX_URL = 2000;
     private static final String COLUMNS = "id, app_key, name, url, enabled, created_at, updated_at";
 
+    // The app's channels, counted under a lock of the app's row: two creations at once cannot both
+    // take the last place (each statement of a READ COMMITTED transaction sees what committed before it).
+    private static final String LOCK_APP_COUNT_CHANNELS = """
+            select (select count(*) from notification_channel c where c.app_key = a.app_key) as channels
+            from app a where a.app_key = $1 for update""";
+
+    // A new channel of the app locked and counted above.
+    private static final String INSERT = """
+            insert into notification_channel (id, app_key, name, url, enabled, key_id, sealed)
+            values ($1, $2, $3, $4, $5, $6, $7)
+            returning id, app_key, name, url, enabled, created_at, updated_at""";
+
     private final Pool pool;
     private final SecretSealer sealer;
+    private final int channelsPerApp;
 
-    public ChannelService(Pool pool, SecretSealer sealer) {
+    public ChannelService(Pool pool, SecretSealer sealer, AlertConfig config) {
         this.pool = pool;
         this.sealer = sealer;
+        this.channelsPerApp = config.channelsPerApp();
     }
 
     /** The associated data of a channel's sealed secret: a sealed value copied to another channel does not open. */
@@ -48,16 +63,19 @@ public class ChannelService {
         UUID id = UUID.randomUUID();
         String secret = sealer.newSecret();
         SecretSealer.Sealed sealed = sealer.seal(sealOwner(id), secret);
-        return pool.preparedQuery("insert into notification_channel (id, app_key, name, url, enabled, key_id, sealed)"
-                        + " select $1, app_key, $3, $4, $5, $6, $7 from app where app_key = $2 returning " + COLUMNS)
-                .execute(Tuple.tuple(List.of(id, appKey, name, url, request.enabled() == null || request.enabled(),
-                        sealed.keyId(), Buffer.buffer(sealed.bytes()))))
-                .map(rows -> {
-                    if (rows.size() == 0) {
+        return pool.withTransaction(connection -> connection.preparedQuery(LOCK_APP_COUNT_CHANNELS).execute(Tuple.of(appKey))
+                .chain(counted -> {
+                    if (counted.size() == 0) {
                         throw ApiException.notFound("no app " + appKey);
                     }
-                    return view(rows.iterator().next(), secret);
-                });
+                    if (counted.iterator().next().getLong("channels") >= channelsPerApp) {
+                        throw ApiException.badRequest("channels", "an app has at most " + channelsPerApp
+                                + " notification channels (RAMPART_ALERTS_CHANNELS_PER_APP); delete one first");
+                    }
+                    return connection.preparedQuery(INSERT).execute(Tuple.tuple(List.of(id, appKey, name, url, request.enabled() == null || request.enabled(),
+                                    sealed.keyId(), Buffer.buffer(sealed.bytes()))));
+                })
+                .map(rows -> view(rows.iterator().next(), secret)));
     }
 
     public Uni<List<ChannelView>> list(String appKey) {

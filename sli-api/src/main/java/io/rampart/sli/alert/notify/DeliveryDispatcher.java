@@ -3,40 +3,38 @@ package io.rampart.sli.alert.notify;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import io.rampart.sli.alert.AlertConfig;
+import io.rampart.sli.outgoing.OutgoingHttp;
 import io.rampart.store.secret.SecretSealer;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.SocketAddress;
-import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.core.http.HttpClient;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Sends queued notifications. Each replica claims due deliveries with FOR UPDATE SKIP LOCKED and
- * pushes them past its timeout while sending, so no two replicas send one delivery at once and a
- * crashed replica's claims come due again. Every delivery is sent on its own: a slow or failing
- * receiver delays nobody else. A failed attempt is retried with exponential backoff; after the
- * last attempt the delivery is FAILED.
+ * leases them past their timeout while sending, so no two replicas send one delivery at once and a
+ * crashed replica's claims come due again. Claims are fair: each app has at most its share in
+ * flight, and every app's first due delivery is claimed before any app's second. A scheduled round
+ * does not wait for the attempts it started, so a receiver that never answers delays nobody else.
+ * A failed attempt is retried with exponential backoff; after the last attempt the delivery is
+ * FAILED, and a delivery found due with its attempts used up (its last attempt was never recorded,
+ * say because the replica died) is FAILED when claimed instead of being sent again.
  */
 @ApplicationScoped
 public class DeliveryDispatcher {
@@ -49,8 +47,8 @@ public class DeliveryDispatcher {
     public record Round(int delivered, int retrying, int failed) {
     }
 
-    private record Attempt(long id, int attempts, JsonObject payload, String channelId, String url, boolean enabled,
-            SecretSealer.Sealed sealed) {
+    private record Attempt(long id, int attempts, boolean exhausted, JsonObject payload, String channelId, String url,
+            boolean enabled, SecretSealer.Sealed sealed) {
     }
 
     /** The answer of one attempt: a status code if the receiver answered, an error otherwise; whether to try again. */
@@ -65,17 +63,48 @@ public class DeliveryDispatcher {
         }
     }
 
-    private static final String CLAIM = """
-            update notification_delivery as d set attempts = d.attempts + 1, last_attempt_at = $1, next_attempt_at = $2
-            from (select id from notification_delivery where state = 'PENDING' and next_attempt_at <= $1
-                  order by next_attempt_at limit $3 for update skip locked) as due,
-                 notification_channel as c
-            where d.id = due.id and c.id = d.channel_id
-            returning d.id, d.attempts, d.payload, c.id as channel_id, c.url, c.enabled, c.key_id, c.sealed""";
+    /** What a delivery claimed with its attempts used up records as its last error. */
+    static final String ATTEMPTS_USED_UP = "attempts used up";
 
+    // $1 now, $2 lease end, $3 most deliveries to claim, $4 most in flight per app, $5 attempts per delivery.
+    private static final String CLAIM = """
+            with in_flight as (
+                -- what each app has leased and not yet recorded, on any replica
+                select c.app_key, count(*) as sending
+                from notification_delivery d join notification_channel c on c.id = d.channel_id
+                where d.state = 'PENDING' and d.leased_until > $1::timestamptz
+                group by c.app_key),
+            ranked as (
+                -- each app's due deliveries, oldest first, numbered after those it has in flight
+                select d.id, d.next_attempt_at,
+                       coalesce(f.sending, 0) + row_number() over (partition by c.app_key order by d.next_attempt_at, d.id)
+                           as place
+                from notification_delivery d
+                join notification_channel c on c.id = d.channel_id
+                left join in_flight f on f.app_key = c.app_key
+                where d.state = 'PENDING' and d.next_attempt_at <= $1::timestamptz),
+            due as (
+                -- round robin: every app's first place before any app's second; another replica's claims are skipped
+                select id from notification_delivery
+                where id in (select id from ranked where place <= $4::integer order by place, next_attempt_at, id limit $3::integer)
+                for update skip locked)
+            update notification_delivery as d set
+                -- a delivery due with its attempts used up lost its last record: FAILED, not sent again
+                state = case when d.attempts >= $5::integer then 'FAILED' else d.state end,
+                last_error = case when d.attempts >= $5 then '%s' else d.last_error end,
+                attempts = case when d.attempts >= $5 then d.attempts else d.attempts + 1 end,
+                last_attempt_at = case when d.attempts >= $5 then d.last_attempt_at else $1::timestamptz end,
+                next_attempt_at = $2::timestamptz,
+                leased_until = case when d.attempts >= $5 then null else $2::timestamptz end
+            from due, notification_channel as c
+            where d.id = due.id and c.id = d.channel_id
+            returning d.id, d.attempts, d.state = 'FAILED' as exhausted, d.payload, c.id as channel_id, c.url, c.enabled,
+                c.key_id, c.sealed""".formatted(ATTEMPTS_USED_UP);
+
+    // The outcome of one attempt; the lease ends with it.
     private static final String RECORD = """
             update notification_delivery set state = $2::text, next_attempt_at = $3::timestamptz,
-                last_status_code = $4::integer, last_error = $5::text,
+                last_status_code = $4::integer, last_error = $5::text, leased_until = null,
                 delivered_at = case when $2::text = 'DELIVERED' then $6::timestamptz end
             where id = $1""";
 
@@ -83,93 +112,89 @@ public class DeliveryDispatcher {
     private final SecretSealer sealer;
     private final AlertConfig.Delivery config;
     private final MeterRegistry metrics;
-    private final Vertx vertx;
-    private final HttpClient client;
+    private final OutgoingHttp outgoing;
+    /** Attempts this replica has started and not yet recorded. */
+    private final AtomicInteger inFlight = new AtomicInteger();
 
-    public DeliveryDispatcher(Pool pool, SecretSealer sealer, AlertConfig config, MeterRegistry metrics, Vertx vertx) {
+    public DeliveryDispatcher(Pool pool, SecretSealer sealer, AlertConfig config, MeterRegistry metrics,
+            OutgoingHttp outgoing) {
         this.pool = pool;
         this.sealer = sealer;
         this.config = config.delivery();
         this.metrics = metrics;
-        this.vertx = vertx;
-        this.client = vertx.createHttpClient(new HttpClientOptions()
-                .setConnectTimeout((int) this.config.timeout().toMillis()));
+        this.outgoing = outgoing;
     }
 
-    @PreDestroy
-    void close() {
-        client.closeAndAwait();
-    }
-
+    /** Claims what is due and starts sending it; the next round need not wait for the answers. */
     @Scheduled(identity = "notification-delivery", every = "${rampart.alerts.delivery.every:5s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
-        return dispatch(Instant.now()).replaceWithVoid();
+        Instant now = Instant.now();
+        return claim(now).invoke(claimed -> sendAll(claimed, now).subscribe().with(
+                        round -> { },
+                        failure -> LOG.warnf("notification round failed: %s", failure.getClass().getName())))
+                .replaceWithVoid();
     }
 
-    /** Sends every delivery due at {@code now} (up to the batch size) and records each outcome. */
+    /** Sends every delivery due at {@code now} (up to the batch size and the shares) and records each outcome. */
     public Uni<Round> dispatch(Instant now) {
-        // Claimed past the attempt's timeout: a replica that dies while sending hands the delivery back.
+        return claim(now).chain(claimed -> sendAll(claimed, now));
+    }
+
+    private Uni<List<Attempt>> claim(Instant now) {
+        int room = Math.min(config.batch(), config.maxInFlight() - inFlight.get());
+        if (room <= 0) {
+            return Uni.createFrom().item(List.of());
+        }
+        // Leased past the attempt's timeout: a replica that dies while sending hands the delivery back.
         Instant leaseEnd = now.plus(config.timeout().multipliedBy(2));
         return pool.preparedQuery(CLAIM)
-                .execute(Tuple.of(now.atOffset(ZoneOffset.UTC), leaseEnd.atOffset(ZoneOffset.UTC), config.batch()))
-                .chain(rows -> Multi.createFrom().iterable(rows).map(this::attempt)
-                        .onItem().transformToUniAndMerge(attempt -> send(attempt, now)
-                                .chain(outcome -> record(attempt, outcome, now)))
-                        .collect().asList())
+                .execute(Tuple.of(now.atOffset(ZoneOffset.UTC), leaseEnd.atOffset(ZoneOffset.UTC), room,
+                        config.perAppInFlight(), config.maxAttempts()))
+                .map(rows -> {
+                    List<Attempt> claimed = new ArrayList<>();
+                    rows.forEach(row -> claimed.add(attempt(row)));
+                    inFlight.addAndGet((int) claimed.stream().filter(attempt -> !attempt.exhausted()).count());
+                    return claimed;
+                });
+    }
+
+    private Uni<Round> sendAll(List<Attempt> claimed, Instant now) {
+        return Multi.createFrom().iterable(claimed)
+                .onItem().transformToUniAndMerge(attempt -> {
+                    if (attempt.exhausted()) {
+                        metrics.counter("rampart.alerts.notifications", "outcome", "failed").increment();
+                        return Uni.createFrom().item("FAILED");
+                    }
+                    return send(attempt, now).chain(outcome -> record(attempt, outcome, now))
+                            .eventually(inFlight::decrementAndGet);
+                })
+                .collect().asList()
                 .map(states -> new Round(count(states, "DELIVERED"), count(states, "PENDING"), count(states, "FAILED")));
     }
 
     private Attempt attempt(Row row) {
-        return new Attempt(row.getLong("id"), row.getInteger("attempts"), row.getJsonObject("payload"),
-                row.getUUID("channel_id").toString(), row.getString("url"), row.getBoolean("enabled"),
-                new SecretSealer.Sealed(row.getString("key_id"), row.getBuffer("sealed").getBytes()));
+        return new Attempt(row.getLong("id"), row.getInteger("attempts"), row.getBoolean("exhausted"),
+                row.getJsonObject("payload"), row.getUUID("channel_id").toString(), row.getString("url"),
+                row.getBoolean("enabled"), new SecretSealer.Sealed(row.getString("key_id"), row.getBuffer("sealed").getBytes()));
     }
 
     private Uni<Outcome> send(Attempt attempt, Instant now) {
         if (!attempt.enabled()) {
             return Uni.createFrom().item(new Outcome(null, "channel disabled", false));
         }
-        Duration timeout = config.timeout();
-        URI uri = URI.create(attempt.url());
-        // Resolved here, off the event loop, and connected to that very address: a name that
-        // resolves to a public address when checked cannot point inside when connecting.
-        return vertx.executeBlocking(Uni.createFrom().item(() -> resolve(uri.getHost())))
-                .chain(address -> {
-                    if (address == null) {
-                        return Uni.createFrom().item(new Outcome(null, "unknown host", true));
-                    }
-                    if (!config.allowPrivateNetworks() && !Destinations.isPublic(address)) {
-                        return Uni.createFrom().item(new Outcome(null, "destination not public", false));
-                    }
-                    String body = attempt.payload().encode();
-                    String secret = sealer.open(ChannelService.sealOwner(UUID.fromString(attempt.channelId())),
-                            attempt.sealed());
-                    int port = uri.getPort() != -1 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
-                    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
-                            .setAbsoluteURI(attempt.url()).setIdleTimeout(timeout.toMillis())
-                            .setServer(SocketAddress.inetSocketAddress(port, address.getHostAddress()))
-                            .putHeader("Content-Type", "application/json")
-                            .putHeader("User-Agent", "Rampart-Alerts/1")
-                            .putHeader(DELIVERY_HEADER, Long.toString(attempt.id()))
-                            .putHeader(WebhookSignature.HEADER, WebhookSignature.header(secret, now.getEpochSecond(), body));
-                    return client.request(options)
-                            .chain(outgoing -> outgoing.send(body))
-                            .chain(response -> response.body().map(ignored -> Outcome.answered(response.statusCode())));
-                })
-                .ifNoItem().after(timeout).failWith(TimeoutException::new)
-                // The class only: a message may quote the URL, which can itself be a credential.
-                .onFailure().recoverWithItem(e -> new Outcome(null, e instanceof TimeoutException ? "timeout"
-                        : e.getClass().getSimpleName(), true));
-    }
-
-    /** The host's address, or null when it has none. */
-    private static InetAddress resolve(String host) {
-        try {
-            return InetAddress.getByName(host);
-        } catch (UnknownHostException e) {
-            return null;
-        }
+        String body = attempt.payload().encode();
+        String secret = sealer.open(ChannelService.sealOwner(UUID.fromString(attempt.channelId())), attempt.sealed());
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap()
+                .add("Content-Type", "application/json")
+                .add("User-Agent", "Rampart-Alerts/1")
+                .add(DELIVERY_HEADER, Long.toString(attempt.id()))
+                .add(WebhookSignature.HEADER, WebhookSignature.header(secret, now.getEpochSecond(), body));
+        return outgoing.post(URI.create(attempt.url()), headers, Buffer.buffer(body), config.timeout(),
+                        config.allowPrivateNetworks())
+                .map(answer -> Outcome.answered(answer.status()))
+                .onFailure().recoverWithItem(failure -> new Outcome(null, OutgoingHttp.describe(failure),
+                        !(failure instanceof OutgoingHttp.Refused refused) || refused.retryable()));
     }
 
     private Uni<String> record(Attempt attempt, Outcome outcome, Instant now) {
@@ -181,7 +206,7 @@ public class DeliveryDispatcher {
                 .execute(Tuple.tuple(List.of(attempt.id(), state, next.atOffset(ZoneOffset.UTC)))
                         .addValue(outcome.statusCode()).addValue(outcome.error()).addValue(now.atOffset(ZoneOffset.UTC)))
                 .replaceWith(state)
-                // The claim's lease runs out and the delivery comes due again; the other outcomes still count.
+                // The lease runs out and the delivery comes due again; the other outcomes still count.
                 .onFailure().recoverWithItem(e -> {
                     LOG.warnf("recording notification delivery %d failed: %s", attempt.id(), e.getClass().getName());
                     return "UNRECORDED";

@@ -9,12 +9,12 @@ import java.net.InetAddress;
  * the cluster's services, so by default only public addresses are reached: the same policy as
  * the prober's targets ({@link AddressPolicy}, every special-purpose block of IPv4 and IPv6).
  */
-final class Destinations {
+public final class Destinations {
 
     private Destinations() {
     }
 
-    static boolean isPublic(InetAddress address) {
+    public static boolean isPublic(InetAddress address) {
         return AddressPolicy.isPublic(address);
     }
 }
