@@ -48,6 +48,13 @@ public interface AlertConfig {
     @WithDefault("http://localhost:8083")
     String publicUrl();
 
+    /**
+     * Notification channels one app may have ({@code RAMPART_ALERTS_CHANNELS_PER_APP}, default 10):
+     * every channel is a delivery per incident change, so an app's channels are bounded like its load.
+     */
+    @WithDefault("10")
+    int channelsPerApp();
+
     Delivery delivery();
 
     /** The vendors' API addresses (settable for tests and proxies; the defaults are the vendors' own). */
@@ -110,5 +117,20 @@ public interface AlertConfig {
          */
         @WithDefault("3")
         int failingAfter();
+
+        /**
+         * Deliveries of one app in flight at once, across replicas ({@code RAMPART_ALERTS_DELIVERY_PER_APP_IN_FLIGHT},
+         * default 5): an app whose receivers never answer holds at most this many, and each claim
+         * takes every app's first due delivery before any app's second.
+         */
+        @WithDefault("5")
+        int perAppInFlight();
+
+        /**
+         * Deliveries one replica has in flight at once ({@code RAMPART_ALERTS_DELIVERY_MAX_IN_FLIGHT},
+         * default 200): rounds do not wait for slow receivers, so this bounds their connections.
+         */
+        @WithDefault("200")
+        int maxInFlight();
     }
 }

@@ -97,6 +97,23 @@ class NotificationChannelsTest extends AlertEndToEnd {
     }
 
     @Test
+    void anAppHasAtMostTenChannelsAndTheEleventhIsRefusedNamingTheLimit() {
+        String app = registerApp("channels-cap");
+        for (int channel = 1; channel <= 10; channel++) {
+            createChannel(app, "https://hooks.example/" + channel);
+        }
+        as(PlatformTokens.vendor(app)).contentType(ContentType.JSON)
+                .body("{\"url\": \"https://hooks.example/eleven\"}").post(channels(app))
+                .then().statusCode(400).body("error", equalTo("bad_request"))
+                .body("detail", startsWith("channels: an app has at most 10 notification channels"));
+        as(PlatformTokens.admin()).get(channels(app)).then().statusCode(200).body("", hasSize(10));
+        // A deleted channel frees its place.
+        String first = as(PlatformTokens.admin()).get(channels(app)).then().extract().jsonPath().getString("[0].id");
+        as(PlatformTokens.admin()).delete(channels(app) + "/" + first).then().statusCode(204);
+        createChannel(app, "https://hooks.example/eleven");
+    }
+
+    @Test
     void incidentsAreReadLikeTheSlis() {
         String app = registerApp("incidents-access");
         String other = registerApp("incidents-other");

@@ -2,8 +2,8 @@ package io.rampart.sli.alert;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.rampart.sli.outgoing.ProductionOutgoingRules;
 import io.rampart.store.testing.PostgresResource;
 import org.junit.jupiter.api.Test;
 
@@ -23,16 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** With the production default, a receiver on an internal address is never contacted. */
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
-@TestProfile(PublicDestinationsTest.PublicOnly.class)
+@TestProfile(ProductionOutgoingRules.class)
 class PublicDestinationsTest extends AlertEndToEnd {
-
-    /** The test profile without its allowance for receivers on 127.0.0.1. */
-    public static class PublicOnly implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("rampart.alerts.delivery.allow-private-networks", "false");
-        }
-    }
 
     @Test
     void aReceiverOnLoopbackIsRefusedWithoutBeingContacted() {

@@ -15,11 +15,19 @@ public class ChannelRepository {
     /** Whether the app exists: an unknown app answers 404, not an empty list. */
     static final String APP_EXISTS = "select 1 from app where app_key = $1";
 
-    /** A new channel of an existing app (no row: no such app). The answers read only what a channel shows. */
+    /**
+     * The app's channels, counted under a lock of the app's row: two creations at once cannot both
+     * take the last place (each statement of a READ COMMITTED transaction sees what committed before it).
+     */
+    static final String LOCK_APP_COUNT_CHANNELS = """
+            select (select count(*) from notification_channel c where c.app_key = a.app_key) as channels
+            from app a where a.app_key = $1 for update""";
+
+    /** A new channel of the app locked and counted above. The answers read only what a channel shows. */
     static final String INSERT = """
             insert into notification_channel (id, app_key, type, name, url, enabled, key_id, sealed, settings, rules,
                 severities, reminder_every_hours, send_resolved, quiet_start, quiet_end, quiet_zone)
-            select $1, app_key, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16 from app where app_key = $2
+            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
             returning *""";
 
     /** The app's channels, oldest first. */

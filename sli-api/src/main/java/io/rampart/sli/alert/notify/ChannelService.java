@@ -59,12 +59,14 @@ public class ChannelService {
     private final SecretSealer sealer;
     private final Senders senders;
     private final int failingAfter;
+    private final int channelsPerApp;
 
     public ChannelService(ChannelRepository channels, SecretSealer sealer, Senders senders, AlertConfig config) {
         this.channels = channels;
         this.sealer = sealer;
         this.senders = senders;
         this.failingAfter = config.delivery().failingAfter();
+        this.channelsPerApp = config.channelsPerApp();
     }
 
     /** The associated data of a channel's sealed credential: a sealed value copied to another channel does not open. */
@@ -108,12 +110,19 @@ public class ChannelService {
                 sealed == null ? null : Buffer.buffer(sealed.bytes()), settings.settings(), settings.rules(),
                 settings.severities(), settings.reminderEveryHours(), settings.sendResolved(), settings.quietStart(),
                 settings.quietEnd(), settings.quietZone())));
-        return channels.execute(ChannelRepository.INSERT, values).map(rows -> {
-            if (rows.size() == 0) {
-                throw ApiException.notFound("no app " + appKey);
-            }
-            return view(rows.iterator().next(), type == ChannelType.WEBHOOK ? credential : null);
-        });
+        return channels.pool().withTransaction(connection -> ChannelRepository
+                .execute(connection, ChannelRepository.LOCK_APP_COUNT_CHANNELS, Tuple.of(appKey))
+                .chain(counted -> {
+                    if (counted.size() == 0) {
+                        throw ApiException.notFound("no app " + appKey);
+                    }
+                    if (counted.iterator().next().getLong("channels") >= channelsPerApp) {
+                        throw ApiException.badRequest("channels", "an app has at most " + channelsPerApp
+                                + " notification channels (RAMPART_ALERTS_CHANNELS_PER_APP); delete one first");
+                    }
+                    return ChannelRepository.execute(connection, ChannelRepository.INSERT, values);
+                })
+                .map(rows -> view(rows.iterator().next(), type == ChannelType.WEBHOOK ? credential : null)));
     }
 
     public Uni<List<ChannelView>> list(String appKey) {

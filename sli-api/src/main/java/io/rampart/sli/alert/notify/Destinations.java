@@ -8,12 +8,12 @@ import java.net.InetAddress;
  * the cluster's services, so by default only public addresses are reached (no loopback, private,
  * link-local such as cloud metadata, carrier-grade NAT, unique-local or multicast addresses).
  */
-final class Destinations {
+public final class Destinations {
 
     private Destinations() {
     }
 
-    static boolean isPublic(InetAddress address) {
+    public static boolean isPublic(InetAddress address) {
         if (address.isAnyLocalAddress() || address.isLoopbackAddress() || address.isLinkLocalAddress()
                 || address.isSiteLocalAddress() || address.isMulticastAddress()) {
             return false;
