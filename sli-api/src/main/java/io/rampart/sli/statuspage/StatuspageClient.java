@@ -1,17 +1,20 @@
 package io.rampart.sli.statuspage;
 
+import io.rampart.sli.outgoing.OutgoingHttp;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.ext.web.client.WebClient;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
-/** Sends one batch of metric points: {@code POST {base}/v1/pages/{page}/metrics/data}. */
+/**
+ * Sends one batch of metric points: {@code POST {base}/v1/pages/{page}/metrics/data}, through the
+ * bounded outgoing client (a few KiB of answer read, no redirect followed, reset on its timeout).
+ */
 @ApplicationScoped
 public class StatuspageClient {
 
@@ -33,23 +36,25 @@ public class StatuspageClient {
         }
     }
 
-    private final WebClient client;
+    private final OutgoingHttp outgoing;
     private final StatuspageConfig config;
 
-    public StatuspageClient(Vertx vertx, StatuspageConfig config) {
-        this.client = WebClient.create(vertx);
+    public StatuspageClient(OutgoingHttp outgoing, StatuspageConfig config) {
+        this.outgoing = outgoing;
         this.config = config;
     }
 
     public Uni<Outcome> send(String apiBaseUrl, String pageId, String apiKey, JsonObject body) {
-        return client.postAbs(apiBaseUrl + "/v1/pages/" + URLEncoder.encode(pageId, StandardCharsets.UTF_8)
+        RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST)
+                .setAbsoluteURI(apiBaseUrl + "/v1/pages/" + URLEncoder.encode(pageId, StandardCharsets.UTF_8)
                         + "/metrics/data")
                 .putHeader("Authorization", "OAuth " + apiKey)
-                .timeout(config.requestTimeout().toMillis())
-                .sendJsonObject(body)
-                .map(response -> new Outcome(response.statusCode(), retryAfter(response.getHeader("Retry-After")), null))
+                .putHeader("Content-Type", "application/json")
+                .putHeader("User-Agent", "Rampart-Statuspage/1");
+        return outgoing.send(request, body.toBuffer(), config.requestTimeout())
+                .map(answer -> new Outcome(answer.status(), retryAfter(answer.headers().get("Retry-After")), null))
                 .onFailure().recoverWithItem(failure ->
-                        new Outcome(0, null, "no answer (" + failure.getClass().getSimpleName() + ")"));
+                        new Outcome(0, null, "no answer (" + OutgoingHttp.describe(failure) + ")"));
     }
 
     private static Duration retryAfter(String header) {
@@ -57,10 +62,5 @@ public class StatuspageClient {
             return null;
         }
         return Duration.ofSeconds(Long.parseLong(header.strip()));
-    }
-
-    @PreDestroy
-    void close() {
-        client.close();
     }
 }

@@ -71,12 +71,6 @@ public class StatuspageRepository {
                 .replaceWithVoid());
     }
 
-    /** Whether the app has a configuration. */
-    public Uni<Boolean> exists(String appKey) {
-        return pool.preparedQuery("select 1 from statuspage_config where app_key = $1").execute(Tuple.of(appKey))
-                .map(rows -> rows.size() > 0);
-    }
-
     public Uni<Boolean> delete(String appKey) {
         return pool.preparedQuery("delete from statuspage_config where app_key = $1").execute(Tuple.of(appKey))
                 .map(rows -> rows.rowCount() > 0);

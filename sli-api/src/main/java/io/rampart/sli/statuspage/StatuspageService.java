@@ -2,6 +2,7 @@ package io.rampart.sli.statuspage;
 
 import io.rampart.sli.api.ApiException;
 import io.rampart.sli.api.UnicodeText;
+import io.rampart.sli.outgoing.OutgoingConfig;
 import io.rampart.sli.registry.RegistryService;
 import io.rampart.store.secret.SecretSealer;
 import io.rampart.store.sli.SliId;
@@ -26,11 +27,14 @@ public class StatuspageService {
     private final RegistryService registry;
     private final StatuspageRepository repository;
     private final SecretSealer sealer;
+    private final boolean httpsOnly;
 
-    public StatuspageService(RegistryService registry, StatuspageRepository repository, SecretSealer sealer) {
+    public StatuspageService(RegistryService registry, StatuspageRepository repository, SecretSealer sealer,
+            OutgoingConfig outgoing) {
         this.registry = registry;
         this.repository = repository;
         this.sealer = sealer;
+        this.httpsOnly = outgoing.httpsOnly();
     }
 
     /** The owner the key is sealed for: a key of one app does not open as another's. */
@@ -60,10 +64,14 @@ public class StatuspageService {
         }
         Map<String, String> metrics = metrics(request.metrics());
         return registry.get(appKey)
-                .chain(() -> repository.exists(appKey))
-                .chain(exists -> {
-                    if (!exists && request.apiKey() == null) {
+                .chain(() -> repository.find(appKey))
+                .chain(stored -> {
+                    if (stored == null && request.apiKey() == null) {
                         throw ApiException.badRequest("apiKey", "required when the app has no Statuspage configuration yet");
+                    }
+                    // The stored key was given for the stored host: it goes to no other without being given again.
+                    if (stored != null && request.apiKey() == null && !stored.apiBaseUrl().equals(baseUrl)) {
+                        throw ApiException.badRequest("apiKey", "required again when apiBaseUrl changes");
                     }
                     SecretSealer.Sealed key = request.apiKey() == null ? null
                             : sealer.seal(sealOwner(appKey), request.apiKey());
@@ -80,16 +88,17 @@ public class StatuspageService {
         }).replaceWithVoid();
     }
 
-    private static String baseUrl(String requested) {
+    private String baseUrl(String requested) {
         if (requested == null) {
             return DEFAULT_API_BASE_URL;
         }
         try {
             URI uri = new URI(requested);
-            boolean http = "https".equals(uri.getScheme()) || "http".equals(uri.getScheme());
-            if (!http || !UnicodeText.storable(requested) || uri.getHost() == null || uri.getUserInfo() != null
+            boolean scheme = "https".equals(uri.getScheme()) || !httpsOnly && "http".equals(uri.getScheme());
+            if (!scheme || !UnicodeText.storable(requested) || uri.getHost() == null || uri.getUserInfo() != null
                     || uri.getQuery() != null || uri.getFragment() != null) {
-                throw ApiException.badRequest("apiBaseUrl", "an absolute http(s) URL without credentials, query or fragment");
+                throw ApiException.badRequest("apiBaseUrl", "an absolute " + (httpsOnly ? "https" : "http(s)")
+                        + " URL without credentials, query or fragment");
             }
         } catch (URISyntaxException e) {
             throw ApiException.badRequest("apiBaseUrl", "not a URL");

@@ -3,7 +3,7 @@ package io.rampart.sli.alert;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.rampart.sli.outgoing.ProductionOutgoingRules;
+import io.rampart.sli.ProductionRules;
 import io.rampart.store.testing.PostgresResource;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** With the production default, a receiver on an internal address is never contacted. */
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
-@TestProfile(ProductionOutgoingRules.class)
+@TestProfile(ProductionRules.class)
 class PublicDestinationsTest extends AlertEndToEnd {
 
     @Test
