@@ -174,9 +174,14 @@ class NotificationDeliveryTest extends AlertEndToEnd {
         bothReplicas(recovered.plus(1, ChronoUnit.HOURS));
 
         Kinds all = kinds(hook, address, slackPath, routingKey, apiKey);
-        for (List<String> kinds : List.of(all.webhook(), all.email(), all.slack(), all.pagerduty(), all.opsgenie())) {
+        List<List<String>> received = List.of(all.webhook(), all.email(), all.slack(), all.pagerduty(), all.opsgenie());
+        for (List<String> kinds : received) {
             assertThat(kinds).containsExactly("Open", "Reminder 1", "Reminder 2", "Resolved");
         }
+        System.out.printf("exactly once with two replicas: %d channel types, %d messages received (webhook %s, email %s,"
+                        + " slack %s, pagerduty %s, opsgenie %s), %d deliveries recorded, 0 duplicates%n", received.size(),
+                received.stream().mapToInt(List::size).sum(), all.webhook(), all.email(), all.slack(), all.pagerduty(),
+                all.opsgenie(), notifications(app, AlertRules.AVAILABILITY).size());
         emailsTo(address).forEach(email -> ChannelTesting.assertValid(schema, email.incidentData()));
         assertThat(emailsTo(address)).extracting(email -> email.incidentData().getString("incidentStatus"))
                 .containsExactly("ANOMALOUS", "ANOMALOUS", "ANOMALOUS", "RESOLVED");
@@ -273,6 +278,10 @@ class NotificationDeliveryTest extends AlertEndToEnd {
         given().auth().oauth2(PlatformTokens.admin()).contentType(ContentType.JSON)
                 .body(Map.of("url", pages, "severities", List.of("critical"))).post(channels(app))
                 .then().statusCode(400).body("detail", org.hamcrest.Matchers.startsWith("severities[0]:"));
+        // The hostile walk's finding: a null severity was a 500.
+        given().auth().oauth2(PlatformTokens.admin()).contentType(ContentType.JSON)
+                .body("{\"url\": \"" + pages + "\", \"severities\": [\"page\", null]}").post(channels(app))
+                .then().statusCode(400).body("detail", org.hamcrest.Matchers.startsWith("severities[1]:"));
 
         evaluate(now);
         dispatch(now);

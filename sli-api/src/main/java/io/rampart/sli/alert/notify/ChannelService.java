@@ -354,7 +354,8 @@ public class ChannelService {
             return null;
         }
         for (int i = 0; i < values.size(); i++) {
-            if (!SEVERITIES.contains(values.get(i))) {
+            // Set.of refuses to look up null.
+            if (values.get(i) == null || !SEVERITIES.contains(values.get(i))) {
                 throw ApiException.badRequest("severities[" + i + "]", "page or ticket");
             }
         }
