@@ -13,6 +13,12 @@ public record StatusPage(String appKey, String name, String partnerName, StatusR
         String period, String headline, String headlineState, boolean signedIn, List<Panel> panels,
         List<TargetRow> targets, List<IncidentRow> incidents, List<FailingChannel> failingChannels, String seriesJson) {
 
+    /** The same page for a visitor who is (or is not) signed in: one built page serves both. */
+    public StatusPage withSignedIn(boolean visitorSignedIn) {
+        return new StatusPage(appKey, name, partnerName, range, ranges, period, headline, headlineState, visitorSignedIn,
+                panels, targets, incidents, failingChannels, seriesJson);
+    }
+
     /** One button of the range switch. */
     @TemplateData
     public record RangeLink(String label, String parameter, String href, boolean current) {

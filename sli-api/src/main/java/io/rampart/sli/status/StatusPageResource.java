@@ -10,15 +10,18 @@ import io.smallrye.common.annotation.Blocking;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
@@ -27,6 +30,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -42,6 +46,8 @@ public class StatusPageResource {
 
     private static final Pattern APP_KEY = Pattern.compile("[A-Za-z0-9._-]{1,255}");
     private static final Set<String> READER_GROUPS = Set.of(Caller.ADMIN, Caller.VENDOR, Caller.STATUSPAGE);
+    /** The longest a browser keeps the sign-in cookie, whatever the token's own lifetime. */
+    static final Duration MAX_COOKIE_AGE = Duration.ofHours(12);
 
     @CheckedTemplate
     static class Templates {
@@ -53,13 +59,16 @@ public class StatusPageResource {
     }
 
     private final StatusPageService pages;
+    private final AnonymousViews anonymousViews;
     private final CurrentIdentityAssociation identities;
     private final JWTParser tokens;
     private final String cookieName;
 
-    public StatusPageResource(StatusPageService pages, CurrentIdentityAssociation identities, JWTParser tokens,
+    public StatusPageResource(StatusPageService pages, AnonymousViews anonymousViews,
+            CurrentIdentityAssociation identities, JWTParser tokens,
             @ConfigProperty(name = "mp.jwt.token.cookie") String cookieName) {
         this.pages = pages;
+        this.anonymousViews = anonymousViews;
         this.identities = identities;
         this.tokens = tokens;
         this.cookieName = cookieName;
@@ -76,8 +85,13 @@ public class StatusPageResource {
     @Path("/sign-in")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Blocking // the token's key may be read from a file
-    public Response signIn(@FormParam("token") String token, @FormParam("app") String app) {
+    public Response signIn(@FormParam("token") String token, @FormParam("app") String app,
+            @HeaderParam("Origin") String origin, @HeaderParam("Host") String host) {
         String appKey = appKeyOrNull(app);
+        if (!SameOrigin.sentFrom(origin, host)) {
+            return Response.status(Response.Status.FORBIDDEN)
+                    .entity(Templates.signIn(appKey, "This form was not sent from this site's own sign-in page.")).build();
+        }
         JsonWebToken jwt;
         try {
             jwt = tokens.parse(token == null ? "" : token.strip());
@@ -91,14 +105,19 @@ public class StatusPageResource {
         }
         long lifetime = Math.max(0, jwt.getExpirationTime() - Instant.now().getEpochSecond());
         return Response.seeOther(appKey == null ? URI.create("/status/sign-in") : pageUri(appKey))
-                .cookie(sessionCookie(jwt.getRawToken(), (int) lifetime)).build();
+                .cookie(sessionCookie(jwt.getRawToken(), (int) Math.min(lifetime, MAX_COOKIE_AGE.toSeconds()))).build();
     }
 
     @POST
     @Path("/sign-out")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response signOut(@FormParam("app") String app) {
+    public Response signOut(@FormParam("app") String app, @HeaderParam("Origin") String origin,
+            @HeaderParam("Host") String host) {
         String appKey = appKeyOrNull(app);
+        if (!SameOrigin.sentFrom(origin, host)) {
+            return refusal(Response.Status.FORBIDDEN, "Not signed out",
+                    "This form was not sent from this site's own status page.", appKey, false);
+        }
         return Response.seeOther(appKey == null ? URI.create("/status/sign-in")
                         : UriBuilder.fromPath("/status/sign-in").queryParam("app", appKey).build())
                 .cookie(sessionCookie("", 0)).build();
@@ -110,10 +129,20 @@ public class StatusPageResource {
      */
     @GET
     @Path("/{appKey}")
-    public Uni<Response> page(@PathParam("appKey") String appKey, @QueryParam("range") String range) {
+    public Uni<Response> page(@PathParam("appKey") String appKey, @QueryParam("range") String range,
+            @Context HttpServerRequest request) {
         StatusRange chosen = StatusRange.fromParameter(range);
         return visitor().chain(visitor -> {
             boolean signedIn = visitor != null && !visitor.isAnonymous();
+            if (!signedIn) {
+                long retryAfter = anonymousViews.take(request.remoteAddress().hostAddress());
+                if (retryAfter > 0) {
+                    return Uni.createFrom().item(Response.fromResponse(refusal(Response.Status.TOO_MANY_REQUESTS,
+                                    "Too many views", "This address viewed status pages too often. Try again in "
+                                            + retryAfter + " s.", appKey, false))
+                            .header("Retry-After", Long.toString(retryAfter)).build());
+                }
+            }
             if (signedIn && mayRead(visitor, appKey)) {
                 return render(appKey, chosen, true);
             }
@@ -133,8 +162,8 @@ public class StatusPageResource {
     }
 
     private Uni<Response> render(String appKey, StatusRange range, boolean signedIn) {
-        return pages.page(appKey, range, signedIn, Instant.now())
-                .map(page -> Response.ok(Templates.page(page)).build())
+        return pages.page(appKey, range, Instant.now())
+                .map(page -> Response.ok(Templates.page(page.withSignedIn(signedIn))).build())
                 .onFailure(ApiException.class).recoverWithItem(failure -> {
                     ApiException refused = (ApiException) failure;
                     return refusal(refused.status(), "No status page", refused.body().detail(), appKey, signedIn);

@@ -2,6 +2,8 @@ package io.rampart.sli.status;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.cache.CacheKey;
+import io.quarkus.cache.CacheResult;
 import io.rampart.sli.api.ApiException;
 import io.rampart.sli.registry.AppView;
 import io.rampart.sli.registry.BaseUrl;
@@ -28,6 +30,8 @@ import java.util.Map;
 @ApplicationScoped
 public class StatusPageService {
 
+    static final String CACHE = "status-page";
+
     private static final DateTimeFormatter PERIOD = DateTimeFormatter.ofPattern("d MMM yyyy HH:mm 'UTC'", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 
@@ -52,7 +56,14 @@ public class StatusPageService {
                 .onFailure(ApiException.class).recoverWithItem(false);
     }
 
-    public Uni<StatusPage> page(String appKey, StatusRange range, boolean signedIn, Instant now) {
+    /**
+     * The page of an app over a range, as an anonymous visitor sees it ({@link StatusPage#withSignedIn}
+     * for others). Built pages are cached per app and range for {@code RAMPART_STATUS_PAGE_CACHE_TTL}
+     * (30 s): a page costs about 67 queries, and a flood of views must not reach the database.
+     * Concurrent views of a page being built wait for that one build.
+     */
+    @CacheResult(cacheName = CACHE)
+    public Uni<StatusPage> page(@CacheKey String appKey, @CacheKey StatusRange range, Instant now) {
         SliService.Query query = query(range, null);
         return registry.get(appKey).chain(app -> {
             List<Uni<SliSeries>> series = new ArrayList<>();
@@ -71,10 +82,10 @@ public class StatusPageService {
                             targetSummaries.isEmpty() ? Uni.createFrom().item(List.<SliSummary>of())
                                     : Uni.join().all(targetSummaries).andFailFast(),
                             incidents.openOrResolvedSince(appKey, now.minus(range.length())),
-                            // Channel settings are the vendor's own business: not on a public page.
-                            signedIn ? channels.failing(appKey) : Uni.createFrom().item(List.<StatusPage.FailingChannel>of()))
-                    .with((summary, allSeries, perTarget, recent, failing) -> view(app, range, signedIn, summary,
-                            allSeries, targets, perTarget, recent, failing));
+                            // Shown to signed-in visitors only (the template): channel settings are the vendor's own business.
+                            channels.failing(appKey))
+                    .with((summary, allSeries, perTarget, recent, failing) -> view(app, range, summary, allSeries,
+                            targets, perTarget, recent, failing));
         });
     }
 
@@ -82,7 +93,7 @@ public class StatusPageService {
         return new SliService.Query(range.window(), null, null, target, null, null);
     }
 
-    private StatusPage view(AppView app, StatusRange range, boolean signedIn, SliSummary summary,
+    private StatusPage view(AppView app, StatusRange range, SliSummary summary,
             List<SliSeries> series, List<BaseUrl> targets, List<SliSummary> perTarget,
             List<StatusPage.IncidentRow> recentIncidents, List<StatusPage.FailingChannel> failingChannels) {
         List<StatusPage.RangeLink> links = new ArrayList<>();
@@ -111,7 +122,7 @@ public class StatusPageService {
         String headline = open == 0 ? slos : open + (open == 1 ? " open incident · " : " open incidents · ") + slos;
         String headlineState = open > 0 || missed > 0 ? "missed" : withSlo == 0 ? "none" : "met";
         return new StatusPage(app.appKey(), app.name(), app.partnerName(), range, links, period, headline,
-                headlineState, signedIn, panels, rows, recentIncidents, failingChannels,
+                headlineState, false, panels, rows, recentIncidents, failingChannels,
                 seriesJson(range, summary, series));
     }
 

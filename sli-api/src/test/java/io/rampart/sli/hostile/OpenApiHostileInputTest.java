@@ -17,6 +17,7 @@ import io.rampart.store.testing.hostile.OpenApiOperations.RequestBody;
 import io.rampart.store.testing.hostile.OpenApiOperations.Schema;
 import io.rampart.store.testing.hostile.ServiceLog;
 import io.restassured.http.ContentType;
+import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.Test;
 
@@ -332,7 +333,9 @@ class OpenApiHostileInputTest {
             case VENDOR -> bearer(PlatformTokens.vendor(appKey));
             case STATUSPAGE -> bearer(PlatformTokens.statuspage());
             case STATUS_COOKIE -> Map.of("Cookie", "rampart_status=" + PlatformTokens.vendor(appKey));
-            case NONE -> Map.of();
+            // The status forms are taken only from the service's own pages (a browser's Origin).
+            case NONE -> operation.key().startsWith("POST /status/")
+                    ? Map.of("Origin", RestAssured.baseURI + ":" + RestAssured.port) : Map.of();
         };
     }
 

@@ -25,6 +25,11 @@ class StatusPageAccessTest {
 
     private static final String COOKIE = "rampart_status";
 
+    /** The origin a browser names on a form sent from one of this service's own pages. */
+    static String ownOrigin() {
+        return "http://localhost:" + io.restassured.RestAssured.port;
+    }
+
     @Test
     void anAnonymousVisitorOfAPrivatePageIsSentToSignIn() {
         String app = registerApp("status-private", "prod");
@@ -38,7 +43,7 @@ class StatusPageAccessTest {
     void signingInSetsASecureHttpOnlyStrictCookieAndRedirectsWithoutTheToken() {
         String app = registerApp("status-sign-in", "prod");
         String token = PlatformTokens.vendor(app);
-        Response answer = given().redirects().follow(false).contentType(ContentType.URLENC)
+        Response answer = given().redirects().follow(false).contentType(ContentType.URLENC).header("Origin", ownOrigin())
                 .formParam("token", token).formParam("app", app).post("/status/sign-in");
         assertThat(answer.statusCode()).isEqualTo(303);
         assertThat(answer.header("Location")).endsWith("/status/" + app).doesNotContain(token);
@@ -54,11 +59,13 @@ class StatusPageAccessTest {
     @Test
     void aTokenThatDoesNotVerifyOrMayNotReadSlisSetsNoCookie() {
         String app = registerApp("status-bad-token", "prod");
-        given().contentType(ContentType.URLENC).formParam("token", PlatformTokens.untrusted(Set.of("admin")))
+        given().contentType(ContentType.URLENC).header("Origin", ownOrigin())
+                .formParam("token", PlatformTokens.untrusted(Set.of("admin")))
                 .formParam("app", app).post("/status/sign-in")
                 .then().statusCode(401).header("Set-Cookie", org.hamcrest.Matchers.nullValue())
                 .body(containsString("not a valid platform token"));
-        given().contentType(ContentType.URLENC).formParam("token", PlatformTokens.host()).formParam("app", app)
+        given().contentType(ContentType.URLENC).header("Origin", ownOrigin())
+                .formParam("token", PlatformTokens.host()).formParam("app", app)
                 .post("/status/sign-in")
                 .then().statusCode(403).header("Set-Cookie", org.hamcrest.Matchers.nullValue());
     }
@@ -95,8 +102,8 @@ class StatusPageAccessTest {
     @Test
     void signingOutClearsTheCookie() {
         String app = registerApp("status-sign-out", "prod");
-        String setCookie = given().redirects().follow(false).contentType(ContentType.URLENC).formParam("app", app)
-                .post("/status/sign-out").then().statusCode(303).extract().header("Set-Cookie");
+        String setCookie = given().redirects().follow(false).contentType(ContentType.URLENC).header("Origin", ownOrigin())
+                .formParam("app", app).post("/status/sign-out").then().statusCode(303).extract().header("Set-Cookie");
         assertThat(setCookie).startsWith(COOKIE + "=;").contains("Max-Age=0");
     }
 

@@ -42,8 +42,13 @@ public final class PlatformTokens {
     }
 
     public static String token(String subject, Set<String> groups, Set<String> appKeys) {
+        return token(subject, groups, appKeys, Duration.ofHours(1));
+    }
+
+    /** A token that stays valid for {@code lifetime}. */
+    public static String token(String subject, Set<String> groups, Set<String> appKeys, Duration lifetime) {
         var builder = Jwt.issuer(ISSUER).subject(subject).upn(subject).groups(groups)
-                .expiresIn(Duration.ofHours(1));
+                .expiresIn(lifetime);
         if (!appKeys.isEmpty()) {
             builder.claim("app_keys", appKeys);
         }

@@ -3,19 +3,12 @@ package io.rampart.bench.sli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rampart.store.local.LocalPostgres;
-import io.smallrye.jwt.build.Jwt;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -27,11 +20,9 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The SLI API benchmark of issue 5, run by bench/sli/run: one app, 10 million events over 28 days
@@ -84,68 +75,15 @@ public final class SliBenchmark {
     }
 
     private void run(Path jar, Path work) throws Exception {
-        Files.createDirectories(work);
-        LocalPostgres postgres = LocalPostgres.start(work.resolve("pg"), 0);
-        Process api = null;
-        try {
-            KeyPair keys = KeyPairGenerator.getInstance("RSA").generateKeyPair();
-            api = startApi(jar, work, postgres.port(), keys);
-            token = Jwt.issuer("rampart").subject("bench").groups(Set.of("admin")).expiresIn(Duration.ofHours(2))
-                    .sign(keys.getPrivate());
-            awaitReady(api);
-            String jdbcUrl = "jdbc:postgresql://localhost:" + postgres.port() + "/" + LocalPostgres.DATABASE;
-            try (Connection db = DriverManager.getConnection(jdbcUrl, LocalPostgres.USER, LocalPostgres.PASSWORD)) {
+        try (RunningApi api = RunningApi.start(jar, work, Map.of())) {
+            baseUrl = api.baseUrl;
+            token = api.adminToken;
+            try (Connection db = DriverManager.getConnection(api.jdbcUrl(), LocalPostgres.USER, LocalPostgres.PASSWORD)) {
                 register();
                 load(db);
                 measure(db);
             }
-        } finally {
-            if (api != null) {
-                api.destroy();
-                api.waitFor();
-            }
-            postgres.close();
         }
-    }
-
-    private Process startApi(Path jar, Path work, int dbPort, KeyPair keys) throws IOException {
-        Path publicKey = work.resolve("platform.pem");
-        Files.writeString(publicKey, "-----BEGIN PUBLIC KEY-----\n"
-                + Base64.getMimeEncoder().encodeToString(keys.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n");
-        byte[] sealingKey = new byte[32];
-        new SecureRandom().nextBytes(sealingKey);
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        baseUrl = "http://127.0.0.1:" + port;
-        ProcessBuilder builder = new ProcessBuilder("java", "-Xmx1g", "-jar", jar.toString())
-                .redirectErrorStream(true).redirectOutput(work.resolve("sli-api.log").toFile());
-        builder.environment().putAll(Map.of("RAMPART_DB_HOST", "localhost", "RAMPART_DB_PORT", Integer.toString(dbPort),
-                "RAMPART_DB_NAME", LocalPostgres.DATABASE, "RAMPART_DB_USER", LocalPostgres.USER,
-                "RAMPART_DB_PASSWORD", LocalPostgres.PASSWORD, "MP_JWT_VERIFY_PUBLICKEY_LOCATION", publicKey.toUri().toString(),
-                "QUARKUS_HTTP_PORT", Integer.toString(port), "QUARKUS_HTTP_HOST", "127.0.0.1",
-                "RAMPART_SECRETS_KEY", "bench:" + Base64.getEncoder().encodeToString(sealingKey)));
-        return builder.start();
-    }
-
-    private void awaitReady(Process api) throws Exception {
-        Instant deadline = Instant.now().plusSeconds(120);
-        while (Instant.now().isBefore(deadline)) {
-            if (!api.isAlive()) {
-                throw new IllegalStateException("sli-api stopped; see its log under bench/sli/target/work");
-            }
-            try {
-                if (http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/q/health/ready")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            Thread.sleep(500);
-        }
-        throw new IllegalStateException("sli-api was not ready within 120 s");
     }
 
     private void register() throws Exception {
