@@ -42,6 +42,13 @@ public interface AlertConfig {
     double lifecycleThreshold();
 
     /**
+     * Where people reach this sli-api, for the links in notifications to the status page and the
+     * incident ({@code RAMPART_ALERTS_PUBLIC_URL}, default {@code http://localhost:8083}).
+     */
+    @WithDefault("http://localhost:8083")
+    String publicUrl();
+
+    /**
      * Notification channels one app may have ({@code RAMPART_ALERTS_CHANNELS_PER_APP}, default 10):
      * every channel is a delivery per incident change, so an app's channels are bounded like its load.
      */
@@ -49,6 +56,24 @@ public interface AlertConfig {
     int channelsPerApp();
 
     Delivery delivery();
+
+    /** The vendors' API addresses (settable for tests and proxies; the defaults are the vendors' own). */
+    Vendors vendors();
+
+    interface Vendors {
+
+        /** PagerDuty Events API v2 ({@code RAMPART_ALERTS_VENDORS_PAGERDUTY_EVENTS_URL}). */
+        @WithDefault("https://events.pagerduty.com/v2/enqueue")
+        String pagerdutyEventsUrl();
+
+        /** Opsgenie API base of US accounts ({@code RAMPART_ALERTS_VENDORS_OPSGENIE_US_URL}). */
+        @WithDefault("https://api.opsgenie.com")
+        String opsgenieUsUrl();
+
+        /** Opsgenie API base of EU accounts ({@code RAMPART_ALERTS_VENDORS_OPSGENIE_EU_URL}). */
+        @WithDefault("https://api.eu.opsgenie.com")
+        String opsgenieEuUrl();
+    }
 
     /** Webhook deliveries of incident notifications. */
     interface Delivery {
@@ -84,6 +109,14 @@ public interface AlertConfig {
         /** Deliveries one replica claims per round ({@code RAMPART_ALERTS_DELIVERY_BATCH}, default 50). */
         @WithDefault("50")
         int batch();
+
+        /**
+         * Failed attempts in a row after which a channel is shown as failing on the API and the
+         * status page ({@code RAMPART_ALERTS_DELIVERY_FAILING_AFTER}, default 3); one delivered
+         * attempt clears it.
+         */
+        @WithDefault("3")
+        int failingAfter();
 
         /**
          * Deliveries of one app in flight at once, across replicas ({@code RAMPART_ALERTS_DELIVERY_PER_APP_IN_FLIGHT},

@@ -41,7 +41,10 @@ public class AlertEvaluator {
         return evaluate(Instant.now()).replaceWithVoid();
     }
 
-    /** Evaluates every enabled app at {@code now}; an app that fails is logged and skipped. */
+    /**
+     * Evaluates every enabled app at {@code now}, then queues the reminders due; an app that fails
+     * is logged and skipped.
+     */
     public Uni<IncidentStore.Changes> evaluate(Instant now) {
         return pool.query("select app_key, name, partner_name from app where enabled order by app_key").execute()
                 .chain(rows -> Multi.createFrom().iterable(rows)
@@ -50,7 +53,13 @@ public class AlertEvaluator {
                         .onItem().transformToUni(app -> evaluate(app, now))
                         .merge(config.evaluateConcurrency())
                         .collect().asList())
-                .map(AlertEvaluator::sum);
+                .map(AlertEvaluator::sum)
+                .call(changes -> incidents.queueReminders(now)
+                        .invoke(queued -> metrics.counter("rampart.alerts.reminders.queued").increment(queued))
+                        .onFailure().recoverWithItem(e -> {
+                            LOG.warnf("queueing reminders failed: %s", e.getClass().getName());
+                            return 0;
+                        }));
     }
 
     private Uni<IncidentStore.Changes> evaluate(IncidentStore.App app, Instant now) {

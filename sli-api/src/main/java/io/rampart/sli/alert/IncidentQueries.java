@@ -4,6 +4,7 @@ import io.rampart.sli.api.ApiException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -22,6 +23,9 @@ public class IncidentQueries {
 
     static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 1000;
+
+    /** One incident of the app. */
+    private static final String ONE = "select * from alert_incident where app_key = $1 and id = $2";
 
     private final Pool pool;
 
@@ -48,7 +52,22 @@ public class IncidentQueries {
                                     + " and ($2::text is null or status = $2) order by opened_at desc, id limit $3")
                             .execute(Tuple.of(appKey, wanted, rows));
                 })
-                .chain(incidents -> {
+                .chain(this::withNotifications);
+    }
+
+    /** One incident of the app (404 for an unknown app or incident). */
+    public Uni<IncidentView> one(String appKey, UUID incidentId) {
+        return pool.preparedQuery(ONE).execute(Tuple.of(appKey, incidentId))
+                .chain(this::withNotifications)
+                .map(incidents -> {
+                    if (incidents.isEmpty()) {
+                        throw ApiException.notFound("the app " + appKey + " has no incident " + incidentId);
+                    }
+                    return incidents.get(0);
+                });
+    }
+
+    private Uni<List<IncidentView>> withNotifications(RowSet<Row> incidents) {
                     List<Row> incidentRows = new ArrayList<>();
                     incidents.forEach(incidentRows::add);
                     UUID[] ids = incidentRows.stream().map(row -> row.getUUID("id")).toArray(UUID[]::new);
@@ -62,7 +81,6 @@ public class IncidentQueries {
                                         .map(row -> incident(row, byIncident.getOrDefault(row.getUUID("id"), List.of())))
                                         .toList();
                             });
-                });
     }
 
     private static IncidentView incident(Row row, List<IncidentView.Notification> notifications) {
@@ -70,12 +88,13 @@ public class IncidentQueries {
                 row.getString("severity"), row.getString("status"), row.getString("metric_name"),
                 row.getString("metric_unit"), row.getLong("measurement_duration_seconds"), row.getDouble("sli_value"),
                 row.getDouble("slo_value"), instant(row, "opened_at"), instant(row, "updated_at"),
-                instant(row, "resolved_at"), notifications);
+                instant(row, "resolved_at"), instant(row, "acknowledged_at"), row.getString("acknowledged_by"),
+                notifications);
     }
 
     private static IncidentView.Notification notification(Row row) {
         return new IncidentView.Notification(row.getLong("id"), row.getUUID("channel_id").toString(),
-                row.getString("incident_status"), row.getString("state"), row.getInteger("attempts"),
+                row.getString("incident_status"), row.getInteger("reminder"), row.getString("state"), row.getInteger("attempts"),
                 instant(row, "last_attempt_at"), row.getInteger("last_status_code"), row.getString("last_error"),
                 "PENDING".equals(row.getString("state")) ? instant(row, "next_attempt_at") : null,
                 instant(row, "delivered_at"));

@@ -1,26 +1,61 @@
 package io.rampart.sli.alert;
 
+import io.rampart.sli.api.ApiException;
 import io.rampart.sli.api.Caller;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 
-/** An app's incidents, readable by whoever may read its SLIs. */
+/** An app's incidents, readable by whoever may read its SLIs, acknowledged by whoever manages the app. */
 @Path("/api/v1/apps/{appKey}/incidents")
 @RolesAllowed({Caller.ADMIN, Caller.VENDOR, Caller.STATUSPAGE})
 public class IncidentResource {
 
     private final IncidentQueries incidents;
+    private final IncidentStore store;
     private final Caller caller;
 
-    public IncidentResource(IncidentQueries incidents, Caller caller) {
+    public IncidentResource(IncidentQueries incidents, IncidentStore store, Caller caller) {
         this.incidents = incidents;
+        this.store = store;
         this.caller = caller;
+    }
+
+    @GET
+    @Path("/{incidentId}")
+    public Uni<IncidentView> one(@PathParam("appKey") String appKey, @PathParam("incidentId") String incidentId) {
+        caller.requireSliReader(appKey);
+        return incidents.one(appKey, id(appKey, incidentId));
+    }
+
+    /**
+     * Acknowledges an open incident (the app's vendor or an admin): its reminders stop, and the
+     * status page shows who and when. Acknowledging again keeps the first; a resolved incident 409.
+     */
+    @POST
+    @Path("/{incidentId}/ack")
+    @RolesAllowed({Caller.ADMIN, Caller.VENDOR})
+    public Uni<IncidentView> acknowledge(@PathParam("appKey") String appKey, @PathParam("incidentId") String incidentId) {
+        caller.requireAppManager(appKey);
+        UUID id = id(appKey, incidentId);
+        return store.acknowledge(appKey, id, caller.name(), Instant.now()).chain(() -> incidents.one(appKey, id));
+    }
+
+    /** An incident id; anything else names no incident (404, as an unknown one). */
+    private static UUID id(String appKey, String incidentId) {
+        try {
+            return UUID.fromString(incidentId);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.notFound("the app " + appKey + " has no incident " + incidentId);
+        }
     }
 
     @GET

@@ -1,5 +1,8 @@
 package io.rampart.sli.alert;
 
+import io.rampart.sli.alert.notify.Notification;
+import io.rampart.sli.alert.notify.QuietHours;
+import io.rampart.sli.api.ApiException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -26,8 +29,8 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class IncidentStore {
 
-    public static final String ANOMALOUS = "ANOMALOUS";
-    public static final String RESOLVED = "RESOLVED";
+    public static final String ANOMALOUS = Notification.ANOMALOUS;
+    public static final String RESOLVED = Notification.RESOLVED;
 
     /** The app as its notifications name it. */
     public record App(String appKey, String name, String partnerName) {
@@ -51,10 +54,58 @@ public class IncidentStore {
             where app_key = $1 and status = 'OPEN' and not (rule = any($2))
             returning id, rule, severity, metric_name, metric_unit, measurement_duration_seconds, sli_value, slo_value""";
 
+    /**
+     * The app's enabled channels that receive a state change ($4) of incident $5: ANOMALOUS every
+     * one whose filters match, RESOLVED those that also want resolve messages and got the trigger.
+     */
+    private static final String CHANNELS = """
+            select c.id, c.quiet_start, c.quiet_end, c.quiet_zone from notification_channel c
+            where c.app_key = $1 and c.enabled and notification_channel_receives(c.rules, c.severities, $2, $3)
+              and ($4 = 'ANOMALOUS' or c.send_resolved and exists (select 1 from notification_delivery t
+                  where t.incident_id = $5 and t.channel_id = c.id and t.incident_status = 'ANOMALOUS' and t.reminder = 0))""";
+
+    /** One notification to one channel, at most once per incident, channel, state and reminder. */
     private static final String QUEUE = """
-            insert into notification_delivery (incident_id, channel_id, incident_status, payload, next_attempt_at, created_at)
-            select $1, id, $2, $3, $4, $4 from notification_channel where app_key = $5 and enabled
+            insert into notification_delivery (incident_id, channel_id, incident_status, reminder, payload,
+                next_attempt_at, created_at)
+            values ($1, $2, $3, $4, $5, $6, $7)
             on conflict do nothing""";
+
+    /**
+     * Reminders due at $1: per open, unacknowledged incident of an enabled app and enabled channel
+     * with reminders that got its trigger, the next reminder's number, once the channel's last
+     * message of the incident is reminder_every_hours old and none is pending (a reminder held by
+     * quiet hours leaves once; missed ones are not made up).
+     */
+    private static final String REMINDERS_DUE = """
+            select i.id, i.app_key, i.rule, i.severity, i.metric_name, i.metric_unit, i.measurement_duration_seconds,
+                i.sli_value, i.slo_value, a.name as app_name, a.partner_name, c.id as channel_id, c.quiet_start,
+                c.quiet_end, c.quiet_zone, sent.last_reminder + 1 as reminder
+            from alert_incident i
+            join app a on a.app_key = i.app_key and a.enabled
+            join notification_channel c on c.app_key = i.app_key and c.enabled and c.reminder_every_hours is not null
+            cross join lateral (select max(d.reminder) as last_reminder, bool_or(d.state = 'PENDING') as pending,
+                    max(coalesce(d.delivered_at, d.last_attempt_at, d.created_at)) as last_sent
+                from notification_delivery d
+                where d.incident_id = i.id and d.channel_id = c.id and d.incident_status = 'ANOMALOUS') as sent
+            where i.status = 'OPEN' and i.acknowledged_at is null and sent.last_reminder is not null and not sent.pending
+              and sent.last_sent <= $1::timestamptz - make_interval(hours => c.reminder_every_hours)
+              and notification_channel_receives(c.rules, c.severities, i.rule, i.severity)""";
+
+    /** Reminders of an incident not yet sent when it is acknowledged or resolved: they no longer apply. */
+    private static final String CANCEL_REMINDERS = """
+            update notification_delivery set state = 'CANCELLED'
+            where incident_id = $1 and reminder > 0 and state = 'PENDING'""";
+
+    /** Acknowledges an open incident of the app; the first acknowledgement stays. */
+    private static final String ACKNOWLEDGE = """
+            update alert_incident set acknowledged_at = coalesce(acknowledged_at, $3),
+                acknowledged_by = coalesce(acknowledged_by, $4)
+            where app_key = $1 and id = $2 and status = 'OPEN'
+            returning id""";
+
+    /** The status of an incident of the app, to tell an unknown incident (404) from a resolved one (409). */
+    private static final String STATUS = "select status from alert_incident where app_key = $1 and id = $2";
 
     private final Pool pool;
 
@@ -99,30 +150,68 @@ public class IncidentStore {
     /** Queues RESOLVED with the figures of the recovery where the rule still reads them, else the last breaching ones. */
     private Uni<Void> resolved(SqlConnection connection, App app, Row incident, RuleReading current, Instant now) {
         boolean measured = current != null && current.sliValue() != null;
-        return queue(connection, app, incident.getUUID("id"), RESOLVED, now, incident.getString("rule"),
+        return connection.preparedQuery(CANCEL_REMINDERS).execute(Tuple.of(incident.getUUID("id"))).chain(() -> queue(connection, app, incident.getUUID("id"), RESOLVED, now, incident.getString("rule"),
                 incident.getString("severity"), incident.getString("metric_name"),
                 incident.getString("metric_unit"), incident.getLong("measurement_duration_seconds"),
                 measured ? current.sliValue() : incident.getDouble("sli_value"),
-                measured ? current.sloValue() : incident.getDouble("slo_value"));
+                measured ? current.sloValue() : incident.getDouble("slo_value")));
     }
 
     private Uni<Void> queue(SqlConnection connection, App app, UUID incidentId, String status, Instant now,
             String rule, String severity, String metricName, String metricUnit, long durationSeconds, Double sliValue, Double sloValue) {
-        JsonObject payload = new JsonObject()
-                .put("appKey", app.appKey())
-                .put("appDetails", new JsonObject().put("name", app.name()).put("partnerName", app.partnerName()))
-                .put("incidentId", incidentId.toString())
-                .put("incidentStatus", status)
-                .put("time", now.toString())
-                .put("metricName", metricName)
-                .put("metricUnit", metricUnit)
-                .put("measurementDurationSeconds", durationSeconds)
-                .put("sliValue", sliValue)
-                .put("sloValue", sloValue)
-                .put("rule", rule)
-                .put("severity", severity);
-        return connection.preparedQuery(QUEUE)
-                .execute(Tuple.of(incidentId, status, payload, now.atOffset(ZoneOffset.UTC), app.appKey()))
+        JsonObject payload = new Notification(app.appKey(), app.name(), app.partnerName(), incidentId.toString(), status,
+                now, rule, severity, metricName, metricUnit, durationSeconds, sliValue, sloValue, 0, false).payload();
+        return connection.preparedQuery(CHANNELS).execute(Tuple.of(app.appKey(), rule, severity, status, incidentId))
+                .chain(channels -> Multi.createFrom().iterable(channels)
+                        .onItem().transformToUniAndConcatenate(channel -> connection.preparedQuery(QUEUE)
+                                .execute(Tuple.tuple(List.of(incidentId, channel.getUUID("id"), status, 0, payload,
+                                        releaseAt(channel, severity, now), now.atOffset(ZoneOffset.UTC)))))
+                        .collect().asList())
                 .replaceWithVoid();
+    }
+
+    /** Queues every reminder due at {@code now}; several replicas at once queue each once. */
+    public Uni<Integer> queueReminders(Instant now) {
+        return pool.preparedQuery(REMINDERS_DUE).execute(Tuple.of(now.atOffset(ZoneOffset.UTC)))
+                .chain(due -> Multi.createFrom().iterable(due)
+                        .onItem().transformToUniAndConcatenate(row -> {
+                            String severity = row.getString("severity");
+                            int reminder = row.getInteger("reminder");
+                            JsonObject payload = new Notification(row.getString("app_key"), row.getString("app_name"),
+                                    row.getString("partner_name"), row.getUUID("id").toString(), ANOMALOUS, now,
+                                    row.getString("rule"), severity, row.getString("metric_name"),
+                                    row.getString("metric_unit"), row.getLong("measurement_duration_seconds"),
+                                    row.getDouble("sli_value"), row.getDouble("slo_value"), reminder, false).payload();
+                            return pool.preparedQuery(QUEUE).execute(Tuple.tuple(List.of(row.getUUID("id"),
+                                    row.getUUID("channel_id"), ANOMALOUS, reminder, payload,
+                                    releaseAt(row, severity, now), now.atOffset(ZoneOffset.UTC))))
+                                    .map(inserted -> inserted.rowCount());
+                        })
+                        .collect().asList())
+                .map(counts -> counts.stream().mapToInt(Integer::intValue).sum());
+    }
+
+    /**
+     * Acknowledges an open incident for {@code who}: its pending reminders are cancelled and no
+     * more are queued. The first acknowledgement is kept; 404 for an unknown incident, 409 for a
+     * resolved one.
+     */
+    public Uni<Void> acknowledge(String appKey, UUID incidentId, String who, Instant now) {
+        return pool.withTransaction(connection -> connection.preparedQuery(ACKNOWLEDGE)
+                .execute(Tuple.of(appKey, incidentId, now.atOffset(ZoneOffset.UTC), who))
+                .chain(rows -> rows.size() > 0
+                        ? connection.preparedQuery(CANCEL_REMINDERS).execute(Tuple.of(incidentId)).replaceWithVoid()
+                        : connection.preparedQuery(STATUS).execute(Tuple.of(appKey, incidentId)).map(status -> {
+                            if (status.size() == 0) {
+                                throw ApiException.notFound("the app " + appKey + " has no incident " + incidentId);
+                            }
+                            throw ApiException.conflict("the incident " + incidentId + " is resolved");
+                        })));
+    }
+
+    /** When a notification to this channel may leave: now, or the end of its quiet hours for a non-page severity. */
+    private static java.time.OffsetDateTime releaseAt(Row channel, String severity, Instant now) {
+        QuietHours quiet = QuietHours.of(channel);
+        return (quiet == null ? now : quiet.release(severity, now)).atOffset(ZoneOffset.UTC);
     }
 }

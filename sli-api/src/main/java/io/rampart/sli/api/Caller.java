@@ -45,6 +45,12 @@ public class Caller {
         throw ApiException.forbidden("the platform token may not manage the app " + appKey);
     }
 
+    /** Who calls, as an acknowledgement records it: the token's upn, else its subject. */
+    public String name() {
+        String upn = token.getClaim("upn");
+        return upn != null ? upn : token.getSubject() != null ? token.getSubject() : identity.getPrincipal().getName();
+    }
+
     private Set<String> appKeys() {
         Object claim = token.getClaim("app_keys");
         if (claim instanceof Collection<?> keys) {

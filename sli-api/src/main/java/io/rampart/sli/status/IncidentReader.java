@@ -22,7 +22,7 @@ import java.util.Locale;
 public class IncidentReader {
 
     static final int MOST_SHOWN = 20;
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("d MMM HH:mm 'UTC'", Locale.ROOT)
+    static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("d MMM HH:mm 'UTC'", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 
     private final Pool pool;
@@ -33,7 +33,7 @@ public class IncidentReader {
 
     public Uni<List<StatusPage.IncidentRow>> openOrResolvedSince(String appKey, Instant since) {
         return pool.preparedQuery("select rule, severity, metric_name, sli_value, slo_value, status, opened_at,"
-                        + " resolved_at from alert_incident where app_key = $1 and (status = 'OPEN' or resolved_at >= $2)"
+                        + " resolved_at, acknowledged_at, acknowledged_by from alert_incident where app_key = $1 and (status = 'OPEN' or resolved_at >= $2)"
                         + " order by status = 'OPEN' desc, opened_at desc limit " + MOST_SHOWN)
                 .execute(Tuple.of(appKey, since.atOffset(ZoneOffset.UTC)))
                 .map(rows -> {
@@ -56,6 +56,8 @@ public class IncidentReader {
                 + (target == null ? "" : " against " + Figures.percent(target));
         return new StatusPage.IncidentRow(open ? "Open" : "Resolved", open ? "missed" : "met",
                 sli == null ? row.getString("metric_name") : sli.displayName(), row.getString("rule"),
-                row.getString("severity"), figures, when);
+                row.getString("severity"), figures, when,
+                row.getOffsetDateTime("acknowledged_at") == null ? null : TIME.format(row.getOffsetDateTime("acknowledged_at")),
+                row.getString("acknowledged_by"));
     }
 }

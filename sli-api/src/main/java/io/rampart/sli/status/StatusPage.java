@@ -11,12 +11,12 @@ import java.util.List;
 @TemplateData
 public record StatusPage(String appKey, String name, String partnerName, StatusRange range, List<RangeLink> ranges,
         String period, String headline, String headlineState, boolean signedIn, List<Panel> panels,
-        List<TargetRow> targets, List<IncidentRow> incidents, String seriesJson) {
+        List<TargetRow> targets, List<IncidentRow> incidents, List<FailingChannel> failingChannels, String seriesJson) {
 
     /** The same page for a visitor who is (or is not) signed in: one built page serves both. */
     public StatusPage withSignedIn(boolean visitorSignedIn) {
         return new StatusPage(appKey, name, partnerName, range, ranges, period, headline, headlineState, visitorSignedIn,
-                panels, targets, incidents, seriesJson);
+                panels, targets, incidents, failingChannels, seriesJson);
     }
 
     /** One button of the range switch. */
@@ -37,10 +37,18 @@ public record StatusPage(String appKey, String name, String partnerName, StatusR
         }
     }
 
-    /** An incident of the alert rules: open, or resolved within the range. */
+    /**
+     * An incident of the alert rules: open, or resolved within the range; {@code acknowledgedAt}
+     * (formatted) and {@code acknowledgedBy} once someone acknowledged it (who only to signed-in visitors).
+     */
     @TemplateData
     public record IncidentRow(String status, String state, String sliName, String rule, String severity,
-            String figures, String when) {
+            String figures, String when, String acknowledgedAt, String acknowledgedBy) {
+    }
+
+    /** A notification channel of the app whose deliveries keep failing (shown to signed-in visitors). */
+    @TemplateData
+    public record FailingChannel(String name, String type, int consecutiveFailures, String since, String lastError) {
     }
 
     /** The availability of one health check target (base URL). */

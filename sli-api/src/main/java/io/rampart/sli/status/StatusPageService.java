@@ -38,12 +38,15 @@ public class StatusPageService {
     private final RegistryService registry;
     private final SliService slis;
     private final IncidentReader incidents;
+    private final ChannelHealthReader channels;
     private final ObjectMapper json;
 
-    public StatusPageService(RegistryService registry, SliService slis, IncidentReader incidents, ObjectMapper json) {
+    public StatusPageService(RegistryService registry, SliService slis, IncidentReader incidents,
+            ChannelHealthReader channels, ObjectMapper json) {
         this.registry = registry;
         this.slis = slis;
         this.incidents = incidents;
+        this.channels = channels;
         this.json = json;
     }
 
@@ -78,9 +81,11 @@ public class StatusPageService {
                             Uni.join().all(series).andFailFast(),
                             targetSummaries.isEmpty() ? Uni.createFrom().item(List.<SliSummary>of())
                                     : Uni.join().all(targetSummaries).andFailFast(),
-                            incidents.openOrResolvedSince(appKey, now.minus(range.length())))
-                    .with((summary, allSeries, perTarget, recent) -> view(app, range, summary, allSeries,
-                            targets, perTarget, recent));
+                            incidents.openOrResolvedSince(appKey, now.minus(range.length())),
+                            // Shown to signed-in visitors only (the template): channel settings are the vendor's own business.
+                            channels.failing(appKey))
+                    .with((summary, allSeries, perTarget, recent, failing) -> view(app, range, summary, allSeries,
+                            targets, perTarget, recent, failing));
         });
     }
 
@@ -90,7 +95,7 @@ public class StatusPageService {
 
     private StatusPage view(AppView app, StatusRange range, SliSummary summary,
             List<SliSeries> series, List<BaseUrl> targets, List<SliSummary> perTarget,
-            List<StatusPage.IncidentRow> recentIncidents) {
+            List<StatusPage.IncidentRow> recentIncidents, List<StatusPage.FailingChannel> failingChannels) {
         List<StatusPage.RangeLink> links = new ArrayList<>();
         for (StatusRange option : StatusRange.values()) {
             links.add(new StatusPage.RangeLink(option.label(), option.parameter(), "?range=" + option.parameter(), option == range));
@@ -117,7 +122,8 @@ public class StatusPageService {
         String headline = open == 0 ? slos : open + (open == 1 ? " open incident · " : " open incidents · ") + slos;
         String headlineState = open > 0 || missed > 0 ? "missed" : withSlo == 0 ? "none" : "met";
         return new StatusPage(app.appKey(), app.name(), app.partnerName(), range, links, period, headline,
-                headlineState, false, panels, rows, recentIncidents, seriesJson(range, summary, series));
+                headlineState, false, panels, rows, recentIncidents, failingChannels,
+                seriesJson(range, summary, series));
     }
 
     private static StatusPage.Panel panel(SliEntry entry, StatusRange range) {

@@ -78,6 +78,9 @@ class OpenApiHostileInputTest {
             Map.entry("GET /api/v1/apps/{appKey}/slis", Caller.VENDOR),
             Map.entry("GET /api/v1/apps/{appKey}/slis/{sliId}/series", Caller.VENDOR),
             Map.entry("GET /api/v1/apps/{appKey}/incidents", Caller.STATUSPAGE),
+            Map.entry("GET /api/v1/apps/{appKey}/incidents/{incidentId}", Caller.STATUSPAGE),
+            Map.entry("POST /api/v1/apps/{appKey}/incidents/{incidentId}/ack", Caller.VENDOR),
+            Map.entry("POST /api/v1/apps/{appKey}/notification-channels/{channelId}/test", Caller.VENDOR),
             Map.entry("GET /api/v1/apps/{appKey}/notification-channels", Caller.VENDOR),
             Map.entry("POST /api/v1/apps/{appKey}/notification-channels", Caller.VENDOR),
             Map.entry("GET /api/v1/apps/{appKey}/notification-channels/{channelId}", Caller.VENDOR),
@@ -120,9 +123,16 @@ class OpenApiHostileInputTest {
     @Inject
     SliExporter exporter;
 
+    /** The body of a webhook channel, as the hostile walk sends it. */
+    private static final RequestBody WEBHOOK_CHANNEL = new RequestBody("application/json", Schema.object(Map.of(
+            "name", Schema.of("string"), "url", Schema.of("string"), "enabled", Schema.of("boolean"),
+            "severities", Schema.arrayOf(Schema.enumOf("page", "ticket")), "reminderEveryHours", Schema.of("integer"),
+            "sendResolved", Schema.of("boolean"))));
+
     private final AtomicInteger sequence = new AtomicInteger();
     private String appKey;
     private String channelId;
+    private String incidentId;
     private final List<String> secrets = new ArrayList<>();
 
     @Test
@@ -249,10 +259,17 @@ class OpenApiHostileInputTest {
                 .post("/api/v1/apps").then().statusCode(201).extract().jsonPath();
         secrets.add(app.getString("sharedSecret"));
         secrets.add(STATUSPAGE_KEY);
+        // An open incident, as the alert evaluation would have opened it.
+        incidentId = java.util.UUID.randomUUID().toString();
+        io.rampart.sli.TestData.execute("insert into alert_incident (id, app_key, rule, severity, metric_name, metric_unit,"
+                + " measurement_duration_seconds, sli_value, slo_value, opened_at, updated_at)"
+                + " values (?::uuid, ?, 'availability_failed_check_15m', 'page', 'availability_success_rate', '%', 900, 80.0,"
+                + " 99.9, now(), now())", incidentId, appKey);
         restore();
         Supplier<Object> fresh = () -> "t" + sequence.incrementAndGet();
         return new Fixture()
                 .parameter("appKey", () -> appKey).parameter("channelId", () -> channelId).parameter("label", () -> LABEL)
+                .parameter("incidentId", () -> incidentId)
                 .parameter("sliId", () -> "availability_success_rate").parameter("app", () -> appKey)
                 .parameter("token", () -> PlatformTokens.vendor(appKey))
                 .field("POST /api/v1/apps", "appKey", () -> uniqueAppKey("hostilevalid"))
@@ -265,7 +282,11 @@ class OpenApiHostileInputTest {
                 .field("apiKey", () -> STATUSPAGE_KEY).field("metrics", () -> Map.of("availability_success_rate", "metric1"))
                 .body(OPENSLO_PUT, OPENSLO_DOCUMENT).field(OPENSLO_PUT, "apiVersion", () -> "openslo/v1")
                 .field(OPENSLO_PUT, "kind", () -> "SLO").field(OPENSLO_PUT, "metadata", () -> Map.of("name", "availability"))
-                .field(OPENSLO_PUT, "spec", () -> availabilitySlo(appKey));
+                .field(OPENSLO_PUT, "spec", () -> availabilitySlo(appKey))
+                // A webhook channel's fields, and the settings of every type whose every other value
+                // is refused (free-text rule ids and quiet hours are checked in ChannelTypesTest).
+                .body("POST /api/v1/apps/{appKey}/notification-channels", WEBHOOK_CHANNEL)
+                .body("PATCH /api/v1/apps/{appKey}/notification-channels/{channelId}", WEBHOOK_CHANNEL);
     }
 
     /**
@@ -302,8 +323,9 @@ class OpenApiHostileInputTest {
         int channel = channelId == null ? 404 : given().auth().oauth2(PlatformTokens.admin())
                 .get("/api/v1/apps/" + appKey + "/notification-channels/" + channelId).then().extract().statusCode();
         if (channel == 404) {
+            // On loopback where nothing listens: a test message of the walk is refused at once, nothing leaves the machine.
             JsonPath created = given().auth().oauth2(PlatformTokens.admin()).contentType(ContentType.JSON)
-                    .body("{\"url\": \"https://hooks.example/rampart\"}")
+                    .body("{\"url\": \"http://127.0.0.1:9/rampart\"}")
                     .post("/api/v1/apps/" + appKey + "/notification-channels").then().statusCode(201).extract().jsonPath();
             channelId = created.getString("id");
             secrets.add(created.getString("signingSecret"));

@@ -12,9 +12,10 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Response;
 
 import java.net.URI;
+import java.time.Instant;
 import java.util.List;
 
-/** An app's webhook notification channels: managed by admin and by the app's own vendor. */
+/** An app's notification channels: managed by admin and by the app's own vendor. */
 @Path("/api/v1/apps/{appKey}/notification-channels")
 @RolesAllowed({Caller.ADMIN, Caller.VENDOR})
 public class ChannelResource {
@@ -55,6 +56,15 @@ public class ChannelResource {
             ChannelRequest request) {
         caller.requireAppManager(appKey);
         return channels.update(appKey, channelId, request);
+    }
+
+    /** Sends a test message through the channel now and answers its outcome. */
+    @POST
+    @Path("/{channelId}/test")
+    public Uni<ChannelService.TestResult> test(@PathParam("appKey") String appKey,
+            @PathParam("channelId") String channelId) {
+        caller.requireAppManager(appKey);
+        return channels.test(appKey, channelId, Instant.now());
     }
 
     @DELETE
