@@ -6,7 +6,7 @@ import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
 /**
  * Browser protections of the status pages: scripts, styles and forms only from this service (the
- * chart library is served locally), no framing, no caching of a signed-in page, no referrer.
+ * chart library is served locally), no framing, no caching of a signed-in page, no referrer to other sites.
  */
 public class StatusPageHeaders {
 
@@ -20,7 +20,9 @@ public class StatusPageHeaders {
         }
         response.getHeaders().putSingle("Content-Security-Policy", CONTENT_SECURITY_POLICY);
         response.getHeaders().putSingle("X-Content-Type-Options", "nosniff");
-        response.getHeaders().putSingle("Referrer-Policy", "no-referrer");
+        // same-origin, not no-referrer: under no-referrer browsers send "Origin: null" with the
+        // page's own forms, which the sign-in's Origin check (SameOrigin) must then refuse.
+        response.getHeaders().putSingle("Referrer-Policy", "same-origin");
         response.getHeaders().putSingle("Cache-Control", "no-store");
     }
 }
