@@ -44,15 +44,7 @@ public final class LocalRun {
         PlatformKeys keys = PlatformKeys.loadOrCreate(home.resolve("keys"));
         boolean emptyDatabase = appCount(databasePort) == 0;
 
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("RAMPART_DB_HOST", "localhost");
-        env.put("RAMPART_DB_PORT", Integer.toString(databasePort));
-        env.put("RAMPART_DB_NAME", LocalPostgres.DATABASE);
-        env.put("RAMPART_DB_USER", LocalPostgres.USER);
-        env.put("RAMPART_DB_PASSWORD", LocalPostgres.PASSWORD);
-        env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", keys.publicKeyFile().toUri().toString());
-        env.put("MP_JWT_VERIFY_ISSUER", PlatformKeys.ISSUER);
-        env.put("QUARKUS_PROFILE", "local");
+        Map<String, String> env = serviceEnvironment(databasePort, keys);
 
         List<ServiceProcess> services = new ArrayList<>();
         Demo[] demo = new Demo[1];
@@ -122,6 +114,20 @@ public final class LocalRun {
             System.out.printf("  %-40s %10s %s%n", sli.path("id").asText(), sli.path("value").isNull() ? "-"
                     : String.format("count".equals(unit) ? "%.0f" : "%.2f", sli.path("value").asDouble()), unit);
         }
+    }
+
+    /** The settings every service of a local run gets: the local database, the platform key, the local profile. */
+    public static Map<String, String> serviceEnvironment(int databasePort, PlatformKeys keys) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("RAMPART_DB_HOST", "localhost");
+        env.put("RAMPART_DB_PORT", Integer.toString(databasePort));
+        env.put("RAMPART_DB_NAME", LocalPostgres.DATABASE);
+        env.put("RAMPART_DB_USER", LocalPostgres.USER);
+        env.put("RAMPART_DB_PASSWORD", LocalPostgres.PASSWORD);
+        env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", keys.publicKeyFile().toUri().toString());
+        env.put("MP_JWT_VERIFY_ISSUER", PlatformKeys.ISSUER);
+        env.put("QUARKUS_PROFILE", "local");
+        return env;
     }
 
     private static long appCount(int databasePort) throws Exception {

@@ -1,5 +1,6 @@
 package io.rampart.reliability;
 
+import io.rampart.local.LocalRun;
 import io.rampart.local.PlatformKeys;
 import io.rampart.local.ServiceProcess;
 import io.rampart.store.local.LocalPostgres;
@@ -86,14 +87,7 @@ final class Cluster implements AutoCloseable {
     private Cluster startServices(List<String> services, int replicasPerService, Map<String, String> moreEnv)
             throws Exception {
         try {
-            env.put("RAMPART_DB_HOST", "localhost");
-            env.put("RAMPART_DB_PORT", Integer.toString(databasePort));
-            env.put("RAMPART_DB_NAME", LocalPostgres.DATABASE);
-            env.put("RAMPART_DB_USER", LocalPostgres.USER);
-            env.put("RAMPART_DB_PASSWORD", LocalPostgres.PASSWORD);
-            env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", keys.publicKeyFile().toUri().toString());
-            env.put("MP_JWT_VERIFY_ISSUER", PlatformKeys.ISSUER);
-            env.put("QUARKUS_PROFILE", "local");
+            env.putAll(LocalRun.serviceEnvironment(databasePort, keys));
             env.put("JAVA_TOOL_OPTIONS", JVM_OPTIONS);
             env.putAll(moreEnv);
             for (String service : services) {
