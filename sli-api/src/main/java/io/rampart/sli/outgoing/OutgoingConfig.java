@@ -3,6 +3,8 @@ package io.rampart.sli.outgoing;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+import java.time.Duration;
+
 /**
  * Bounds of every call sli-api makes to an address a vendor or an operator chose (notification
  * receivers, the Statuspage API): docs/security.md, "Outgoing calls".
@@ -24,6 +26,15 @@ public interface OutgoingConfig {
     /** Connections open at once to one address ({@code RAMPART_OUTGOING_MAX_CONNECTIONS_PER_ADDRESS}, default 20). */
     @WithDefault("20")
     int maxConnectionsPerAddress();
+
+    /**
+     * How long a connection may stay silent before it is closed, whatever became of its call
+     * ({@code RAMPART_OUTGOING_IDLE_TIMEOUT}, default 15 s: longer than any call's timeout). A
+     * backstop: every call resets its own connection when it ends, but on a machine starved of CPU
+     * a connection that completed after its call's deadline was seen to outlive it.
+     */
+    @WithDefault("15s")
+    Duration idleTimeout();
 
     /**
      * Whether operator-supplied API base URLs (Statuspage) must be https

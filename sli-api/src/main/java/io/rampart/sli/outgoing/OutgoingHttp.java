@@ -19,6 +19,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -79,7 +80,9 @@ public class OutgoingHttp {
                 .setDecompressionSupported(false)
                 // Connections go to a checked address (post): the host name still names the TLS peer.
                 .setForceSni(true)
-                .setVerifyHost(true));
+                .setVerifyHost(true)
+                .setIdleTimeout((int) config.idleTimeout().toMillis())
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS));
     }
 
     @PreDestroy
@@ -163,6 +166,9 @@ public class OutgoingHttp {
                     return;
                 }
                 sent.exceptionHandler(this::fail);
+                // A failure of the connection (a reset, a head past the limit) is this call's
+                // outcome; unhandled, Vert.x would also log it at ERROR, a line per hostile answer.
+                sent.connection().exceptionHandler(this::fail);
                 sent.send(body).onFailure(this::fail).onSuccess(this::read);
             });
         }

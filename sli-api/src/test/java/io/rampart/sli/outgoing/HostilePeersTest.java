@@ -16,7 +16,6 @@ import io.vertx.core.json.JsonObject;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;
@@ -31,6 +30,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import static io.rampart.sli.TestData.probe;
 import static io.rampart.sli.TestData.registerApp;
@@ -87,8 +90,6 @@ class HostilePeersTest {
     }
 
     @Test
-    @Disabled("open: on the loaded 2-core machine the bystander's delivery was not DELIVERED in the hostile round"
-            + " (2026-12-02 run); outcomes per peer matched in the run before")
     void notificationsToHostileReceiversEndOnTimeWithTheirOutcomeAndAnotherAppIsNotifiedInTheSameRound() {
         Instant now = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(3, ChronoUnit.DAYS).plus(30, ChronoUnit.MINUTES);
         // Two hostile apps, so that each has no more receivers than its share of a claim (5).
@@ -109,6 +110,8 @@ class HostilePeersTest {
             probe(app, targetId(app, "prod"), now.minus(2, ChronoUnit.MINUTES), 3000, "TIMEOUT", null);
         }
         evaluator.evaluate(now).await().atMost(Duration.ofMinutes(1));
+        // The process's first https call builds the JVM's TLS context once: a steady-state round is measured.
+        wave(2 * Behaviour.values().length, TIMEOUT, new AtomicLong());
         int internalBefore = peers.internalRequests();
 
         long started = System.nanoTime();
@@ -117,10 +120,10 @@ class HostilePeersTest {
 
         // The round also claims and records in the database: 3 s beyond the timeout on 2 loaded cores.
         assertThat(took).as("the round, every attempt at once").isLessThan(TIMEOUT.plus(Duration.ofSeconds(3)));
-        // Other test classes' deliveries due at this time may share the round.
-        assertThat(round.delivered()).as("the bystander's notification").isPositive();
         Map<String, Object> delivered = notification(bystander, bystanderChannel);
-        assertThat(delivered).containsEntry("state", "DELIVERED");
+        assertThat(delivered).as("the bystander's notification").containsEntry("state", "DELIVERED");
+        // Other test classes' deliveries due at this time may share the round.
+        assertThat(round.delivered()).as("delivered in this round").isPositive();
         for (Map.Entry<String, Behaviour> channel : channels.entrySet()) {
             String expected = OUTCOMES.get(channel.getValue());
             assertThat(notification(appOfChannel.get(channel.getKey()), channel.getKey())).as("%s", channel.getValue())
@@ -166,13 +169,29 @@ class HostilePeersTest {
     }
 
     @Test
-    @Disabled("open defect: connections to a peer that never answers stayed open on the peer 30 s after 1,000"
-            + " attempts (2026-12-02 runs), so heap and sockets are not yet shown flat")
     void aThousandHostileAttemptsEachEndOnTimeAndLeaveHeapAndSocketsAsTheyWere() {
-        Duration timeout = Duration.ofSeconds(1);
+        Duration timeout = Duration.ofSeconds(2);
         Map<String, Integer> warmUp = wave(WAVE, timeout, new AtomicLong());
         assertThat(warmUp.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(WAVE);
         long heapBefore = heapAfterGc();
+        List<String> errorLines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Handler errors = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getLevel().intValue() >= Level.SEVERE.intValue()) {
+                    errorLines.add(record.getLoggerName() + ": " + record.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger.getLogger("").addHandler(errors);
 
         Map<String, Integer> counts = new TreeMap<>();
         AtomicLong slowest = new AtomicLong();
@@ -181,6 +200,7 @@ class HostilePeersTest {
             wave(WAVE, timeout, slowest).forEach((outcome, count) -> counts.merge(outcome, count, Integer::sum));
         }
         long elapsedMs = (System.nanoTime() - started) / 1_000_000;
+        Logger.getLogger("").removeHandler(errors);
         for (Behaviour behaviour : Behaviour.values()) {
             assertThat(peers.awaitNoOpenConnections(behaviour, Duration.ofSeconds(30))).as("%s sockets", behaviour).isTrue();
         }
@@ -198,6 +218,8 @@ class HostilePeersTest {
                 .allMatch(outcome -> OUTCOMES.containsValue(outcome) || outcome.equals("HTTP 200"));
         assertThat(Duration.ofNanos(slowest.get())).isLessThan(timeout.plus(LATENESS));
         assertThat(heapAfter - heapBefore).as("heap growth over %d attempts", ATTEMPTS).isLessThan(HEAP_GROWTH_BOUND);
+        // A peer's misbehaviour is its call's outcome, not an operator's page: no ERROR line.
+        assertThat(errorLines).as("ERROR lines logged during the attempts").isEmpty();
     }
 
     /** {@code size} attempts at once, spread over every peer; their outcomes counted. */

@@ -145,31 +145,70 @@ public final class StatusFloodBenchmark {
         return latencies;
     }
 
-    /** {@code viewers} anonymous viewers loading the page (day, week, month in turn) until the phase ends. */
+    /**
+     * {@code viewers} anonymous viewers loading the page until the phase ends, in a process of
+     * their own, pinned to {@code bench.viewerCpu} when set (bench/status-flood/run sets it): the
+     * viewers would run on their own machines, so their own CPU must not count against the server.
+     */
     private void flood(int viewers, Map<Integer, AtomicInteger> views) {
-        long end = System.nanoTime() + phase.toNanos();
-        CountDownLatch done = new CountDownLatch(viewers);
-        for (int viewer = 0; viewer < viewers; viewer++) {
-            int first = viewer;
-            started(() -> {
-                try {
-                    for (int view = first; System.nanoTime() < end; view++) {
-                        HttpRequest request = HttpRequest.newBuilder(URI.create(api.baseUrl + "/status/" + APP
-                                + "?range=" + RANGES[view % RANGES.length])).timeout(Duration.ofSeconds(30)).build();
-                        int status = api.http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-                        views.computeIfAbsent(status, code -> new AtomicInteger()).incrementAndGet();
-                    }
-                } catch (Exception e) {
-                    views.computeIfAbsent(-1, code -> new AtomicInteger()).incrementAndGet();
-                } finally {
-                    done.countDown();
-                }
-            });
+        List<String> command = new ArrayList<>();
+        String viewerCpu = System.getProperty("bench.viewerCpu", "");
+        if (!viewerCpu.isEmpty()) {
+            command.addAll(List.of("taskset", "-c", viewerCpu));
         }
+        command.addAll(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx512m",
+                "-cp", System.getProperty("java.class.path"), Viewers.class.getName(),
+                api.baseUrl + "/status/" + APP, Integer.toString(viewers), Long.toString(phase.toSeconds())));
         try {
-            done.await();
+            Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            // The viewers' last line: "status=count" pairs.
+            String counts = new String(process.getInputStream().readAllBytes()).strip();
+            if (process.waitFor() != 0 || counts.isEmpty()) {
+                throw new IllegalStateException("the viewers' process failed: " + counts);
+            }
+            for (String pair : counts.split(" ")) {
+                String[] statusAndCount = pair.split("=");
+                views.put(Integer.parseInt(statusAndCount[0]), new AtomicInteger(Integer.parseInt(statusAndCount[1])));
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The viewers' process: arguments page URL, viewers, seconds; prints "status=count ..." (-1: no answer). */
+    public static final class Viewers {
+
+        public static void main(String[] args) throws InterruptedException {
+            String page = args[0];
+            int viewers = Integer.parseInt(args[1]);
+            long end = System.nanoTime() + Duration.ofSeconds(Long.parseLong(args[2])).toNanos();
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            Map<Integer, AtomicInteger> views = new ConcurrentHashMap<>();
+            CountDownLatch done = new CountDownLatch(viewers);
+            for (int viewer = 0; viewer < viewers; viewer++) {
+                int first = viewer;
+                started(() -> {
+                    try {
+                        // Day, week and month pages in turn, as fast as answers come.
+                        for (int view = first; System.nanoTime() < end; view++) {
+                            HttpRequest request = HttpRequest.newBuilder(URI.create(page + "?range="
+                                    + RANGES[view % RANGES.length])).timeout(Duration.ofSeconds(30)).build();
+                            int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+                            views.computeIfAbsent(status, code -> new AtomicInteger()).incrementAndGet();
+                        }
+                    } catch (Exception e) {
+                        views.computeIfAbsent(-1, code -> new AtomicInteger()).incrementAndGet();
+                    } finally {
+                        done.countDown();
+                    }
+                });
+            }
+            done.await();
+            StringBuilder counts = new StringBuilder();
+            new TreeMap<>(views).forEach((status, count) -> counts.append(status).append('=').append(count).append(' '));
+            System.out.println(counts.toString().strip());
         }
     }
 
