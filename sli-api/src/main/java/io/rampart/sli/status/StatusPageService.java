@@ -14,6 +14,7 @@ import io.rampart.sli.sli.SliSeries;
 import io.rampart.sli.sli.SliService;
 import io.rampart.sli.sli.SliSummary;
 import io.rampart.store.sli.SliId;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -25,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /** Builds the status page of an app from the SLI API's summary and series (never computing a figure itself). */
 @ApplicationScoped
@@ -65,28 +67,25 @@ public class StatusPageService {
     @CacheResult(cacheName = CACHE)
     public Uni<StatusPage> page(@CacheKey String appKey, @CacheKey StatusRange range, Instant now) {
         SliService.Query query = query(range, null);
+        // One query of a build at a time: a build holds one pooled connection, never the pool the
+        // SLI API answers from, however many views wait for it.
         return registry.get(appKey).chain(app -> {
-            List<Uni<SliSeries>> series = new ArrayList<>();
-            for (SliId sli : SliId.values()) {
-                series.add(slis.series(appKey, sli.id(), query, range.step(), now));
-            }
             // Per-target figures matter only where there is more than one target to tell apart.
             List<BaseUrl> targets = app.baseUrls().size() > 1 ? app.baseUrls() : List.of();
-            List<Uni<SliSummary>> targetSummaries = new ArrayList<>();
-            for (BaseUrl target : targets) {
-                targetSummaries.add(slis.summary(appKey, query(range, target.label()), now));
-            }
-            return Uni.combine().all().unis(
-                            slis.summary(appKey, query, now),
-                            Uni.join().all(series).andFailFast(),
-                            targetSummaries.isEmpty() ? Uni.createFrom().item(List.<SliSummary>of())
-                                    : Uni.join().all(targetSummaries).andFailFast(),
-                            incidents.openOrResolvedSince(appKey, now.minus(range.length())),
-                            // Shown to signed-in visitors only (the template): channel settings are the vendor's own business.
-                            channels.failing(appKey))
-                    .with((summary, allSeries, perTarget, recent, failing) -> view(app, range, summary, allSeries,
-                            targets, perTarget, recent, failing));
+            return slis.summary(appKey, query, now).chain(summary -> inTurn(List.of(SliId.values()),
+                            sli -> slis.series(appKey, sli.id(), query, range.step(), now))
+                    .chain(allSeries -> inTurn(targets, target -> slis.summary(appKey, query(range, target.label()), now))
+                            .chain(perTarget -> incidents.openOrResolvedSince(appKey, now.minus(range.length()))
+                                    // Shown to signed-in visitors only (the template): channel settings are the vendor's own business.
+                                    .chain(recent -> channels.failing(appKey)
+                                            .map(failing -> view(app, range, summary, allSeries, targets, perTarget,
+                                                    recent, failing))))));
         });
+    }
+
+    /** {@code read} of each item, one after the other, in the items' order. */
+    private static <T, R> Uni<List<R>> inTurn(List<T> items, Function<? super T, Uni<? extends R>> read) {
+        return Multi.createFrom().iterable(items).onItem().<R>transformToUniAndConcatenate(read).collect().asList();
     }
 
     private static SliService.Query query(StatusRange range, String target) {
