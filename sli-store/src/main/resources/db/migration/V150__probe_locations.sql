@@ -66,3 +66,35 @@ language sql stable parallel safe as $$
           group by per_location.target_id, per_location.scheduled_at) as slot on true
     where a.app_key = app
 $$;
+
+-- What the per-probe rollups (V30) must be corrected by so that availability counts each slot
+-- probed from more than one location once, by its verdict: those slots' results (all, good) and
+-- the slots themselves (all, good under the app's rule). Zeros, without reading probe_result,
+-- where the app can have one location only: it lists at most one, or lists none and no more
+-- than one location has had a live replica in the last day.
+create function rampart_probe_quorum_correction(app text, from_at timestamptz, to_at timestamptz)
+returns table (results bigint, good_results bigint, slots bigint, good_slots bigint)
+language plpgsql stable as $$
+begin
+    if not exists (select 1 from app a where a.app_key = app
+                   and (cardinality(a.probe_locations) > 1
+                        or (a.probe_locations is null
+                            and (select count(distinct location) from prober_replica) > 1))) then
+        return query select 0::bigint, 0::bigint, 0::bigint, 0::bigint;
+        return;
+    end if;
+    return query
+    select coalesce(sum(slot.results), 0)::bigint, coalesce(sum(slot.good_results), 0)::bigint, count(*),
+           count(*) filter (where rampart_probe_slot_good(a.quorum, slot.locations, slot.failures))
+    from app a
+    join (select count(*) as locations, count(*) filter (where failed) as failures,
+                 sum(n) as results, sum(good) as good_results
+          from (select r.target_id, r.scheduled_at, r.location, bool_or(r.outcome <> 'SUCCESS') as failed,
+                       count(*) as n, count(*) filter (where r.outcome = 'SUCCESS') as good
+                from probe_result r
+                where r.app_key = app and r.occurred_at >= from_at and r.occurred_at < to_at
+                group by 1, 2, 3) as per_location
+          group by per_location.target_id, per_location.scheduled_at
+          having count(*) > 1) as slot on true
+    where a.app_key = app;
+end $$;

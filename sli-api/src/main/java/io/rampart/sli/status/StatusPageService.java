@@ -68,7 +68,7 @@ public class StatusPageService {
         return registry.get(appKey).chain(app -> {
             List<Uni<SliSeries>> series = new ArrayList<>();
             for (SliId sli : SliId.values()) {
-                series.add(slis.series(appKey, sli.id(), query, range.step(), now));
+                series.add(slis.series(appKey, sli.id(), query, range.step(), null, now));
             }
             // Per-target figures matter only where there is more than one target to tell apart.
             List<BaseUrl> targets = app.baseUrls().size() > 1 ? app.baseUrls() : List.of();
