@@ -20,6 +20,20 @@ public interface ProberConfig {
     /** Name recorded in probe_result.prober and probe_schedule.lease_owner; default: host name and pid. */
     Optional<String> replicaId();
 
+    /**
+     * Where this replica probes from (a region, a data centre): stored with each result; the
+     * replicas of one location share its slots, each slot probed once per location.
+     */
+    @WithDefault("local")
+    String location();
+
+    /**
+     * A location none of whose replicas has synced for this long is gone: reported, and no longer
+     * scheduled for the apps that do not list it explicitly.
+     */
+    @WithDefault("30s")
+    Duration locationExpiry();
+
     /** A probe without a complete answer by then is a TIMEOUT recorded with this duration (DESIGN.md: 3 s). */
     @WithDefault("3s")
     Duration timeout();

@@ -76,9 +76,9 @@ public final class ProbeEngine {
         this.probe = new HttpProbe(vertx, new HttpProbe.Settings(config.timeout(), config.maxBodyBytes(),
                 config.maxHeaderBytes(), config.keepAlive(), config.maxInFlight(), config.allowPrivateNetworks()),
                 replicaId);
-        this.schedule = new ProbeSchedule(pool, replicaId);
+        this.schedule = new ProbeSchedule(pool, replicaId, config.location(), config.locationExpiry());
         this.metrics = new ProberMetrics(registry, inFlight::get, this::buffered);
-        this.writer = new ResultWriter(pool, config.resultBufferSize(), config.writeBatchSize(),
+        this.writer = new ResultWriter(pool, config.location(), config.resultBufferSize(), config.writeBatchSize(),
                 config.writeConcurrency(), metrics);
     }
 
@@ -107,9 +107,9 @@ public final class ProbeEngine {
                         periodicTimers.add(vertx.setPeriodic(config.writePeriod().toMillis(), id -> writer.flush()
                                 .subscribe().with(written -> { })));
                     });
-                    LOG.infof("prober replica %s started on %d event loops: at most %d probes in flight,"
-                                    + " timeout %s, keep-alive %s", replicaId, contexts.length, config.maxInFlight(),
-                            config.timeout(), config.keepAlive());
+                    LOG.infof("prober replica %s started in location %s on %d event loops: at most %d probes"
+                                    + " in flight, timeout %s, keep-alive %s", replicaId, config.location(),
+                            contexts.length, config.maxInFlight(), config.timeout(), config.keepAlive());
                 })
                 .replaceWithVoid();
     }
@@ -194,12 +194,15 @@ public final class ProbeEngine {
         });
     }
 
-    /** Syncs the schedule with the registry, then again after the sync period or the shortest interval. */
+    /**
+     * Syncs the schedule with the registry (which also marks this replica live), reports the
+     * locations, then syncs again after the sync period or the shortest interval.
+     */
     private void sync() {
         if (stopping) {
             return;
         }
-        schedule.sync().subscribe().with(
+        schedule.sync().call(synced -> schedule.locations().invoke(this::reportLocations)).subscribe().with(
                 synced -> {
                     if (synced.added() + synced.retimed() + synced.removed() > 0) {
                         LOG.debugf("schedule synced with the registry: %s", synced);
@@ -213,6 +216,15 @@ public final class ProbeEngine {
                     claimFailed(failure);
                     syncAgainIn(config.syncPeriod());
                 });
+    }
+
+    private void reportLocations(Map<String, Boolean> locations) {
+        locations.forEach((location, live) -> {
+            if (metrics.locationLive(location, live) && !live) {
+                LOG.warnf("probe location %s is gone: none of its replicas synced within %s", location,
+                        config.locationExpiry());
+            }
+        });
     }
 
     private void syncAgainIn(Duration delay) {
@@ -304,7 +316,7 @@ public final class ProbeEngine {
             return;
         }
         metrics.probeStarted(Duration.between(target.slot(), Instant.now()));
-        probe.probe(target).subscribe().with(this::finished);
+        probe.probe(target, this::finished);
     }
 
     private void finished(ProbeResult result) {

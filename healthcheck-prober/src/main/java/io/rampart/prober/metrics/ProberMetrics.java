@@ -10,6 +10,8 @@ import io.rampart.store.probe.ProbeOutcome;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -26,8 +28,12 @@ public final class ProberMetrics {
     private final Counter writeFailures;
     private final Counter resultsDropped;
     private final Counter claimFailures;
+    private final MeterRegistry registry;
+    /** 1 while a location has a live replica, 0 once all of them are gone; by location. */
+    private final Map<String, AtomicInteger> locations = new ConcurrentHashMap<>();
 
     public ProberMetrics(MeterRegistry registry, Supplier<Number> inFlight, Supplier<Number> buffered) {
+        this.registry = registry;
         for (ProbeOutcome outcome : ProbeOutcome.values()) {
             probes.put(outcome, Counter.builder("rampart.prober.probes")
                     .description("Probes finished, by outcome").tag("outcome", outcome.name()).register(registry));
@@ -74,5 +80,17 @@ public final class ProberMetrics {
 
     public void claimFailed() {
         claimFailures.increment();
+    }
+
+    /** Records whether a location has a live replica; true where that changed (or the location is new). */
+    public boolean locationLive(String location, boolean live) {
+        AtomicInteger gauge = locations.computeIfAbsent(location, name -> {
+            AtomicInteger value = new AtomicInteger(-1);
+            Gauge.builder("rampart.prober.location.live", value, AtomicInteger::get)
+                    .description("1 while one of the location's prober replicas is live, 0 once all are gone")
+                    .tag("location", name).register(registry);
+            return value;
+        });
+        return gauge.getAndSet(live ? 1 : 0) != (live ? 1 : 0);
     }
 }

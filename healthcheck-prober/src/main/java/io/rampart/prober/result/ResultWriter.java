@@ -29,11 +29,13 @@ public final class ResultWriter {
 
     private static final String INSERT = """
             insert into probe_result
-                (target_id, app_key, scheduled_at, occurred_at, duration_ms, outcome, status_code, prober)
-            select * from unnest($1::bigint[], $2::text[], $3::timestamptz[], $4::timestamptz[],
-                                 $5::integer[], $6::text[], $7::integer[], $8::text[])""";
+                (target_id, app_key, scheduled_at, occurred_at, duration_ms, outcome, status_code, prober, location)
+            select *, $9 from unnest($1::bigint[], $2::text[], $3::timestamptz[], $4::timestamptz[],
+                                     $5::integer[], $6::text[], $7::integer[], $8::text[])""";
 
     private final Pool pool;
+    /** This replica's location, stored with each of its results. */
+    private final String location;
     private final int capacity;
     private final int batchSize;
     private final int concurrency;
@@ -47,8 +49,10 @@ public final class ResultWriter {
     private long droppedSinceLog;
     private long lastDropLogNanos;
 
-    public ResultWriter(Pool pool, int capacity, int batchSize, int concurrency, ProberMetrics metrics) {
+    public ResultWriter(Pool pool, String location, int capacity, int batchSize, int concurrency,
+            ProberMetrics metrics) {
         this.pool = pool;
+        this.location = location;
         this.capacity = capacity;
         this.batchSize = batchSize;
         this.concurrency = concurrency;
@@ -165,7 +169,7 @@ public final class ResultWriter {
         }
     }
 
-    private static Tuple columns(List<ProbeResult> batch) {
+    private Tuple columns(List<ProbeResult> batch) {
         int size = batch.size();
         Long[] targetIds = new Long[size];
         String[] appKeys = new String[size];
@@ -187,6 +191,6 @@ public final class ResultWriter {
             probers[i] = result.prober();
         }
         return Tuple.from(List.<Object>of(targetIds, appKeys, scheduledAt, startedAt, durations, outcomes,
-                statusCodes, probers));
+                statusCodes, probers, location));
     }
 }

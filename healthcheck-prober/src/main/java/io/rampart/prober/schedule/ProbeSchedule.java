@@ -11,7 +11,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The shared schedule in {@code probe_schedule}: which slot of which target is due, and which
@@ -21,40 +23,60 @@ import java.util.Optional;
 public final class ProbeSchedule {
 
     /**
-     * Brings the schedule in line with the registry: targets that are new (or enabled again) get
-     * a first slot spread at random over their interval, so that targets added together do not
-     * fire together; where the app's interval changed, a next slot further away than the new
-     * interval is brought within it (at random again); rows of targets that are gone or disabled
-     * are removed. Idempotent, safe to run from every replica. Also answers the shortest interval
-     * of any enabled app: the engine syncs at least that often, so that a change takes effect
-     * within one interval.
+     * Records this replica as live in its location, then brings the schedule in line with the
+     * registry: one row per enabled target and location it is probed from (the target's list, else
+     * its app's, else every location with a live replica). New rows (a new target, a target enabled
+     * again, a new location) get the target's next slot ({@code rampart_probe_slot_after}: slots
+     * spread over the interval by target, the same in every location); where the app's interval
+     * changed, the row moves to the next slot of the new interval; rows of targets that are gone or
+     * disabled, and of locations no longer wanted, are removed. Idempotent, safe to run from every
+     * replica. Also answers the shortest interval of any enabled app: the engine syncs at least that
+     * often, so that a change takes effect within one interval.
      */
     private static final String SYNC = """
-            with probed as (
-                select t.id, a.check_interval_seconds as interval_seconds
+            with heartbeat as (
+                insert into prober_replica (replica_id, location, seen_at) values ($1, $2, now())
+                on conflict (replica_id) do update set location = excluded.location, seen_at = excluded.seen_at
+                returning replica_id),
+            live as (
+                select location from prober_replica where seen_at > now() - $3 * interval '1 millisecond'
+                union select $2),
+            probed as (
+                select t.id, a.check_interval_seconds as interval_seconds, l.location
                 from healthcheck_target t join app a on a.app_key = t.app_key
+                cross join lateral unnest(coalesce(t.probe_locations, a.probe_locations,
+                                                   (select array_agg(location) from live))) as l(location)
                 where t.enabled and a.enabled),
             added as (
-                insert into probe_schedule (target_id, next_due_at, interval_seconds)
-                select id, now() + random() * make_interval(secs => interval_seconds), interval_seconds
+                insert into probe_schedule (target_id, location, next_due_at, interval_seconds)
+                select id, location, rampart_probe_slot_after(id, interval_seconds, now()), interval_seconds
                 from probed p
-                where not exists (select 1 from probe_schedule s where s.target_id = p.id)
-                on conflict (target_id) do nothing
+                where not exists (select 1 from probe_schedule s where s.target_id = p.id and s.location = p.location)
+                on conflict (target_id, location) do nothing
                 returning target_id),
             retimed as (
                 update probe_schedule s
-                set next_due_at = least(s.next_due_at, now() + random() * make_interval(secs => p.interval_seconds)),
+                set next_due_at = rampart_probe_slot_after(s.target_id, p.interval_seconds, now()),
                     interval_seconds = p.interval_seconds
                 from probed p
-                where s.target_id = p.id and s.interval_seconds <> p.interval_seconds
+                where s.target_id = p.id and s.location = p.location and s.interval_seconds <> p.interval_seconds
                 returning s.target_id),
             removed as (
                 delete from probe_schedule s
-                where not exists (select 1 from probed p where p.id = s.target_id)
+                where not exists (select 1 from probed p where p.id = s.target_id and p.location = s.location)
                 returning s.target_id)
             select (select count(*) from added) as added, (select count(*) from retimed) as retimed,
                    (select count(*) from removed) as removed,
                    (select min(interval_seconds) from probed) as shortest_interval""";
+
+    /** Every location a replica ever synced from (kept a day), and whether one of its replicas is live. */
+    private static final String LOCATIONS = """
+            select location, max(seen_at) > now() - $1 * interval '1 millisecond' as live
+            from prober_replica group by location""";
+
+    /** Forgets replicas silent for a day: their locations stop being reported as gone. */
+    private static final String FORGET_REPLICAS = """
+            delete from prober_replica where seen_at < now() - interval '1 day'""";
 
     /**
      * Claims the slots due before now + lookahead and advances each claimed row to its next slot,
@@ -62,8 +84,10 @@ public final class ProbeSchedule {
      * alive, the database away) is probed once, for its latest missed slot, instead of once per
      * missed slot; and not even that when the slot is more than half an interval late, because the
      * next slot would then follow it within half an interval: a target is never probed twice in
-     * one interval. The row still advances past the skipped slot. The registry join makes a
-     * disabled or deleted target stop at once, and the interval is read from the app at every claim.
+     * one interval. The row still advances past the skipped slot, to the target's next slot
+     * ({@code rampart_probe_slot_after}, the slot + the interval unless the interval changed). Only
+     * this replica's location's rows are claimed. The registry join makes a disabled or deleted
+     * target stop at once, and the interval is read from the app at every claim.
      */
     private static final String CLAIM = """
             with due as (
@@ -72,7 +96,7 @@ public final class ProbeSchedule {
                 from probe_schedule s
                 join healthcheck_target t on t.id = s.target_id and t.enabled
                 join app a on a.app_key = t.app_key and a.enabled
-                where s.next_due_at <= now() + $2 * interval '1 millisecond'
+                where s.location = $5 and s.next_due_at <= now() + $2 * interval '1 millisecond'
                 order by s.next_due_at
                 limit $3
                 for update of s skip locked),
@@ -86,12 +110,12 @@ public final class ProbeSchedule {
                 from latest),
             advanced as (
                 update probe_schedule s
-                set next_due_at = slot.at + make_interval(secs => slot.interval_seconds),
+                set next_due_at = rampart_probe_slot_after(slot.target_id, slot.interval_seconds, slot.at),
                     interval_seconds = slot.interval_seconds,
                     lease_owner = case when slot.too_late then s.lease_owner else $1 end,
                     lease_until = case when slot.too_late then s.lease_until else slot.at + $4 * interval '1 millisecond' end
                 from slot
-                where s.target_id = slot.target_id
+                where s.target_id = slot.target_id and s.location = $5
                 returning s.target_id, slot.app_key, slot.url, slot.at, slot.too_late)
             select target_id, app_key, url, at from advanced where not too_late""";
 
@@ -105,14 +129,18 @@ public final class ProbeSchedule {
             from (select target_id, min(slot) as slot
                   from unnest($2::bigint[], $3::timestamptz[]) as u(target_id, slot)
                   group by target_id) r
-            where s.target_id = r.target_id and s.lease_owner = $1""";
+            where s.target_id = r.target_id and s.location = $4 and s.lease_owner = $1""";
 
     private final Pool pool;
     private final String replicaId;
+    private final String location;
+    private final Duration locationExpiry;
 
-    public ProbeSchedule(Pool pool, String replicaId) {
+    public ProbeSchedule(Pool pool, String replicaId, String location, Duration locationExpiry) {
         this.pool = pool;
         this.replicaId = replicaId;
+        this.location = location;
+        this.locationExpiry = locationExpiry;
     }
 
     /**
@@ -123,7 +151,7 @@ public final class ProbeSchedule {
     }
 
     public Uni<SyncResult> sync() {
-        return pool.query(SYNC).execute().map(rows -> {
+        return pool.preparedQuery(SYNC).execute(Tuple.of(replicaId, location, locationExpiry.toMillis())).map(rows -> {
             Row row = rows.iterator().next();
             Integer shortest = row.getInteger("shortest_interval");
             return new SyncResult(row.getLong("added"), row.getLong("retimed"), row.getLong("removed"),
@@ -137,7 +165,7 @@ public final class ProbeSchedule {
      */
     public Uni<List<ProbeTarget>> claim(int limit, Duration lookahead, Duration hold) {
         return pool.preparedQuery(CLAIM)
-                .execute(Tuple.of(replicaId, lookahead.toMillis(), limit, hold.toMillis()))
+                .execute(Tuple.of(replicaId, lookahead.toMillis(), limit, hold.toMillis(), location))
                 .map(rows -> {
                     List<ProbeTarget> claimed = new ArrayList<>(rows.rowCount());
                     for (Row row : rows) {
@@ -156,6 +184,19 @@ public final class ProbeSchedule {
         Long[] ids = unstarted.stream().map(ProbeTarget::targetId).toArray(Long[]::new);
         OffsetDateTime[] slots = unstarted.stream()
                 .map(target -> target.slot().atOffset(ZoneOffset.UTC)).toArray(OffsetDateTime[]::new);
-        return pool.preparedQuery(RELEASE).execute(Tuple.of(replicaId, ids, slots)).map(rows -> rows.rowCount());
+        return pool.preparedQuery(RELEASE).execute(Tuple.of(replicaId, ids, slots, location)).map(rows -> rows.rowCount());
+    }
+
+    /** Every location known, live (one of its replicas synced within the expiry) or gone; forgets day-old replicas. */
+    public Uni<Map<String, Boolean>> locations() {
+        return pool.query(FORGET_REPLICAS).execute()
+                .chain(() -> pool.preparedQuery(LOCATIONS).execute(Tuple.of(locationExpiry.toMillis())))
+                .map(rows -> {
+                    Map<String, Boolean> locations = new TreeMap<>();
+                    for (Row row : rows) {
+                        locations.put(row.getString("location"), row.getBoolean("live"));
+                    }
+                    return locations;
+                });
     }
 }

@@ -19,6 +19,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -33,13 +35,18 @@ import java.util.regex.Pattern;
  * <li>the prober's probe rate: the packaged service, as many probes in flight as hey keeps
  * requests, with more 1 s targets than it can probe;</li>
  * <li>scale: 100,000 targets at a 60 s interval for a whole interval: probes/s, scheduling lag,
- * the latency the prober records for a target that answers at once, heap and RSS.</li>
+ * the latency the prober records for a target that answers at once, CPU time per probe, heap and
+ * RSS;</li>
+ * <li>realistic mix: the same, but 85 % of the targets answer at once, 10 % after 1 to 2.9 s,
+ * 2 % never answer, 1 % reset the connection, 1 % answer 503 and 1 % present an expired
+ * certificate; outcomes per kind of target, in-flight peak, printed next to the all-fast run.</li>
  * </ol>
  * Every figure is read from what the service stored in probe_result, the same data sli-api reads.
  */
 public final class ProberBenchmark {
 
     private static final Pattern HEY_RATE = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
+    private static final Pattern IN_FLIGHT = Pattern.compile("(?m)^rampart_prober_in_flight(?:\\{[^}]*})? ([0-9.E+]+)$");
     private static final Pattern HEAP_USED =
             Pattern.compile("(?m)^jvm_memory_used_bytes\\{area=\"heap\"[^}]*} ([0-9.E+]+)$");
 
@@ -77,8 +84,9 @@ public final class ProberBenchmark {
             }
         }, new DeploymentOptions().setInstances(2)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         String target = "http://127.0.0.1:" + targetPort;
-        System.out.printf("target: %s (200 at once); machine: %d cores%n", target,
-                Runtime.getRuntime().availableProcessors());
+        System.out.printf("target: %s (200 at once); machine: %d cores; %s%n", target,
+                Runtime.getRuntime().availableProcessors(), loadAverage());
+        MixTargets mix = MixTargets.start(vertx, work);
 
         double blackboxRate = blackboxRate(target);
         try (LocalPostgres postgres = LocalPostgres.start(Files.createTempDirectory(work, "postgres-"), 0)) {
@@ -89,22 +97,40 @@ public final class ProberBenchmark {
                         Map.of("RAMPART_PROBER_MAX_IN_FLIGHT", Integer.toString(heyConcurrency)));
                 double proberRate;
                 try {
-                    proberRate = proberMaxRate(db, target);
+                    proberRate = proberMaxRate(db, target, prober);
                 } finally {
                     stop(prober);
                 }
-                System.out.printf(Locale.ROOT, "RATIO prober / blackbox_exporter probe rate: %.2fx (target: >= 2x)%n",
-                        proberRate / blackboxRate);
+                System.out.printf(Locale.ROOT, "RATIO prober / blackbox_exporter probe rate: %.2fx (target: >= 3x); %s%n",
+                        proberRate / blackboxRate, loadAverage());
                 prober = startProber(postgres.port(), Map.of());
+                Scale allFast;
                 try {
-                    scale(db, target, prober);
+                    allFast = scale(db, "scale", prober, (connection, kind) ->
+                            addTargets(connection, kind, scaleTargets, scaleInterval, target));
                 } finally {
                     stop(prober);
                 }
+                disable(db, "scale");
+                prober = startProber(postgres.port(), Map.of());
+                Scale mixed;
+                try {
+                    mixed = scale(db, "mix", prober, (connection, kind) -> mix.register(connection, kind,
+                            scaleTargets, scaleInterval));
+                } finally {
+                    stop(prober);
+                }
+                report(allFast, mixed, mixOutcomes(db));
             }
         } finally {
             vertx.close();
         }
+    }
+
+    /** /proc/loadavg's three figures: the machine is shared, so every figure is printed with it. */
+    private static String loadAverage() throws IOException {
+        String[] load = Files.readString(Path.of("/proc/loadavg")).split(" ");
+        return "load average " + load[0] + " " + load[1] + " " + load[2];
     }
 
     /** blackbox_exporter's /probe, driven by hey at full speed for heySeconds. */
@@ -152,7 +178,12 @@ public final class ProberBenchmark {
     private Process startProber(int databasePort, Map<String, String> settings) throws Exception {
         int httpPort = freePort();
         int managementPort = freePort();
-        ProcessBuilder builder = new ProcessBuilder("java", "-Xmx512m", "-jar", proberJar)
+        List<String> command = new ArrayList<>(List.of("java", "-Xmx512m"));
+        // e.g. -XX:StartFlightRecording=filename=...: how the profile in docs/prober.md was taken.
+        command.addAll(List.of(System.getenv().getOrDefault("BENCH_PROBER_JAVA_OPTS", "").split(" ")).stream()
+                .filter(option -> !option.isBlank()).toList());
+        command.addAll(List.of("-jar", proberJar));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(work.resolve("prober.log").toFile()));
         builder.environment().putAll(settings);
@@ -178,48 +209,137 @@ public final class ProberBenchmark {
     }
 
     /** More 1 s targets than the prober can probe: what it completes per second is its ceiling. */
-    private double proberMaxRate(Connection db, String target) throws Exception {
+    private double proberMaxRate(Connection db, String target, Process prober) throws Exception {
         addTargets(db, "max", maxRateTargets, 1, target);
         Thread.sleep(5_000); // the schedule takes the targets in and the JIT warms up
-        Window window = measure(db, "max", maxRateWindow);
+        double cpuBefore = cpuSeconds(prober);
+        Window window = measure(db, "max", maxRateWindow, () -> { });
+        double cpu = cpuSeconds(prober) - cpuBefore;
         disable(db, "max");
-        System.out.printf(Locale.ROOT, "prober max rate: %.0f probes/s (%d targets at 1 s, %d s window, %s)%n",
-                window.probesPerSecond, maxRateTargets, maxRateWindow, window.outcomes);
+        System.out.printf(Locale.ROOT, "prober max rate: %.0f probes/s (%d targets at 1 s, %d s window, %s);"
+                        + " CPU %.3f ms per probe; %s%n", window.probesPerSecond, maxRateTargets, maxRateWindow,
+                window.outcomes, 1000 * cpu / (window.probesPerSecond * maxRateWindow), loadAverage());
         return window.probesPerSecond;
     }
 
+    /** Registers {@code kind}'s targets in the benchmark database. */
+    @FunctionalInterface
+    private interface Registration {
+        void register(Connection db, String kind) throws Exception;
+    }
+
+    /** What one scale phase measured. */
+    private record Scale(String kind, Window window, double cores, double cpuMsPerProbe, int inFlightPeak,
+                         double heapMiB, String rss, String rssPeak, String load) {
+    }
+
     /** scaleTargets at scaleInterval for scaleWindow seconds, after a warm-up. */
-    private void scale(Connection db, String target, Process prober) throws Exception {
+    private Scale scale(Connection db, String kind, Process prober, Registration registration) throws Exception {
         long inserted = System.nanoTime();
-        addTargets(db, "scale", scaleTargets, scaleInterval, target);
-        System.out.printf("scale: %d targets registered in %d ms%n", scaleTargets,
+        registration.register(db, kind);
+        System.out.printf("%s: %d targets registered in %d ms%n", kind, scaleTargets,
                 (System.nanoTime() - inserted) / 1_000_000);
         Thread.sleep(10_000);
         double cpuBefore = cpuSeconds(prober);
-        Window window = measure(db, "scale", scaleWindow);
+        int[] inFlightPeak = {0};
+        Window window = measure(db, kind, scaleWindow, () -> {
+            Matcher inFlight = IN_FLIGHT.matcher(awaitAnswer(metricsUrl, Duration.ofSeconds(10)));
+            if (inFlight.find()) {
+                inFlightPeak[0] = Math.max(inFlightPeak[0], (int) Double.parseDouble(inFlight.group(1)));
+            }
+        });
         // measure() also waits 4 s past the window for late writes: CPU over the whole stretch.
-        double cores = (cpuSeconds(prober) - cpuBefore) / (scaleWindow + 4);
+        double cpu = cpuSeconds(prober) - cpuBefore;
+        double cores = cpu / (scaleWindow + 4);
         String metrics = awaitAnswer(metricsUrl, Duration.ofSeconds(10));
         double heapMiB = 0;
         for (Matcher heap = HEAP_USED.matcher(metrics); heap.find(); ) {
             heapMiB += Double.parseDouble(heap.group(1)) / (1024 * 1024);
         }
         String status = Files.readString(Path.of("/proc/" + prober.pid() + "/status"));
+        // Probes that started in the window, against the CPU of the window and the 4 s after it.
+        double cpuMsPerProbe = 1000 * cpu / Math.max(1, window.probesPerSecond * scaleWindow) * scaleWindow
+                / (scaleWindow + 4);
+        return new Scale(kind, window, cores, cpuMsPerProbe, inFlightPeak[0], heapMiB, procField(status, "VmRSS"),
+                procField(status, "VmHWM"), loadAverage());
+    }
+
+    /** Both scale phases side by side, then the mix's outcomes per kind of target and the goals. */
+    private void report(Scale fast, Scale mix, Map<String, Map<String, Long>> outcomes) {
         System.out.printf(Locale.ROOT, """
-                        SCALE %d targets at %d s, %d s window:
-                          probes/s            %.0f (expected %.0f; %s)
-                          scheduling lag      p50 %.1f ms, p99 %.1f ms, max %.1f ms
-                          probe latency       p50 %d ms, p99 %d ms (target answers at once: all of it is connect + prober)
-                          prober CPU          %.2f cores
-                          heap used           %.0f MiB (-Xmx512m)
-                          RSS                 %s, peak %s
-                        """, scaleTargets, scaleInterval, scaleWindow, window.probesPerSecond,
-                (double) scaleTargets / scaleInterval, window.outcomes, window.lagP50Ms, window.lagP99Ms,
-                window.lagMaxMs, window.durationP50Ms, window.durationP99Ms, cores, heapMiB,
-                procField(status, "VmRSS"), procField(status, "VmHWM"));
-        boolean lagOk = window.lagP99Ms < 1000;
-        System.out.printf("TARGET p99 scheduling lag < 1 s at %d targets / %d s: %s%n", scaleTargets, scaleInterval,
-                lagOk ? "met" : "MISSED");
+                        SCALE %d targets at %d s, %d s window       all-fast                 realistic mix
+                          probes/s (expected %.0f)   %-24.0f %.0f
+                          scheduling lag p50         %-24s %s
+                          scheduling lag p99         %-24s %s
+                          scheduling lag max         %-24s %s
+                          probe duration p50 / p99   %-24s %s
+                          in flight, peak            %-24d %d
+                          prober CPU                 %-24s %s
+                          CPU per probe              %-24s %s
+                          heap used (-Xmx512m)       %-24s %s
+                          RSS, peak                  %-24s %s
+                          load average at the end    %-24s %s
+                          outcomes                   %s | %s
+                        """, scaleTargets, scaleInterval, scaleWindow, (double) scaleTargets / scaleInterval,
+                fast.window.probesPerSecond, mix.window.probesPerSecond,
+                ms(fast.window.lagP50Ms), ms(mix.window.lagP50Ms), ms(fast.window.lagP99Ms), ms(mix.window.lagP99Ms),
+                ms(fast.window.lagMaxMs), ms(mix.window.lagMaxMs),
+                fast.window.durationP50Ms + " / " + fast.window.durationP99Ms + " ms",
+                mix.window.durationP50Ms + " / " + mix.window.durationP99Ms + " ms",
+                fast.inFlightPeak, mix.inFlightPeak, String.format(Locale.ROOT, "%.2f cores", fast.cores),
+                String.format(Locale.ROOT, "%.2f cores", mix.cores),
+                String.format(Locale.ROOT, "%.3f ms", fast.cpuMsPerProbe),
+                String.format(Locale.ROOT, "%.3f ms", mix.cpuMsPerProbe),
+                String.format(Locale.ROOT, "%.0f MiB", fast.heapMiB), String.format(Locale.ROOT, "%.0f MiB", mix.heapMiB),
+                fast.rss + ", " + fast.rssPeak, mix.rss + ", " + mix.rssPeak, fast.load.replace("load average ", ""),
+                mix.load.replace("load average ", ""), fast.window.outcomes, mix.window.outcomes);
+        System.out.println("MIX outcomes per kind of target (expected outcome first):");
+        boolean outcomesOk = true;
+        for (MixTargets.Kind kind : MixTargets.Kind.values()) {
+            Map<String, Long> seen = outcomes.getOrDefault(kind.label(), Map.of());
+            long expected = seen.getOrDefault(kind.expected(), 0L);
+            long other = seen.values().stream().mapToLong(Long::longValue).sum() - expected;
+            outcomesOk &= other == 0 && expected > 0;
+            System.out.printf("  %-6s %s %d, other %d %s%n", kind.label(), kind.expected(), expected, other,
+                    other == 0 ? "" : seen);
+        }
+        long fastTimeouts = outcomes.getOrDefault(MixTargets.Kind.FAST.label(), Map.of()).getOrDefault("TIMEOUT", 0L)
+                + (fast.window.outcomes == null ? 0 : outcomeCount(fast.window.outcomes, "TIMEOUT"));
+        double rssMiB = Math.max(Double.parseDouble(fast.rssPeak.replace(" MiB", "")),
+                Double.parseDouble(mix.rssPeak.replace(" MiB", "")));
+        System.out.printf("TARGET p99 scheduling lag < 1 s (all-fast and mix): %s%n",
+                fast.window.lagP99Ms < 1000 && mix.window.lagP99Ms < 1000 ? "met" : "MISSED");
+        System.out.printf("TARGET no fast target ever TIMEOUT: %s (%d)%n", fastTimeouts == 0 ? "met" : "MISSED",
+                fastTimeouts);
+        System.out.printf("TARGET every mix target's outcome matches its behaviour: %s%n", outcomesOk ? "met" : "MISSED");
+        System.out.printf(Locale.ROOT, "TARGET RSS < 512 MiB with -Xmx512m: %s (peak %.0f MiB)%n",
+                rssMiB < 512 ? "met" : "MISSED", rssMiB);
+        System.out.printf(Locale.ROOT, "TARGET CPU per probe <= 0.25 ms (all-fast): %s (%.3f ms)%n",
+                fast.cpuMsPerProbe <= 0.25 ? "met" : "MISSED", fast.cpuMsPerProbe);
+    }
+
+    private static long outcomeCount(String outcomes, String outcome) {
+        Matcher count = Pattern.compile(outcome + " (\\d+)").matcher(outcomes);
+        return count.find() ? Long.parseLong(count.group(1)) : 0;
+    }
+
+    private static String ms(double value) {
+        return String.format(Locale.ROOT, "%.1f ms", value);
+    }
+
+    /** The mix's stored outcomes in the window's probes, per kind of target (its label's prefix) and outcome. */
+    private static Map<String, Map<String, Long>> mixOutcomes(Connection db) throws SQLException {
+        Map<String, Map<String, Long>> outcomes = new java.util.TreeMap<>();
+        try (Statement statement = db.createStatement(); ResultSet rows = statement.executeQuery(
+                "select split_part(t.label, '-', 1), r.outcome, count(*) from probe_result r"
+                        + " join healthcheck_target t on t.id = r.target_id"
+                        + " where r.app_key like 'bench.mix.%' group by 1, 2")) {
+            while (rows.next()) {
+                outcomes.computeIfAbsent(rows.getString(1), kind -> new java.util.TreeMap<>())
+                        .put(rows.getString(2), rows.getLong(3));
+            }
+        }
+        return outcomes;
     }
 
     private record Window(double probesPerSecond, String outcomes, double lagP50Ms, double lagP99Ms, double lagMaxMs,
@@ -227,13 +347,23 @@ public final class ProberBenchmark {
     }
 
     /** Figures of the probes of the given bench apps that started within the next {@code seconds}. */
-    private Window measure(Connection db, String kind, int seconds) throws SQLException, InterruptedException {
+    /** Something read once a second while a window runs. */
+    @FunctionalInterface
+    private interface Sampler {
+        void sample() throws Exception;
+    }
+
+    private Window measure(Connection db, String kind, int seconds, Sampler everySecond) throws Exception {
         java.sql.Timestamp from;
         try (ResultSet now = db.createStatement().executeQuery("select now()")) {
             now.next();
             from = now.getTimestamp(1);
         }
-        Thread.sleep(seconds * 1000L);
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        while (System.nanoTime() < end) {
+            everySecond.sample();
+            Thread.sleep(Math.max(0, Math.min(1000, (end - System.nanoTime()) / 1_000_000)));
+        }
         // Probes that started in the window; those still in flight or buffered at its end are
         // written within a second, so wait for them before counting.
         Thread.sleep(4_000);

@@ -84,7 +84,8 @@ class ProbingServiceTest {
         assertThat(count(metrics, "rampart_prober_scheduling_lag_seconds_count")).isPositive();
         assertThat(metrics).contains("rampart_prober_in_flight ", "rampart_prober_results_buffered ",
                 "rampart_prober_write_failures_total ", "rampart_prober_results_dropped_total ",
-                "rampart_prober_claim_failures_total ", "rampart_prober_probe_duration_seconds_bucket{");
+                "rampart_prober_claim_failures_total ", "rampart_prober_probe_duration_seconds_bucket{",
+                "rampart_prober_location_live{location=\"local\"");
     }
 
     private String metrics() {

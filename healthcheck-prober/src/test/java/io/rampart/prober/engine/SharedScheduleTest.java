@@ -139,9 +139,14 @@ class SharedScheduleTest extends EngineTestBase {
 
         Map<Long, List<StoredResult>> byTarget = registry.results(app).stream()
                 .collect(Collectors.groupingBy(StoredResult::targetId));
+        // The target's next slot: the slots of a target keep its phase (lateSlot, set by hand, has none).
+        Instant nextSlot = pool.preparedQuery("select rampart_probe_slot_after($1, 4, $2) as next")
+                .execute(Tuple.of(late, lateSlot.atOffset(java.time.ZoneOffset.UTC))).await().atMost(Duration.ofSeconds(5))
+                .iterator().next().getOffsetDateTime("next").toInstant();
+        assertThat(nextSlot).isAfter(lateSlot).isBeforeOrEqualTo(lateSlot.plusSeconds(4));
         assertThat(byTarget.get(late)).extracting(StoredResult::scheduledAt)
                 .as("3 s late of 4: skipped, the next slot is the first probed").first()
-                .isEqualTo(lateSlot.plusSeconds(4).truncatedTo(java.time.temporal.ChronoUnit.MICROS));
+                .isEqualTo(nextSlot);
         assertThat(byTarget.get(slightlyLate)).extracting(StoredResult::scheduledAt)
                 .as("1 s late of 4: probed late, once").first()
                 .isEqualTo(slightlyLateSlot.truncatedTo(java.time.temporal.ChronoUnit.MICROS));

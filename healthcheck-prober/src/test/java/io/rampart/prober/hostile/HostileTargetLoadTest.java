@@ -144,7 +144,7 @@ class HostileTargetLoadTest {
             Hostile hostile = hostiles.get(i % hostiles.size());
             long startNanos = System.nanoTime();
             ProbeTarget target = new ProbeTarget(i, "com.acme.hostile", hostile.url(), Instant.now());
-            loops.get(i % loops.size()).runOnContext(onLoop -> loopback.probe().probe(target).subscribe().with(result -> {
+            loops.get(i % loops.size()).runOnContext(onLoop -> loopback.probe().probe(target, result -> {
                 results.add(new Timed(hostile, result, (System.nanoTime() - startNanos) / 1_000_000));
                 finished.countDown();
             }));

@@ -63,7 +63,7 @@ class HostileTargetTest {
         CompletableFuture<ProbeResult> result = new CompletableFuture<>();
         // Headers at once, the last byte after 1 s: the whole 200 is on the wire well within 3 s.
         ProbeTarget target = new ProbeTarget(1, "com.acme.hostile", server.baseUrl() + "/trickle/1", Instant.now());
-        loop.runOnContext(start -> loopback.probe().probe(target).subscribe().with(result::complete));
+        loop.runOnContext(start -> loopback.probe().probe(target, result::complete));
         Thread.sleep(500);
         // The prober's loop then stalls past the timeout (a GC pause, a starved CPU), so it sees the
         // end of the body and its timeout timer in the same turn. Vert.x logs the blocked thread.

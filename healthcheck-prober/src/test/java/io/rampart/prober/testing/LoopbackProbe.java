@@ -3,6 +3,7 @@ package io.rampart.prober.testing;
 import io.rampart.prober.probe.HttpProbe;
 import io.rampart.prober.probe.ProbeResult;
 import io.rampart.prober.probe.ProbeTarget;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -52,7 +53,13 @@ public final class LoopbackProbe implements AfterAllCallback {
 
     /** Probes the URL once and waits for the result. */
     public ProbeResult probe(String url) {
-        return probe.probe(new ProbeTarget(1, "com.acme.probe", url, Instant.now())).await().atMost(Duration.ofSeconds(10));
+        return probe(new ProbeTarget(1, "com.acme.probe", url, Instant.now()));
+    }
+
+    /** Probes the target and waits for its result. */
+    public ProbeResult probe(ProbeTarget target) {
+        return Uni.createFrom().<ProbeResult>emitter(emitter -> probe.probe(target, emitter::complete))
+                .await().atMost(Duration.ofSeconds(10));
     }
 
     @Override

@@ -27,7 +27,7 @@ public final class Registry implements AutoCloseable {
 
     /** A one-row view of probe_result. */
     public record StoredResult(long targetId, Instant scheduledAt, Instant occurredAt, int durationMs,
-                               String outcome, Integer statusCode, String prober) {
+                               String outcome, Integer statusCode, String prober, String location) {
     }
 
     /** A new enabled app with a unique key and health check path /health. */
@@ -56,6 +56,29 @@ public final class Registry implements AutoCloseable {
                 .execute(Tuple.of(appKey, intervalSeconds)).await().atMost(WAIT);
     }
 
+    /** Where the app's targets are probed from, as sli-api's registry stores it; none: every live location. */
+    public void setLocations(String appKey, String... locations) {
+        pool.preparedQuery("update app set probe_locations = $2 where app_key = $1")
+                .execute(Tuple.of(appKey, locations.length == 0 ? null : locations)).await().atMost(WAIT);
+    }
+
+    /** The locations the prober's schedule holds rows of for the app's targets. */
+    public List<String> scheduledLocations(String appKey) {
+        List<String> locations = new ArrayList<>();
+        for (Row row : pool.preparedQuery("select distinct s.location from probe_schedule s"
+                + " join healthcheck_target t on t.id = s.target_id where t.app_key = $1 order by 1")
+                .execute(Tuple.of(appKey)).await().atMost(WAIT)) {
+            locations.add(row.getString("location"));
+        }
+        return locations;
+    }
+
+    /** Forgets the replicas of every location but the test profile's own, so that other tests do not schedule them. */
+    public void forgetOtherLocations() {
+        pool.query("delete from prober_replica where location <> 'local'").execute().await().atMost(WAIT);
+        pool.query("delete from probe_schedule where location <> 'local'").execute().await().atMost(WAIT);
+    }
+
     /** The next slot of each of the app's targets in the prober's schedule. */
     public List<Instant> nextSlots(String appKey) {
         List<Instant> slots = new ArrayList<>();
@@ -74,7 +97,8 @@ public final class Registry implements AutoCloseable {
                 + " order by target_id, scheduled_at").execute(Tuple.of(appKey)).await().atMost(WAIT)) {
             results.add(new StoredResult(row.getLong("target_id"), row.getOffsetDateTime("scheduled_at").toInstant(),
                     row.getOffsetDateTime("occurred_at").toInstant(), row.getInteger("duration_ms"),
-                    row.getString("outcome"), row.getInteger("status_code"), row.getString("prober")));
+                    row.getString("outcome"), row.getInteger("status_code"), row.getString("prober"),
+                    row.getString("location")));
         }
         return results;
     }

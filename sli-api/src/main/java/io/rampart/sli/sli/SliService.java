@@ -31,6 +31,9 @@ public class SliService {
     public record Query(String window, String from, String to, String target, String webhookPolicy, String quantile) {
     }
 
+    /** A location's name, as the prober's RAMPART_PROBER_LOCATION: letters, digits, '.', '_', '-'. */
+    private static final java.util.regex.Pattern LOCATION = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
     /** What an SLI answer needs of the registry: the app's SLO overrides and, if asked, the target's id. */
     private record AppContext(Map<String, Double> sloOverrides, Long targetId) {
     }
@@ -39,15 +42,27 @@ public class SliService {
     private final RollupReader rollups;
     private final SloCalculator slos;
     private final SliConfig config;
+    private final ProbeLocationReader locations;
 
-    public SliService(Pool pool, RollupReader rollups, SloCalculator slos, SliConfig config) {
+    public SliService(Pool pool, RollupReader rollups, SloCalculator slos, SliConfig config,
+            ProbeLocationReader locations) {
         this.pool = pool;
         this.rollups = rollups;
         this.slos = slos;
         this.config = config;
+        this.locations = locations;
     }
 
     public Uni<SliSummary> summary(String appKey, Query query, Instant now) {
+        return summary(appKey, query, null, now);
+    }
+
+    /**
+     * The summary with availability counted per probe slot by the app's quorum rule, or narrowed
+     * to one probe location ({@code location}, null for all).
+     */
+    public Uni<SliSummary> summary(String appKey, Query query, String location, Instant now) {
+        checkLocation(location);
         Window window = Window.parse(query.window(), query.from(), query.to(), SUMMARY_WINDOW, config.maxWindowDays(), now);
         WebhookPolicy policy = policy(query.webhookPolicy());
         Quantile quantile = Quantile.parse(query.quantile());
@@ -58,6 +73,7 @@ public class SliService {
         }
         return context(appKey, query.target())
                 .chain(app -> rollups.read(appKey, ranges, app.targetId(), SliFigures.ALL_STREAMS, 1)
+                        .chain(figures -> locations.apply(appKey, ranges, location, figures))
                         .map(figures -> {
                             List<SliEntry> entries = new ArrayList<>();
                             for (SliId sli : SliId.values()) {
@@ -68,7 +84,8 @@ public class SliService {
                         }));
     }
 
-    public Uni<SliSeries> series(String appKey, String sliId, Query query, String step, Instant now) {
+    public Uni<SliSeries> series(String appKey, String sliId, Query query, String step, String location, Instant now) {
+        checkLocation(location);
         SliId sli = SliId.fromId(sliId);
         if (sli == null) {
             throw ApiException.notFound("no SLI " + sliId);
@@ -97,6 +114,8 @@ public class SliService {
         int quantileRanges = sli.measure() == SliId.Measure.LATENCY ? ranges.size() : 0;
         return context(appKey, query.target())
                 .chain(app -> rollups.read(appKey, ranges, app.targetId(), SliFigures.streams(sli), quantileRanges))
+                .chain(figures -> sli == SliId.AVAILABILITY_SUCCESS_RATE
+                        ? locations.apply(appKey, ranges, location, figures) : Uni.createFrom().item(figures))
                 .map(figures -> {
                     List<SeriesPoint> seriesPoints = new ArrayList<>();
                     for (int point = 0; point < figures.size(); point++) {
@@ -128,6 +147,12 @@ public class SliService {
             burn.put(window, new long[] {counts.bad(), counts.total()});
         }
         return burn;
+    }
+
+    private static void checkLocation(String location) {
+        if (location != null && !LOCATION.matcher(location).matches()) {
+            throw ApiException.badRequest("location", "a probe location's name: letters, digits, '.', '_' or '-'");
+        }
     }
 
     private WebhookPolicy policy(String requested) {

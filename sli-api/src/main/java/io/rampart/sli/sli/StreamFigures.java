@@ -26,6 +26,12 @@ final class StreamFigures {
         webhooks.add(new WebhookCount(product, statusCode, total));
     }
 
+    /** Corrects the counts by what the rollups cannot tell (probe slots seen from several locations). */
+    void adjust(long totalDelta, long goodDelta) {
+        total += totalDelta;
+        good += goodDelta;
+    }
+
     long total() {
         return total;
     }

@@ -73,7 +73,7 @@ public class StatusPageService {
             // Per-target figures matter only where there is more than one target to tell apart.
             List<BaseUrl> targets = app.baseUrls().size() > 1 ? app.baseUrls() : List.of();
             return slis.summary(appKey, query, now).chain(summary -> inTurn(List.of(SliId.values()),
-                            sli -> slis.series(appKey, sli.id(), query, range.step(), now))
+                            sli -> slis.series(appKey, sli.id(), query, range.step(), null, now))
                     .chain(allSeries -> inTurn(targets, target -> slis.summary(appKey, query(range, target.label()), now))
                             .chain(perTarget -> incidents.openOrResolvedSince(appKey, now.minus(range.length()))
                                     // Shown to signed-in visitors only (the template): channel settings are the vendor's own business.

@@ -102,7 +102,7 @@ public class StatuspageExporter {
                 Instant to = min(end, from.plus(config.step().multipliedBy(config.maxPointsPerMetric())));
                 stretches.add(slis.series(app.appKey(), metric.sliId(),
                                 new SliService.Query(null, from.toString(), to.toString(), null, null, null),
-                                config.step().toMinutes() + "m", now)
+                                config.step().toMinutes() + "m", null, now)
                         .map(series -> new Stretch(metric, to, series)));
             }
         }

@@ -1,0 +1,67 @@
+package io.rampart.sli.sli;
+
+import io.rampart.sli.replica.ReadPool;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Probe locations in the availability figures (docs/slis.md, "Probe locations and the quorum
+ * rule"): a slot probed from several locations counts once, by the app's quorum rule, and
+ * {@code ?location=} narrows the availability success rate to one location's results. The rollups
+ * count every probe result; this corrects their PROBE counts per range, from the database's
+ * definitions (V150), and leaves them untouched where the app can have one location only.
+ */
+@ApplicationScoped
+public class ProbeLocationReader {
+
+    /** Per range: the correction of the per-probe counts (zeros unless the app has several locations). */
+    private static final String QUORUM = """
+            select r.point, c.results, c.good_results, c.slots, c.good_slots
+            from unnest($2::timestamptz[], $3::timestamptz[]) with ordinality as r(from_at, to_at, point),
+                 lateral rampart_probe_quorum_correction($1, r.from_at, r.to_at) as c""";
+
+    /** Per range: one location's slots of the app and how many were good. */
+    private static final String ONE_LOCATION = """
+            select r.point, c.good, c.total
+            from unnest($2::timestamptz[], $3::timestamptz[]) with ordinality as r(from_at, to_at, point),
+                 lateral rampart_probe_slot_counts($1, r.from_at, r.to_at, $4) as c""";
+
+    private final ReadPool pool;
+
+    public ProbeLocationReader(ReadPool pool) {
+        this.pool = pool;
+    }
+
+    /**
+     * Makes the PROBE counts of each range (figures by range index, as RollupReader answers them)
+     * count slots by their quorum verdict, or, with a location, that location's slots alone.
+     */
+    Uni<List<Map<String, StreamFigures>>> apply(String appKey, List<RollupReader.Range> ranges, String location,
+            List<Map<String, StreamFigures>> figures) {
+        OffsetDateTime[] froms = ranges.stream().map(range -> range.from().atOffset(ZoneOffset.UTC))
+                .toArray(OffsetDateTime[]::new);
+        OffsetDateTime[] tos = ranges.stream().map(range -> range.to().atOffset(ZoneOffset.UTC))
+                .toArray(OffsetDateTime[]::new);
+        Tuple parameters = location == null ? Tuple.of(appKey, froms, tos) : Tuple.of(appKey, froms, tos, location);
+        return pool.current().preparedQuery(location == null ? QUORUM : ONE_LOCATION).execute(parameters).map(rows -> {
+            for (Row row : rows) {
+                Map<String, StreamFigures> range = figures.get(row.getLong("point").intValue() - 1);
+                StreamFigures probes = range.computeIfAbsent(SliFigures.PROBE, stream -> new StreamFigures());
+                if (location == null) {
+                    probes.adjust(row.getLong("slots") - row.getLong("results"),
+                            row.getLong("good_slots") - row.getLong("good_results"));
+                } else {
+                    probes.adjust(row.getLong("total") - probes.total(), row.getLong("good") - probes.good());
+                }
+            }
+            return figures;
+        });
+    }
+}
