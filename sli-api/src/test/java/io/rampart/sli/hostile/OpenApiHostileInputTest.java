@@ -95,6 +95,9 @@ class OpenApiHostileInputTest {
             Map.entry("POST /status/sign-out", Caller.NONE),
             Map.entry("GET /status/{appKey}", Caller.STATUS_COOKIE),
             Map.entry("GET /api/v1/metrics/slis", Caller.STATUSPAGE),
+            Map.entry("GET /api/v1/fleet/slis", Caller.STATUSPAGE),
+            Map.entry("GET /api/v1/fleet/compliance", Caller.STATUSPAGE),
+            Map.entry("GET /api/v1/apps/{appKey}/compliance", Caller.VENDOR),
             Map.entry(OPENSLO_GET, Caller.VENDOR),
             Map.entry(OPENSLO_PUT, Caller.ADMIN));
 
