@@ -11,6 +11,7 @@ create table fleet_ranking (
     app_keys    text[]      not null   -- in rank order
 );
 create index fleet_ranking_created on fleet_ranking (created_at);
+create index fleet_ranking_latest on fleet_ranking (query, created_at);
 
 -- Compliance counts the incidents opened per app and period.
 create index alert_incident_opened on alert_incident (opened_at);

@@ -11,6 +11,9 @@ public interface FleetConfig {
     /** How long a ranking's cursor stays valid ({@code RAMPART_FLEET_RANKING_TTL}). */
     Duration rankingTtl();
 
+    /** After how long a first page has the ranking made anew in the background ({@code RAMPART_FLEET_RANKING_REFRESH}). */
+    Duration rankingRefresh();
+
     /** The most apps one page answers ({@code limit}). */
     int maxLimit();
 

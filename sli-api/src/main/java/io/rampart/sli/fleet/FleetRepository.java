@@ -27,6 +27,10 @@ public class FleetRepository {
     public record App(String appKey, String name, boolean enabled, Instant createdAt, Map<String, Double> sloOverrides) {
     }
 
+    /** The newest ranking of a question and its age. */
+    record Latest(UUID id, Duration age) {
+    }
+
     /** A stored ranking's window, the query it answers, its length and the app keys of one page. */
     record RankingPage(Instant from, Instant to, String query, int size, List<String> appKeys) {
     }
@@ -65,6 +69,12 @@ public class FleetRepository {
     private static final String SAVE_RANKING = """
             with expired as (delete from fleet_ranking where created_at < now() - $6::bigint * interval '1 second')
             insert into fleet_ranking (id, window_from, window_to, query, app_keys) values ($1, $2, $3, $4, $5)""";
+
+    // The newest ranking of a question still valid.
+    private static final String LATEST_RANKING = """
+            select id, (extract(epoch from now() - created_at) * 1000)::bigint as age_ms from fleet_ranking
+            where query = $1 and created_at >= now() - $2::bigint * interval '1 second'
+            order by created_at desc limit 1""";
 
     // One page of a stored ranking: app keys [first, last] (1-based, inclusive) while it is valid.
     private static final String RANKING_PAGE = """
@@ -118,6 +128,17 @@ public class FleetRepository {
         UUID id = UUID.randomUUID();
         return primary.preparedQuery(SAVE_RANKING).execute(Tuple.from(List.of(id, utc(from), utc(to), query,
                 appKeys.toArray(String[]::new), ttl.toSeconds()))).replaceWith(id);
+    }
+
+    /** The newest ranking of {@code query} still valid, or null. */
+    Uni<Latest> latestRanking(String query, Duration ttl) {
+        return primary.preparedQuery(LATEST_RANKING).execute(Tuple.of(query, ttl.toSeconds())).map(rows -> {
+            if (rows.size() == 0) {
+                return null;
+            }
+            Row row = rows.iterator().next();
+            return new Latest(row.getUUID("id"), Duration.ofMillis(row.getLong("age_ms")));
+        });
     }
 
     /** Positions [first, last] (1-based) of a ranking still valid, or null. */

@@ -8,6 +8,7 @@ import io.rampart.store.event.Product;
 import io.rampart.store.sli.SliId;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -17,16 +18,19 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
  * The fleet by error budget left (docs/fleet.md): every enabled app's SLI entries from the same
- * code as its own summary ({@link SliService#entries}). The first page ranks every app on the
- * window's counts in one read of the rollups, stores the order and answers the page's apps in
- * full; a cursor names the stored order and its window, so later pages neither skip nor repeat
- * an app while events keep arriving.
+ * code as its own summary ({@link SliService#entries}). A ranking orders every app on the
+ * window's counts in one read of the rollups and is stored; pages answer its apps in full. A
+ * first page reads the newest ranking of the same question (made anew in the background once
+ * it is older than rampart.fleet.ranking-refresh); a cursor names a ranking and its window, so
+ * later pages neither skip nor repeat an app while events keep arriving.
  */
 @ApplicationScoped
 public class FleetService {
@@ -37,7 +41,7 @@ public class FleetService {
 
         /** What a ranking answers: a cursor is valid only with the same. */
         String rankingKey() {
-            return String.join("|", String.valueOf(sli), String.valueOf(belowSlo), String.valueOf(prefix),
+            return String.join("|", String.valueOf(window), String.valueOf(from), String.valueOf(to), String.valueOf(sli), String.valueOf(belowSlo), String.valueOf(prefix),
                     String.valueOf(product), String.valueOf(webhookPolicy));
         }
     }
@@ -50,9 +54,13 @@ public class FleetService {
             .comparing(Ranked::budget, Comparator.nullsLast(Comparator.naturalOrder()))
             .thenComparing(Ranked::appKey);
 
+    private static final Logger LOG = Logger.getLogger(FleetService.class);
+
     private final SliService slis;
     private final FleetRepository repository;
     private final FleetConfig config;
+    /** Questions whose ranking this replica is making anew. */
+    private final Set<String> refreshing = ConcurrentHashMap.newKeySet();
 
     public FleetService(SliService slis, FleetRepository repository, FleetConfig config) {
         this.slis = slis;
@@ -63,30 +71,47 @@ public class FleetService {
     public Uni<FleetPage> page(Query query, Instant now) {
         SliId sli = sli(query.sli());
         int limit = limit(query.limit());
+        String product = product(query.product());
         if (query.cursor() != null) {
-            return nextPage(query, sli, limit);
+            String[] cursor = parseCursor(query.cursor());
+            return fromRanking(UUID.fromString(cursor[0]), Integer.parseInt(cursor[1]), limit, query, sli);
         }
-        Window window = slis.window(new SliService.Query(query.window(), query.from(), query.to(), null,
-                query.webhookPolicy(), query.quantile()), now);
-        return repository.enabledApps(query.prefix(), product(query.product()))
-                .chain(apps -> slis.entries(FleetRepository.overrides(apps), window, query.webhookPolicy(), query.quantile(), false)
-                        .chain(budgets -> {
-                            List<String> ranking = rank(budgets, sli, query.belowSlo());
-                            List<String> first = ranking.subList(0, Math.min(limit, ranking.size()));
-                            Map<String, FleetRepository.App> byKey = apps.stream()
-                                    .collect(Collectors.toMap(FleetRepository.App::appKey, Function.identity()));
-                            List<FleetRepository.App> page = first.stream().map(byKey::get).toList();
-                            Uni<String> next = ranking.size() <= limit ? Uni.createFrom().nullItem()
-                                    : repository.saveRanking(window.from(), window.to(), query.rankingKey(), ranking,
-                                            config.rankingTtl()).map(id -> cursor(id, limit));
-                            return next.chain(cursor -> answer(page, window, query, sli, cursor));
-                        }));
+        return repository.latestRanking(query.rankingKey(), config.rankingTtl()).chain(latest -> {
+            if (latest == null) {
+                return rank(query, sli, product, now).chain(id -> fromRanking(id, 0, limit, query, sli));
+            }
+            if (latest.age().compareTo(config.rankingRefresh()) > 0) {
+                refreshInBackground(query, sli, product, now);
+            }
+            return fromRanking(latest.id(), 0, limit, query, sli);
+        });
     }
 
-    private Uni<FleetPage> nextPage(Query query, SliId sli, int limit) {
-        String[] cursor = parseCursor(query.cursor());
-        UUID id = UUID.fromString(cursor[0]);
-        int offset = Integer.parseInt(cursor[1]);
+    /**
+     * Ranks every enabled app (of the filters) on the window's counts, one read of the rollups for
+     * all of them, and stores the order: the ranking the first page and every cursor read.
+     */
+    private Uni<UUID> rank(Query query, SliId sli, String product, Instant now) {
+        Window window = slis.window(new SliService.Query(query.window(), query.from(), query.to(), null,
+                query.webhookPolicy(), query.quantile()), now);
+        return repository.enabledApps(query.prefix(), product)
+                .chain(apps -> slis.entries(FleetRepository.overrides(apps), window, query.webhookPolicy(), null, false))
+                .chain(budgets -> repository.saveRanking(window.from(), window.to(), query.rankingKey(),
+                        rank(budgets, sli, query.belowSlo()), config.rankingTtl()));
+    }
+
+    /** A newer ranking for the next first pages, made once at a time per question in this replica. */
+    private void refreshInBackground(Query query, SliId sli, String product, Instant now) {
+        String key = query.rankingKey();
+        if (refreshing.add(key)) {
+            rank(query, sli, product, now).eventually(() -> refreshing.remove(key)).subscribe().with(
+                    id -> LOG.debugf("fleet ranking %s refreshed", id),
+                    failure -> LOG.warnf(failure, "the fleet ranking could not be refreshed"));
+        }
+    }
+
+    /** Positions offset + 1 to offset + limit of a stored ranking, answered in full. */
+    private Uni<FleetPage> fromRanking(UUID id, int offset, int limit, Query query, SliId sli) {
         return repository.rankingPage(id, offset + 1, offset + limit, config.rankingTtl()).chain(stored -> {
             if (stored == null) {
                 throw ApiException.badRequest("cursor", "the ranking this cursor pages through has expired: start again without a cursor");
@@ -111,8 +136,10 @@ public class FleetService {
             return Uni.createFrom().item(new FleetPage(window.from(), window.to(), List.of(), next));
         }
         List<String> keys = page.stream().map(FleetRepository.App::appKey).toList();
-        return slis.entries(FleetRepository.overrides(page), window, query.webhookPolicy(), query.quantile(), true)
-                .chain(entries -> repository.openIncidents(keys).map(open -> {
+        return Uni.combine().all().unis(
+                        slis.entries(FleetRepository.overrides(page), window, query.webhookPolicy(), query.quantile(), true),
+                        repository.openIncidents(keys))
+                .with((entries, open) -> {
                     List<FleetItem> items = new ArrayList<>();
                     for (FleetRepository.App app : page) {
                         List<SliEntry> shown = entries.get(app.appKey()).stream()
@@ -120,7 +147,7 @@ public class FleetService {
                         items.add(new FleetItem(app.appKey(), app.name(), shown, open.getOrDefault(app.appKey(), 0L)));
                     }
                     return new FleetPage(window.from(), window.to(), items, next);
-                }));
+                });
     }
 
     /** App keys by error budget left, lowest first (no figures last), then by key; below-SLO apps only if asked. */
