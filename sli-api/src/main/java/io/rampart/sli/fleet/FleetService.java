@@ -95,7 +95,7 @@ public class FleetService {
         Window window = slis.window(new SliService.Query(query.window(), query.from(), query.to(), null,
                 query.webhookPolicy(), query.quantile()), now);
         return repository.enabledApps(query.prefix(), product)
-                .chain(apps -> slis.entries(FleetRepository.overrides(apps), window, query.webhookPolicy(), null, false))
+                .chain(apps -> slis.entries(FleetRepository.overrides(apps), window, query.webhookPolicy(), query.quantile(), false))
                 .chain(budgets -> repository.saveRanking(window.from(), window.to(), query.rankingKey(),
                         rank(budgets, sli, query.belowSlo()), config.rankingTtl()));
     }
