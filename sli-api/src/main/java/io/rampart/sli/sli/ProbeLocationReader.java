@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -21,11 +22,12 @@ import java.util.Map;
 @ApplicationScoped
 public class ProbeLocationReader {
 
-    /** Per range: the correction of the per-probe counts (zeros unless the app has several locations). */
+    /** Per app and range: the correction of the per-probe counts (zeros unless the app has several locations). */
     private static final String QUORUM = """
-            select r.point, c.results, c.good_results, c.slots, c.good_slots
-            from unnest($2::timestamptz[], $3::timestamptz[]) with ordinality as r(from_at, to_at, point),
-                 lateral rampart_probe_quorum_correction($1, r.from_at, r.to_at) as c""";
+            select a.app_key, r.point, c.results, c.good_results, c.slots, c.good_slots
+            from unnest($1::text[]) as a(app_key),
+                 unnest($2::timestamptz[], $3::timestamptz[]) with ordinality as r(from_at, to_at, point),
+                 lateral rampart_probe_quorum_correction(a.app_key, r.from_at, r.to_at) as c""";
 
     /** Per range: one location's slots of the app and how many were good. */
     private static final String ONE_LOCATION = """
@@ -45,23 +47,49 @@ public class ProbeLocationReader {
      */
     Uni<List<Map<String, StreamFigures>>> apply(String appKey, List<RollupReader.Range> ranges, String location,
             List<Map<String, StreamFigures>> figures) {
-        OffsetDateTime[] froms = ranges.stream().map(range -> range.from().atOffset(ZoneOffset.UTC))
-                .toArray(OffsetDateTime[]::new);
-        OffsetDateTime[] tos = ranges.stream().map(range -> range.to().atOffset(ZoneOffset.UTC))
-                .toArray(OffsetDateTime[]::new);
-        Tuple parameters = location == null ? Tuple.of(appKey, froms, tos) : Tuple.of(appKey, froms, tos, location);
-        return pool.current().preparedQuery(location == null ? QUORUM : ONE_LOCATION).execute(parameters).map(rows -> {
-            for (Row row : rows) {
-                Map<String, StreamFigures> range = figures.get(row.getLong("point").intValue() - 1);
-                StreamFigures probes = range.computeIfAbsent(SliFigures.PROBE, stream -> new StreamFigures());
-                if (location == null) {
-                    probes.adjust(row.getLong("slots") - row.getLong("results"),
-                            row.getLong("good_slots") - row.getLong("good_results"));
-                } else {
-                    probes.adjust(row.getLong("total") - probes.total(), row.getLong("good") - probes.good());
-                }
-            }
-            return figures;
-        });
+        if (location == null) {
+            Map<String, List<Map<String, StreamFigures>>> byApp = new HashMap<>(Map.of(appKey, figures));
+            return applyQuorum(List.of(appKey), ranges, byApp).replaceWith(figures);
+        }
+        return pool.current().preparedQuery(ONE_LOCATION).execute(Tuple.of(appKey, froms(ranges), tos(ranges), location))
+                .map(rows -> {
+                    for (Row row : rows) {
+                        StreamFigures probes = probes(figures, row);
+                        probes.adjust(row.getLong("total") - probes.total(), row.getLong("good") - probes.good());
+                    }
+                    return figures;
+                });
+    }
+
+    /**
+     * {@link #apply} without a location for many apps at once (figures by app key, as RollupReader
+     * answers them; an app without figures gets them where its correction is not zero).
+     */
+    Uni<Map<String, List<Map<String, StreamFigures>>>> applyQuorum(List<String> appKeys,
+            List<RollupReader.Range> ranges, Map<String, List<Map<String, StreamFigures>>> figures) {
+        return pool.current().preparedQuery(QUORUM).execute(Tuple.of(appKeys.toArray(String[]::new), froms(ranges), tos(ranges)))
+                .map(rows -> {
+                    for (Row row : rows) {
+                        long slots = row.getLong("slots") - row.getLong("results");
+                        long good = row.getLong("good_slots") - row.getLong("good_results");
+                        if (slots != 0 || good != 0) {
+                            probes(figures.computeIfAbsent(row.getString("app_key"),
+                                    app -> RollupReader.none(ranges.size())), row).adjust(slots, good);
+                        }
+                    }
+                    return figures;
+                });
+    }
+
+    private static StreamFigures probes(List<Map<String, StreamFigures>> figures, Row row) {
+        return figures.get(row.getLong("point").intValue() - 1).computeIfAbsent(SliFigures.PROBE, stream -> new StreamFigures());
+    }
+
+    private static OffsetDateTime[] froms(List<RollupReader.Range> ranges) {
+        return ranges.stream().map(range -> range.from().atOffset(ZoneOffset.UTC)).toArray(OffsetDateTime[]::new);
+    }
+
+    private static OffsetDateTime[] tos(List<RollupReader.Range> ranges) {
+        return ranges.stream().map(range -> range.to().atOffset(ZoneOffset.UTC)).toArray(OffsetDateTime[]::new);
     }
 }

@@ -63,25 +63,69 @@ public class SliService {
      */
     public Uni<SliSummary> summary(String appKey, Query query, String location, Instant now) {
         checkLocation(location);
-        Window window = Window.parse(query.window(), query.from(), query.to(), SUMMARY_WINDOW, config.maxWindowDays(), now);
+        Window window = window(query, now);
         WebhookPolicy policy = policy(query.webhookPolicy());
         Quantile quantile = Quantile.parse(query.quantile());
-        List<RollupReader.Range> ranges = new ArrayList<>();
-        ranges.add(new RollupReader.Range(window.from(), window.to()));
-        for (BurnRateWindow burn : BurnRateWindow.values()) {
-            ranges.add(new RollupReader.Range(window.to().minus(burn.length()), window.to()));
-        }
+        List<RollupReader.Range> ranges = ranges(window, true);
         return context(appKey, query.target())
                 .chain(app -> rollups.read(appKey, ranges, app.targetId(), SliFigures.ALL_STREAMS, 1)
                         .chain(figures -> locations.apply(appKey, ranges, location, figures))
-                        .map(figures -> {
-                            List<SliEntry> entries = new ArrayList<>();
-                            for (SliId sli : SliId.values()) {
-                                entries.add(entry(sli, figures, policy, quantile, app.sloOverrides()));
-                            }
-                            return new SliSummary(appKey, window.from(), window.to(), policy.wireValue(),
-                                    query.target(), entries);
-                        }));
+                        .map(figures -> new SliSummary(appKey, window.from(), window.to(), policy.wireValue(),
+                                query.target(), entries(figures, policy, quantile, app.sloOverrides(), true))));
+    }
+
+    /** The window of a summary: {@code window}, or {@code from} and {@code to}, by default the last 28 days. */
+    public Window window(Query query, Instant now) {
+        return Window.parse(query.window(), query.from(), query.to(), SUMMARY_WINDOW, config.maxWindowDays(), now);
+    }
+
+    /**
+     * The summaries' SLI entries of many apps over one window, by app key, each exactly as
+     * {@link #summary} answers it. With {@code full} false only the window's own counts are read:
+     * values, good, total and error budgets of ratios and counts, no quantiles nor burn rates
+     * (what ranking and compliance need, cheap over thousands of apps).
+     *
+     * @param sloOverrides every app's SLO overrides, by app key
+     */
+    public Uni<Map<String, List<SliEntry>>> entries(Map<String, Map<String, Double>> sloOverrides, Window window,
+            String webhookPolicy, String quantile, boolean full) {
+        WebhookPolicy policy = policy(webhookPolicy);
+        Quantile parsed = Quantile.parse(quantile);
+        int ranges = ranges(window, full).size();
+        return read(List.copyOf(sloOverrides.keySet()), window, null, full).map(figures -> {
+            Map<String, List<SliEntry>> entries = new java.util.LinkedHashMap<>();
+            sloOverrides.forEach((appKey, overrides) -> entries.put(appKey, entries(
+                    figures.getOrDefault(appKey, RollupReader.none(ranges)), policy, parsed, overrides, full)));
+            return entries;
+        });
+    }
+
+    /** The window and, for a full summary, each burn-rate window ending where it ends. */
+    private static List<RollupReader.Range> ranges(Window window, boolean full) {
+        List<RollupReader.Range> ranges = new ArrayList<>();
+        ranges.add(new RollupReader.Range(window.from(), window.to()));
+        if (full) {
+            for (BurnRateWindow burn : BurnRateWindow.values()) {
+                ranges.add(new RollupReader.Range(window.to().minus(burn.length()), window.to()));
+            }
+        }
+        return ranges;
+    }
+
+    private Uni<Map<String, List<Map<String, StreamFigures>>>> read(List<String> appKeys, Window window, Long targetId,
+            boolean full) {
+        List<RollupReader.Range> ranges = ranges(window, full);
+        return rollups.read(appKeys, ranges, targetId, SliFigures.ALL_STREAMS, full ? 1 : 0)
+                .chain(figures -> locations.applyQuorum(appKeys, ranges, figures));
+    }
+
+    private List<SliEntry> entries(List<Map<String, StreamFigures>> figures, WebhookPolicy policy, Quantile quantile,
+            Map<String, Double> overrides, boolean full) {
+        List<SliEntry> entries = new ArrayList<>();
+        for (SliId sli : SliId.values()) {
+            entries.add(entry(sli, figures, policy, quantile, overrides, full));
+        }
+        return entries;
     }
 
     public Uni<SliSeries> series(String appKey, String sliId, Query query, String step, String location, Instant now) {
@@ -130,20 +174,21 @@ public class SliService {
     }
 
     private SliEntry entry(SliId sli, List<Map<String, StreamFigures>> figures, WebhookPolicy policy, Quantile quantile,
-            Map<String, Double> overrides) {
+            Map<String, Double> overrides, boolean full) {
         SliFigures.Reading reading = SliFigures.reading(sli, figures.get(0), policy, quantile);
         Double target = sli.measure() == SliId.Measure.RATIO ? slos.target(sli, overrides) : null;
         return new SliEntry(sli.id(), sli.displayName(), sli.unit(), reading.value(), reading.good(), reading.total(),
                 reading.count(), sli.measure() == SliId.Measure.LATENCY ? quantile.name() : null,
                 target == null ? null : slos.status(target, reading.total() - reading.good(), reading.total(),
-                        burnWindows(sli, figures, policy)));
+                        burnWindows(sli, figures, policy, full)));
     }
 
     private static Map<BurnRateWindow, long[]> burnWindows(SliId sli, List<Map<String, StreamFigures>> figures,
-            WebhookPolicy policy) {
+            WebhookPolicy policy, boolean full) {
         Map<BurnRateWindow, long[]> burn = new EnumMap<>(BurnRateWindow.class);
         for (BurnRateWindow window : BurnRateWindow.values()) {
-            SliFigures.Counts counts = SliFigures.counts(sli, figures.get(window.ordinal() + 1), policy);
+            SliFigures.Counts counts = full ? SliFigures.counts(sli, figures.get(window.ordinal() + 1), policy)
+                    : new SliFigures.Counts(0, 0);
             burn.put(window, new long[] {counts.bad(), counts.total()});
         }
         return burn;

@@ -12,14 +12,14 @@ import java.util.regex.Pattern;
  * The time range [from, to) of a query, on whole minutes (UTC): {@code window=28d} ends now (the
  * current minute included), {@code from}/{@code to} are ISO-8601 instants rounded down to the minute.
  */
-record Window(Instant from, Instant to) {
+public record Window(Instant from, Instant to) {
 
     private static final Pattern LENGTH = Pattern.compile("([1-9][0-9]{0,5})([mhd])");
     /** Four-digit years only: PostgreSQL's timestamps end in 294276, Java's instants go on (and answered 500). */
     private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
     private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
 
-    static Window parse(String window, String from, String to, Duration defaultLength, int maxDays, Instant now) {
+    public static Window parse(String window, String from, String to, Duration defaultLength, int maxDays, Instant now) {
         if (window != null && from != null) {
             throw ApiException.badRequest("window", "give either window or from, not both");
         }

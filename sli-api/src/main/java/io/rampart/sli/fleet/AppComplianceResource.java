@@ -1,0 +1,32 @@
+package io.rampart.sli.fleet;
+
+import io.rampart.sli.api.Caller;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+
+import java.time.Instant;
+
+/** One app's compliance month by month: admin, statuspage and the app's own vendor. */
+@Path("/api/v1/apps/{appKey}/compliance")
+@RolesAllowed({Caller.ADMIN, Caller.VENDOR, Caller.STATUSPAGE})
+public class AppComplianceResource {
+
+    private final ComplianceService compliance;
+    private final Caller caller;
+
+    public AppComplianceResource(ComplianceService compliance, Caller caller) {
+        this.compliance = compliance;
+        this.caller = caller;
+    }
+
+    @GET
+    public Uni<AppCompliance> history(@PathParam("appKey") String appKey, @QueryParam("from") String from,
+            @QueryParam("to") String to) {
+        caller.requireSliReader(appKey);
+        return compliance.history(appKey, from, to, Instant.now());
+    }
+}
