@@ -26,9 +26,11 @@ public class SliResource {
     @GET
     public Uni<SliSummary> summary(@PathParam("appKey") String appKey, @QueryParam("window") String window,
             @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("target") String target,
-            @QueryParam("webhookPolicy") String webhookPolicy, @QueryParam("quantile") String quantile) {
+            @QueryParam("webhookPolicy") String webhookPolicy, @QueryParam("quantile") String quantile,
+            @QueryParam("adjustments") String adjustments) {
         caller.requireSliReader(appKey);
-        return slis.summary(appKey, new SliService.Query(window, from, to, target, webhookPolicy, quantile), Instant.now());
+        return slis.summary(appKey, new SliService.Query(window, from, to, target, webhookPolicy, quantile, adjustments),
+                Instant.now());
     }
 
     @GET
@@ -36,9 +38,10 @@ public class SliResource {
     public Uni<SliSeries> series(@PathParam("appKey") String appKey, @PathParam("sliId") String sliId,
             @QueryParam("window") String window, @QueryParam("from") String from, @QueryParam("to") String to,
             @QueryParam("step") String step, @QueryParam("target") String target,
-            @QueryParam("webhookPolicy") String webhookPolicy, @QueryParam("quantile") String quantile) {
+            @QueryParam("webhookPolicy") String webhookPolicy, @QueryParam("quantile") String quantile,
+            @QueryParam("adjustments") String adjustments) {
         caller.requireSliReader(appKey);
-        return slis.series(appKey, sliId, new SliService.Query(window, from, to, target, webhookPolicy, quantile),
-                step, Instant.now());
+        return slis.series(appKey, sliId, new SliService.Query(window, from, to, target, webhookPolicy, quantile,
+                adjustments), step, Instant.now());
     }
 }

@@ -1,5 +1,7 @@
 package io.rampart.sli.sli;
 
+import io.rampart.sli.adjustment.AdjustmentService;
+import io.rampart.sli.adjustment.Exclusions;
 import io.rampart.sli.api.ApiException;
 import io.rampart.sli.slo.BurnRateWindow;
 import io.rampart.sli.slo.SloCalculator;
@@ -16,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -26,25 +29,39 @@ public class SliService {
     static final Duration SUMMARY_WINDOW = Duration.ofDays(28);
     static final Duration SERIES_WINDOW = Duration.ofHours(24);
     static final Duration SERIES_STEP = Duration.ofMinutes(5);
+    /** {@code ?adjustments=none}: the raw figures. */
+    static final String NO_ADJUSTMENTS = "none";
 
-    /** Query parameters common to both answers. */
-    public record Query(String window, String from, String to, String target, String webhookPolicy, String quantile) {
+    /** Query parameters common to both answers; {@code adjustments} is {@code none} for the raw figures. */
+    public record Query(String window, String from, String to, String target, String webhookPolicy, String quantile,
+            String adjustments) {
+
+        /** With every active adjustment applied. */
+        public Query(String window, String from, String to, String target, String webhookPolicy, String quantile) {
+            this(window, from, to, target, webhookPolicy, quantile, null);
+        }
     }
 
-    /** What an SLI answer needs of the registry: the app's SLO overrides and, if asked, the target's id. */
-    private record AppContext(Map<String, Double> sloOverrides, Long targetId) {
+    /**
+     * What an SLI answer needs of the registry and the adjustments: the app's SLO overrides, if asked
+     * the target's id, and the minutes its adjustments leave out.
+     */
+    private record AppContext(Map<String, Double> sloOverrides, Long targetId, Exclusions exclusions) {
     }
 
     private final Pool pool;
     private final RollupReader rollups;
     private final SloCalculator slos;
     private final SliConfig config;
+    private final AdjustmentService adjustments;
 
-    public SliService(Pool pool, RollupReader rollups, SloCalculator slos, SliConfig config) {
+    public SliService(Pool pool, RollupReader rollups, SloCalculator slos, SliConfig config,
+            AdjustmentService adjustments) {
         this.pool = pool;
         this.rollups = rollups;
         this.slos = slos;
         this.config = config;
+        this.adjustments = adjustments;
     }
 
     public Uni<SliSummary> summary(String appKey, Query query, Instant now) {
@@ -53,18 +70,21 @@ public class SliService {
         Quantile quantile = Quantile.parse(query.quantile());
         List<RollupReader.Range> ranges = new ArrayList<>();
         ranges.add(new RollupReader.Range(window.from(), window.to()));
+        Instant earliest = window.from();
         for (BurnRateWindow burn : BurnRateWindow.values()) {
             ranges.add(new RollupReader.Range(window.to().minus(burn.length()), window.to()));
+            earliest = earliest.isBefore(window.to().minus(burn.length())) ? earliest : window.to().minus(burn.length());
         }
-        return context(appKey, query.target())
-                .chain(app -> rollups.read(appKey, ranges, app.targetId(), SliFigures.ALL_STREAMS, 1)
+        return context(appKey, query, earliest, window.to())
+                .chain(app -> rollups.read(appKey, ranges, app.targetId(), SliFigures.ALL_STREAMS, 1,
+                                app.exclusions().groups())
                         .map(figures -> {
                             List<SliEntry> entries = new ArrayList<>();
                             for (SliId sli : SliId.values()) {
-                                entries.add(entry(sli, figures, policy, quantile, app.sloOverrides()));
+                                entries.add(entry(sli, figures, app.exclusions(), policy, quantile, app.sloOverrides()));
                             }
                             return new SliSummary(appKey, window.from(), window.to(), policy.wireValue(),
-                                    query.target(), entries);
+                                    query.target(), app.exclusions().appliedWithin(window.from(), window.to()), entries);
                         }));
     }
 
@@ -95,36 +115,71 @@ public class SliService {
                     end.isAfter(window.to()) ? window.to() : end));
         }
         int quantileRanges = sli.measure() == SliId.Measure.LATENCY ? ranges.size() : 0;
-        return context(appKey, query.target())
-                .chain(app -> rollups.read(appKey, ranges, app.targetId(), SliFigures.streams(sli), quantileRanges))
-                .map(figures -> {
+        return context(appKey, query, window.from(), window.to())
+                .chain(app -> rollups.read(appKey, ranges, app.targetId(), SliFigures.streams(sli), quantileRanges,
+                        app.exclusions().groups()).map(figures -> {
                     List<SeriesPoint> seriesPoints = new ArrayList<>();
-                    for (int point = 0; point < figures.size(); point++) {
-                        SliFigures.Reading reading = SliFigures.reading(sli, figures.get(point), policy, quantile);
+                    for (int point = 0; point < ranges.size(); point++) {
+                        SliFigures.Reading reading = SliFigures.reading(sli,
+                                adjusted(figures, app.exclusions(), sli, point), policy, quantile);
                         seriesPoints.add(new SeriesPoint(timestamps.get(point), reading.value(), reading.good(),
                                 reading.total(), reading.count()));
                     }
                     return new SliSeries(appKey, sli.id(), sli.unit(), step == null ? "5m" : step, window.from(),
                             window.to(), policy.wireValue(), query.target(),
-                            sli.measure() == SliId.Measure.LATENCY ? quantile.name() : null, seriesPoints);
-                });
+                            sli.measure() == SliId.Measure.LATENCY ? quantile.name() : null,
+                            app.exclusions().appliedWithin(window.from(), window.to()), seriesPoints);
+                }));
     }
 
-    private SliEntry entry(SliId sli, List<Map<String, StreamFigures>> figures, WebhookPolicy policy, Quantile quantile,
-            Map<String, Double> overrides) {
-        SliFigures.Reading reading = SliFigures.reading(sli, figures.get(0), policy, quantile);
+    private SliEntry entry(SliId sli, RollupReader.Figures figures, Exclusions exclusions, WebhookPolicy policy,
+            Quantile quantile, Map<String, Double> overrides) {
+        SliFigures.Reading reading = SliFigures.reading(sli, adjusted(figures, exclusions, sli, 0), policy, quantile);
+        SliFigures.Reading raw = SliFigures.reading(sli, figures.ranges().get(0), policy, quantile);
         Double target = sli.measure() == SliId.Measure.RATIO ? slos.target(sli, overrides) : null;
         return new SliEntry(sli.id(), sli.displayName(), sli.unit(), reading.value(), reading.good(), reading.total(),
                 reading.count(), sli.measure() == SliId.Measure.LATENCY ? quantile.name() : null,
                 target == null ? null : slos.status(target, reading.total() - reading.good(), reading.total(),
-                        burnWindows(sli, figures, policy)));
+                        burnWindows(sli, figures, exclusions, policy)),
+                events(raw) - events(reading));
     }
 
-    private static Map<BurnRateWindow, long[]> burnWindows(SliId sli, List<Map<String, StreamFigures>> figures,
-            WebhookPolicy policy) {
+    /** The events an SLI reading counts: total on ratios and counts, observations on latencies. */
+    private static long events(SliFigures.Reading reading) {
+        return reading.total() != null ? reading.total() : reading.count();
+    }
+
+    /**
+     * The figures of one SLI over one range: the whole range less the minutes its exclusion groups
+     * leave out (the groups of one SLI never overlap, so each minute is taken away at most once).
+     */
+    private static Map<String, StreamFigures> adjusted(RollupReader.Figures figures, Exclusions exclusions, SliId sli,
+            int point) {
+        Map<String, StreamFigures> whole = figures.ranges().get(point);
+        Map<String, StreamFigures> adjusted = null;
+        for (int group = 0; group < exclusions.groups().size(); group++) {
+            if (!exclusions.groups().get(group).slis().contains(sli)) {
+                continue;
+            }
+            if (adjusted == null) {
+                adjusted = new HashMap<>();
+                for (Map.Entry<String, StreamFigures> stream : whole.entrySet()) {
+                    adjusted.computeIfAbsent(stream.getKey(), key -> new StreamFigures()).add(stream.getValue(), 1);
+                }
+            }
+            for (Map.Entry<String, StreamFigures> stream : figures.excluded().get(group).get(point).entrySet()) {
+                adjusted.computeIfAbsent(stream.getKey(), key -> new StreamFigures()).add(stream.getValue(), -1);
+            }
+        }
+        return adjusted == null ? whole : adjusted;
+    }
+
+    private static Map<BurnRateWindow, long[]> burnWindows(SliId sli, RollupReader.Figures figures,
+            Exclusions exclusions, WebhookPolicy policy) {
         Map<BurnRateWindow, long[]> burn = new EnumMap<>(BurnRateWindow.class);
         for (BurnRateWindow window : BurnRateWindow.values()) {
-            SliFigures.Counts counts = SliFigures.counts(sli, figures.get(window.ordinal() + 1), policy);
+            SliFigures.Counts counts = SliFigures.counts(sli, adjusted(figures, exclusions, sli, window.ordinal() + 1),
+                    policy);
             burn.put(window, new long[] {counts.bad(), counts.total()});
         }
         return burn;
@@ -141,7 +196,21 @@ public class SliService {
         return policy;
     }
 
-    private Uni<AppContext> context(String appKey, String targetLabel) {
+    /** The app's context for an answer over [from, to); its exclusions are read at the same time. */
+    private Uni<AppContext> context(String appKey, Query query, Instant from, Instant to) {
+        Uni<Exclusions> exclusions;
+        if (query.adjustments() == null) {
+            exclusions = adjustments.exclusions(appKey, from, to);
+        } else if (NO_ADJUSTMENTS.equals(query.adjustments())) {
+            exclusions = Uni.createFrom().item(Exclusions.NONE);
+        } else {
+            throw ApiException.badRequest("adjustments", "none, or leave it out to apply every active adjustment");
+        }
+        return Uni.combine().all().unis(registry(appKey, query.target()), exclusions).asTuple()
+                .map(both -> new AppContext(both.getItem1().sloOverrides(), both.getItem1().targetId(), both.getItem2()));
+    }
+
+    private Uni<AppContext> registry(String appKey, String targetLabel) {
         return pool.preparedQuery("select a.slo_overrides, t.id as target_id from app as a"
                         + " left join healthcheck_target as t on t.app_key = a.app_key and t.label = $2"
                         + " where a.app_key = $1")
@@ -155,7 +224,7 @@ public class SliService {
                         throw ApiException.notFound("the app " + appKey + " has no target labelled " + targetLabel);
                     }
                     return new AppContext(SloOverrides.fromJson(row.getJsonObject("slo_overrides")),
-                            row.getLong("target_id"));
+                            row.getLong("target_id"), Exclusions.NONE);
                 });
     }
 }
