@@ -176,10 +176,7 @@ public class IncidentStore {
             String rule, String severity, String metricName, String metricUnit, long durationSeconds, Double sliValue,
             Double sloValue, String resolution) {
         JsonObject payload = new Notification(app.appKey(), app.name(), app.partnerName(), incidentId.toString(), status,
-                now, rule, severity, metricName, metricUnit, durationSeconds, sliValue, sloValue, 0, false).payload();
-        if (resolution != null) {
-            payload.put("resolution", resolution);
-        }
+                now, rule, severity, metricName, metricUnit, durationSeconds, sliValue, sloValue, 0, false, resolution).payload();
         return connection.preparedQuery(CHANNELS).execute(Tuple.of(app.appKey(), rule, severity, status, incidentId))
                 .chain(channels -> Multi.createFrom().iterable(channels)
                         .onItem().transformToUniAndConcatenate(channel -> connection.preparedQuery(QUEUE)
@@ -200,7 +197,7 @@ public class IncidentStore {
                                     row.getString("partner_name"), row.getUUID("id").toString(), ANOMALOUS, now,
                                     row.getString("rule"), severity, row.getString("metric_name"),
                                     row.getString("metric_unit"), row.getLong("measurement_duration_seconds"),
-                                    row.getDouble("sli_value"), row.getDouble("slo_value"), reminder, false).payload();
+                                    row.getDouble("sli_value"), row.getDouble("slo_value"), reminder, false, null).payload();
                             return pool.preparedQuery(QUEUE).execute(Tuple.tuple(List.of(row.getUUID("id"),
                                     row.getUUID("channel_id"), ANOMALOUS, reminder, payload,
                                     releaseAt(row, severity, now), now.atOffset(ZoneOffset.UTC))))
