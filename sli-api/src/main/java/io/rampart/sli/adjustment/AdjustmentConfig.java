@@ -5,7 +5,7 @@ import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
 
-/** The limits on maintenance windows that vendors declare (admins have none). */
+/** The limits on maintenance windows that vendors declare (admins have none), and when a platform fault is suspected. */
 @ConfigMapping(prefix = "rampart.adjustments")
 public interface AdjustmentConfig {
 
@@ -20,4 +20,12 @@ public interface AdjustmentConfig {
     /** The most maintenance a vendor's app may have in any 28 days, recurrences included. */
     @WithDefault("8h")
     Duration vendorMaxPer28Days();
+
+    /** A suspected platform fault needs at least this many apps probed in its minute. */
+    @WithDefault("20")
+    int suspectedFaultMinApps();
+
+    /** ... and at least this share of them (0 to 1) failing availability in it. */
+    @WithDefault("0.5")
+    double suspectedFaultShare();
 }

@@ -18,17 +18,21 @@ import java.util.List;
 
 /**
  * Adjustments: every kind for admins under {@code /api/v1/adjustments}; an app's maintenance
- * windows under {@code /api/v1/apps/{appKey}/maintenance} for its vendor too.
+ * windows under {@code /api/v1/apps/{appKey}/maintenance} for its vendor too; suspected platform
+ * faults for admins to confirm or dismiss.
  */
 @Path("/api/v1")
 public class AdjustmentResource {
 
     private final AdjustmentService adjustments;
+    private final SuspectedFaultService suspected;
     private final Caller caller;
     private final SecurityIdentity identity;
 
-    public AdjustmentResource(AdjustmentService adjustments, Caller caller, SecurityIdentity identity) {
+    public AdjustmentResource(AdjustmentService adjustments, SuspectedFaultService suspected, Caller caller,
+            SecurityIdentity identity) {
         this.adjustments = adjustments;
+        this.suspected = suspected;
         this.caller = caller;
         this.identity = identity;
     }
@@ -91,6 +95,29 @@ public class AdjustmentResource {
     public Uni<Response> withdrawMaintenance(@PathParam("appKey") String appKey, @PathParam("id") long id) {
         caller.requireAppManager(appKey);
         return adjustments.withdraw(id, appKey, declarer()).replaceWith(Response.noContent().build());
+    }
+
+    /** Suspected platform faults, newest first; {@code status} open, confirmed or dismissed. */
+    @GET
+    @Path("/suspected-platform-faults")
+    @RolesAllowed(Caller.ADMIN)
+    public Uni<List<SuspectedFault>> suspectedFaults(@QueryParam("status") String status) {
+        return suspected.list(status);
+    }
+
+    /** 201 with the platform fault it became; the body ({@code start}, {@code end}, {@code reason}, {@code reference}) is optional. */
+    @POST
+    @Path("/suspected-platform-faults/{id}/confirm")
+    @RolesAllowed(Caller.ADMIN)
+    public Uni<Response> confirm(@PathParam("id") long id, AdjustmentRequest request) {
+        return suspected.confirm(id, request, declarer(), Instant.now()).map(AdjustmentResource::created);
+    }
+
+    @POST
+    @Path("/suspected-platform-faults/{id}/dismiss")
+    @RolesAllowed(Caller.ADMIN)
+    public Uni<Response> dismiss(@PathParam("id") long id) {
+        return suspected.dismiss(id, declarer()).replaceWith(Response.noContent().build());
     }
 
     private AdjustmentService.Declarer declarer() {
