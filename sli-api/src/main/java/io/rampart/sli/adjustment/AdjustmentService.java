@@ -49,6 +49,7 @@ public class AdjustmentService {
         requireBody(request);
         String kind = request.kind();
         if (AdjustmentView.MAINTENANCE.equals(kind)) {
+            texts("appKeys", request.appKeys());
             if (request.appKeys() == null || request.appKeys().size() != 1) {
                 throw ApiException.badRequest("appKeys", "a maintenance window covers exactly one app");
             }
@@ -63,6 +64,7 @@ public class AdjustmentService {
         if (request.appKeys() != null && request.appKeys().isEmpty()) {
             throw ApiException.badRequest("appKeys", "at least one app; leave it out for every app");
         }
+        texts("appKeys", request.appKeys());
         if (request.targets() != null && !request.targets().isEmpty()) {
             throw ApiException.badRequest("targets", "a platform fault covers whole apps");
         }
@@ -102,7 +104,8 @@ public class AdjustmentService {
         Recurrence recurrence = recurrence(request.recurrence());
         List<String> slis = slis(request.slis());
         String reason = reason(request.reason());
-        List<String> targets = request.targets() == null ? List.of() : List.copyOf(new java.util.LinkedHashSet<>(request.targets()));
+        List<String> targets = request.targets() == null ? List.of()
+                : List.copyOf(new java.util.LinkedHashSet<>(texts("targets", request.targets())));
         AdjustmentView window = new AdjustmentView(0, AdjustmentView.MAINTENANCE, List.of(appKey), null, span[0], span[1],
                 slis, targets, reason, null, recurrence, by.name(), null, null, null);
         return repository.targetLabels(appKey).chain(labels -> {
@@ -352,12 +355,20 @@ public class AdjustmentService {
         if (slis == null) {
             return List.of();
         }
-        for (String sli : slis) {
+        for (String sli : texts("slis", slis)) {
             if (SliId.fromId(sli) == null) {
                 throw ApiException.badRequest("slis", "no SLI " + sli);
             }
         }
         return List.copyOf(new java.util.LinkedHashSet<>(slis));
+    }
+
+    /** A list of names without null or blank entries. */
+    private static List<String> texts(String field, List<String> values) {
+        if (values != null && values.stream().anyMatch(value -> value == null || value.isBlank())) {
+            throw ApiException.badRequest(field, "names, none empty");
+        }
+        return values;
     }
 
     private static String reason(String reason) {
