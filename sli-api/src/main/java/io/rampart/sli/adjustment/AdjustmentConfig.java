@@ -21,6 +21,10 @@ public interface AdjustmentConfig {
     @WithDefault("8h")
     Duration vendorMaxPer28Days();
 
+    /** How often the last minute is checked for a suspected platform fault (a scheduler period; off: never). */
+    @WithDefault("1m")
+    String detectEvery();
+
     /** A suspected platform fault needs at least this many apps probed in its minute. */
     @WithDefault("20")
     int suspectedFaultMinApps();

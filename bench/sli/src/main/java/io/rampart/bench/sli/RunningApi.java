@@ -69,7 +69,7 @@ final class RunningApi implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() throws IOException, InterruptedException {
         process.stop();
         postgres.close();
     }
