@@ -34,7 +34,7 @@ public class SuspectedFaultRepository {
             )
             insert into suspected_platform_fault (minute, failing, apps, app_keys)
             select $1, failing, apps, failing_apps from counted
-            where apps >= $2 and failing > 0 and failing >= $3 * apps
+            where apps >= $2 and failing > 0 and failing >= $3::float8 * apps
             on conflict (minute) do nothing
             returning *""";
 

@@ -65,7 +65,7 @@ class SuspectedPlatformFaultTest {
                 .get("/api/v1/suspected-platform-faults").then().statusCode(200).extract().jsonPath();
         assertThat(open.getList("id", Long.class)).contains(opened.id());
 
-        long fault = given().auth().oauth2(PlatformTokens.admin())
+        long fault = given().auth().oauth2(PlatformTokens.admin()).contentType(io.restassured.http.ContentType.JSON).body("{}")
                 .post("/api/v1/suspected-platform-faults/" + opened.id() + "/confirm").then().statusCode(201)
                 .extract().jsonPath().getLong("id");
         given().auth().oauth2(PlatformTokens.admin())
