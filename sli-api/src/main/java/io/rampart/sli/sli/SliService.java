@@ -161,14 +161,17 @@ public class SliService {
             if (!exclusions.groups().get(group).slis().contains(sli)) {
                 continue;
             }
+            // Only the streams the SLI is computed from: copying every stream's histogram per SLI is the cost.
+            Map<String, StreamFigures> excluded = figures.excluded().get(group).get(point);
             if (adjusted == null) {
                 adjusted = new HashMap<>();
-                for (Map.Entry<String, StreamFigures> stream : whole.entrySet()) {
-                    adjusted.computeIfAbsent(stream.getKey(), key -> new StreamFigures()).add(stream.getValue(), 1);
+                for (String stream : SliFigures.streams(sli)) {
+                    adjusted.put(stream, new StreamFigures());
+                    adjusted.get(stream).add(whole.getOrDefault(stream, StreamFigures.NONE), 1);
                 }
             }
-            for (Map.Entry<String, StreamFigures> stream : figures.excluded().get(group).get(point).entrySet()) {
-                adjusted.computeIfAbsent(stream.getKey(), key -> new StreamFigures()).add(stream.getValue(), -1);
+            for (String stream : SliFigures.streams(sli)) {
+                adjusted.get(stream).add(excluded.getOrDefault(stream, StreamFigures.NONE), -1);
             }
         }
         return adjusted == null ? whole : adjusted;
