@@ -31,6 +31,25 @@
     };
   }
 
+  // Maintenance windows and platform faults: shaded behind the line, their time left out of the values.
+  var SHADES = { maintenance: 'rgba(130, 80, 223, 0.14)', platform_fault: 'rgba(191, 135, 0, 0.18)' };
+  var adjustments = data.adjustments || [];
+
+  function shade(chart) {
+    var context = chart.ctx;
+    var box = chart.bbox;
+    adjustments.forEach(function (adjustment) {
+      var left = Math.max(box.left, chart.valToPos(adjustment.from, 'x', true));
+      var right = Math.min(box.left + box.width, chart.valToPos(adjustment.to, 'x', true));
+      if (right > left) {
+        context.save();
+        context.fillStyle = SHADES[adjustment.kind] || SHADES.maintenance;
+        context.fillRect(left, box.top, right - left, box.height);
+        context.restore();
+      }
+    });
+  }
+
   var charts = [];
   document.querySelectorAll('[data-chart]').forEach(function (element) {
     var series = data.series[element.getAttribute('data-chart')];
@@ -41,6 +60,7 @@
       legend: { show: false },
       cursor: { drag: { x: false, y: false } },
       scales: { x: { time: true, range: [data.from, data.to] }, y: { range: yRange(unit) } },
+      hooks: { drawClear: [shade] },
       series: [{}, {
         label: unit, stroke: '#0a58ca', width: 2, fill: 'rgba(10, 88, 202, 0.10)', spanGaps: true,
         value: function (chart, value) { return format(unit, value); }
@@ -64,6 +84,7 @@
     element.setAttribute('data-drawn-range', data.range);
     element.setAttribute('data-drawn-from', String(data.from));
     element.setAttribute('data-points', String(drawn));
+    element.setAttribute('data-shaded', String(adjustments.length));
     charts.push({ chart: chart, element: element });
   });
 

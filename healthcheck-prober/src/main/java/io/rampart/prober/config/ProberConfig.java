@@ -69,6 +69,17 @@ public interface ProberConfig {
     @WithDefault("false")
     boolean allowPrivateNetworks();
 
+    /**
+     * The replica's control target: a URL the platform serves and that answers 200 while the
+     * replica's own network works. Probed every {@link #controlPeriod()}; while it fails, every
+     * result of the replica is stored as PROBER_FAULT. Unset: no guard.
+     */
+    Optional<String> controlUrl();
+
+    /** How often the control target is probed. */
+    @WithDefault("5s")
+    Duration controlPeriod();
+
     /** Reuse connections between probes; off so that every probe measures what a first request costs. */
     @WithDefault("false")
     boolean keepAlive();

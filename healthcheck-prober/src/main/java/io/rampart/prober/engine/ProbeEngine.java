@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.rampart.prober.config.ProberConfig;
 import io.rampart.prober.metrics.ProberMetrics;
 import io.rampart.prober.probe.HttpProbe;
+import io.rampart.prober.control.ControlTarget;
 import io.rampart.prober.probe.ProbeResult;
 import io.rampart.prober.probe.ProbeTarget;
 import io.rampart.prober.result.ResultWriter;
@@ -51,6 +52,8 @@ public final class ProbeEngine {
     private final ProbeSchedule schedule;
     private final ResultWriter writer;
     private final ProberMetrics metrics;
+    /** The prober-fault guard; null without a control URL. */
+    private final ControlTarget control;
 
     /** Slots claimed and waiting for their time, with their timers. */
     private final Map<ProbeTarget, Long> scheduled = new ConcurrentHashMap<>();
@@ -80,6 +83,8 @@ public final class ProbeEngine {
         this.metrics = new ProberMetrics(registry, inFlight::get, this::buffered);
         this.writer = new ResultWriter(pool, config.location(), config.resultBufferSize(), config.writeBatchSize(),
                 config.writeConcurrency(), metrics);
+        this.control = config.controlUrl().map(url -> new ControlTarget(vertx, url, config.controlPeriod(),
+                config.timeout(), replicaId)).orElse(null);
     }
 
     /**
@@ -102,6 +107,9 @@ public final class ProbeEngine {
                     deploymentId = deployment;
                     contexts = started.toArray(Context[]::new);
                     contexts[0].runOnContext(onLoop -> {
+                        if (control != null) {
+                            control.start();
+                        }
                         sync();
                         periodicTimers.add(vertx.setPeriodic(config.claimPeriod().toMillis(), id -> claim()));
                         periodicTimers.add(vertx.setPeriodic(config.writePeriod().toMillis(), id -> writer.flush()
@@ -145,6 +153,9 @@ public final class ProbeEngine {
                         vertx.undeploy(deploymentId).toCompletionStage()))
                 .invoke(released -> {
                     probe.close();
+                    if (control != null) {
+                        control.close();
+                    }
                     int lost = writer.buffered();
                     if (lost > 0) {
                         LOG.warnf("prober replica %s stopped with %d results it could not write", replicaId, lost);
@@ -319,7 +330,8 @@ public final class ProbeEngine {
         probe.probe(target, this::finished);
     }
 
-    private void finished(ProbeResult result) {
+    private void finished(ProbeResult probed) {
+        ProbeResult result = control == null ? probed : control.judge(probed);
         inFlight.decrementAndGet();
         metrics.probeFinished(result.outcome(), result.durationMs());
         writer.offer(result);

@@ -88,7 +88,7 @@ public class IncidentQueries {
                 row.getString("severity"), row.getString("status"), row.getString("metric_name"),
                 row.getString("metric_unit"), row.getLong("measurement_duration_seconds"), row.getDouble("sli_value"),
                 row.getDouble("slo_value"), instant(row, "opened_at"), instant(row, "updated_at"),
-                instant(row, "resolved_at"), instant(row, "acknowledged_at"), row.getString("acknowledged_by"),
+                instant(row, "resolved_at"), row.getString("resolution"), instant(row, "acknowledged_at"), row.getString("acknowledged_by"),
                 notifications);
     }
 

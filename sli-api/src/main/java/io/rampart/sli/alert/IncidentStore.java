@@ -49,10 +49,24 @@ public class IncidentStore {
                 measurement_duration_seconds = excluded.measurement_duration_seconds, updated_at = excluded.updated_at
             returning id, (xmax = 0) as opened""";
 
+    /**
+     * Resolves the app's open incidents whose rule no longer fires. Where a platform fault declared
+     * after the incident opened covers the breach that opened it (the rule's window before
+     * opened_at), that fault is the reason: its figures are left out now.
+     */
     private static final String RESOLVE = """
-            update alert_incident set status = 'RESOLVED', resolved_at = $3, updated_at = $3
-            where app_key = $1 and status = 'OPEN' and not (rule = any($2))
-            returning id, rule, severity, metric_name, metric_unit, measurement_duration_seconds, sli_value, slo_value""";
+            update alert_incident i set status = 'RESOLVED', resolved_at = $3, updated_at = $3,
+                resolution = (select 'excluded: platform fault ' || a.id from adjustment a
+                              where a.kind = 'platform_fault' and a.withdrawn_at is null and a.created_at > i.opened_at
+                                and a.starts_at <= i.opened_at
+                                and a.ends_at > i.opened_at - make_interval(secs => i.measurement_duration_seconds)
+                                and (i.app_key = any(a.app_keys) or a.app_keys is null and a.product is null
+                                     or a.product = any(select lower(p) from app, unnest(app.products) as p
+                                                        where app.app_key = i.app_key))
+                              order by a.id desc limit 1)
+            where i.app_key = $1 and i.status = 'OPEN' and not (i.rule = any($2))
+            returning id, rule, severity, metric_name, metric_unit, measurement_duration_seconds, sli_value, slo_value,
+                resolution""";
 
     /**
      * The app's enabled channels that receive a state change ($4) of incident $5: ANOMALOUS every
@@ -143,7 +157,7 @@ public class IncidentStore {
             }
             return queue(connection, app, row.getUUID("id"), ANOMALOUS, now, reading.rule(), reading.severity(),
                     reading.metricName(), reading.metricUnit(),
-                    reading.measurementDurationSeconds(), reading.sliValue(), reading.sloValue()).replaceWith(true);
+                    reading.measurementDurationSeconds(), reading.sliValue(), reading.sloValue(), null).replaceWith(true);
         });
     }
 
@@ -154,13 +168,15 @@ public class IncidentStore {
                 incident.getString("severity"), incident.getString("metric_name"),
                 incident.getString("metric_unit"), incident.getLong("measurement_duration_seconds"),
                 measured ? current.sliValue() : incident.getDouble("sli_value"),
-                measured ? current.sloValue() : incident.getDouble("slo_value")));
+                measured ? current.sloValue() : incident.getDouble("slo_value"), incident.getString("resolution")));
     }
 
+    /** Queues a state change to the channels that receive it; {@code resolution} (RESOLVED only) says why, where known. */
     private Uni<Void> queue(SqlConnection connection, App app, UUID incidentId, String status, Instant now,
-            String rule, String severity, String metricName, String metricUnit, long durationSeconds, Double sliValue, Double sloValue) {
+            String rule, String severity, String metricName, String metricUnit, long durationSeconds, Double sliValue,
+            Double sloValue, String resolution) {
         JsonObject payload = new Notification(app.appKey(), app.name(), app.partnerName(), incidentId.toString(), status,
-                now, rule, severity, metricName, metricUnit, durationSeconds, sliValue, sloValue, 0, false).payload();
+                now, rule, severity, metricName, metricUnit, durationSeconds, sliValue, sloValue, 0, false, resolution).payload();
         return connection.preparedQuery(CHANNELS).execute(Tuple.of(app.appKey(), rule, severity, status, incidentId))
                 .chain(channels -> Multi.createFrom().iterable(channels)
                         .onItem().transformToUniAndConcatenate(channel -> connection.preparedQuery(QUEUE)
@@ -181,7 +197,7 @@ public class IncidentStore {
                                     row.getString("partner_name"), row.getUUID("id").toString(), ANOMALOUS, now,
                                     row.getString("rule"), severity, row.getString("metric_name"),
                                     row.getString("metric_unit"), row.getLong("measurement_duration_seconds"),
-                                    row.getDouble("sli_value"), row.getDouble("slo_value"), reminder, false).payload();
+                                    row.getDouble("sli_value"), row.getDouble("slo_value"), reminder, false, null).payload();
                             return pool.preparedQuery(QUEUE).execute(Tuple.tuple(List.of(row.getUUID("id"),
                                     row.getUUID("channel_id"), ANOMALOUS, reminder, payload,
                                     releaseAt(row, severity, now), now.atOffset(ZoneOffset.UTC))))

@@ -8,12 +8,13 @@ import java.util.List;
 /**
  * One incident: OPEN while its rule fires, RESOLVED once it stops; {@code sliValue} is the last
  * value read while it was open; {@code acknowledgedAt}/{@code acknowledgedBy} once someone
- * acknowledged it. {@code notifications} is the delivery state per channel and status.
+ * acknowledged it; {@code resolution} why it was resolved where that was not its rule's recovery
+ * ("excluded: platform fault 12"). {@code notifications} is the delivery state per channel and status.
  */
 @RegisterForReflection
 public record IncidentView(String id, String appKey, String rule, String severity, String status, String metricName,
         String metricUnit, long measurementDurationSeconds, Double sliValue, Double sloValue, Instant openedAt,
-        Instant updatedAt, Instant resolvedAt, Instant acknowledgedAt, String acknowledgedBy,
+        Instant updatedAt, Instant resolvedAt, String resolution, Instant acknowledgedAt, String acknowledgedBy,
         List<Notification> notifications) {
 
     /**

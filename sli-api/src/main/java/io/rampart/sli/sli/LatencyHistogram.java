@@ -33,6 +33,17 @@ final class LatencyHistogram {
         }
     }
 
+    /** Adds (sign 1) or takes away (sign -1) the observations of another histogram, bin by bin. */
+    void add(LatencyHistogram other, int sign) {
+        if (other.counts.length > counts.length) {
+            counts = Arrays.copyOf(counts, other.counts.length);
+        }
+        for (int bin = 0; bin < other.counts.length; bin++) {
+            counts[bin] += sign * other.counts[bin];
+        }
+        observations += sign * other.observations;
+    }
+
     long observations() {
         return observations;
     }

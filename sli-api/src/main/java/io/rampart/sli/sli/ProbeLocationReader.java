@@ -48,7 +48,7 @@ public class ProbeLocationReader {
     Uni<List<Map<String, StreamFigures>>> apply(String appKey, List<RollupReader.Range> ranges, String location,
             List<Map<String, StreamFigures>> figures) {
         if (location == null) {
-            Map<String, List<Map<String, StreamFigures>>> byApp = new HashMap<>(Map.of(appKey, figures));
+            Map<String, RollupReader.Figures> byApp = new HashMap<>(Map.of(appKey, new RollupReader.Figures(figures, List.of())));
             return applyQuorum(List.of(appKey), ranges, byApp).replaceWith(figures);
         }
         return pool.current().preparedQuery(ONE_LOCATION).execute(Tuple.of(appKey, froms(ranges), tos(ranges), location))
@@ -65,8 +65,8 @@ public class ProbeLocationReader {
      * {@link #apply} without a location for many apps at once (figures by app key, as RollupReader
      * answers them; an app without figures gets them where its correction is not zero).
      */
-    Uni<Map<String, List<Map<String, StreamFigures>>>> applyQuorum(List<String> appKeys,
-            List<RollupReader.Range> ranges, Map<String, List<Map<String, StreamFigures>>> figures) {
+    Uni<Map<String, RollupReader.Figures>> applyQuorum(List<String> appKeys,
+            List<RollupReader.Range> ranges, Map<String, RollupReader.Figures> figures) {
         return pool.current().preparedQuery(QUORUM).execute(Tuple.of(appKeys.toArray(String[]::new), froms(ranges), tos(ranges)))
                 .map(rows -> {
                     for (Row row : rows) {
@@ -74,7 +74,7 @@ public class ProbeLocationReader {
                         long good = row.getLong("good_slots") - row.getLong("good_results");
                         if (slots != 0 || good != 0) {
                             probes(figures.computeIfAbsent(row.getString("app_key"),
-                                    app -> RollupReader.none(ranges.size())), row).adjust(slots, good);
+                                    app -> RollupReader.none(ranges.size(), 0)).ranges(), row).adjust(slots, good);
                         }
                     }
                     return figures;

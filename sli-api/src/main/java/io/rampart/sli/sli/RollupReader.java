@@ -1,6 +1,7 @@
 package io.rampart.sli.sli;
 
 import io.smallrye.mutiny.Uni;
+import io.rampart.sli.adjustment.Exclusions;
 import io.rampart.sli.replica.ReadPool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -18,7 +19,9 @@ import java.util.Set;
  * Reads the rollups (V30) for several time ranges of one app, or of many apps, in one statement: each range is
  * covered by whole day, hour and minute buckets ({@link WindowCover}); counts are summed by the
  * database, latency histograms merged here (a few hundred bins each, cheaper in Java than
- * unnested in SQL) into one {@link LatencyHistogram} per range and stream.
+ * unnested in SQL) into one {@link LatencyHistogram} per range and stream. The minutes that
+ * adjustments leave out are read in the same statement, group by group (covered the same way,
+ * so a whole excluded hour is one bucket), for the caller to subtract.
  */
 @ApplicationScoped
 public class RollupReader {
@@ -27,10 +30,22 @@ public class RollupReader {
     public record Range(Instant from, Instant to) {
     }
 
+    /**
+     * What the rollups hold per range (by index) and stream, and what each exclusion group (by
+     * index) holds of it per range and stream.
+     */
+    record Figures(List<Map<String, StreamFigures>> ranges, List<List<Map<String, StreamFigures>>> excluded) {
+    }
+
+    /** The group of the spans read whole, in the statement's grp column. */
+    private static final int WHOLE = -1;
+
     private static final String QUERY = """
             with span as (
-                select * from unnest($2::int[], $3::text[], $4::timestamptz[], $5::timestamptz[])
-                    as s(point, resolution, start_at, end_at)
+                -- grp -1: the range itself; grp >= 0: the minutes an exclusion group leaves out of it,
+                -- of one health check target where target_id is set
+                select * from unnest($2::int[], $3::text[], $4::timestamptz[], $5::timestamptz[], $9::int[], $10::bigint[])
+                    as s(point, resolution, start_at, end_at, grp, target_id)
             ),
             counted as (
                 %s
@@ -38,13 +53,13 @@ public class RollupReader {
             histograms as (
                 %s
             )
-            select app_key, point, stream, product, status_code, sum(total)::bigint as total, sum(good)::bigint as good,
+            select app_key, point, grp, stream, product, status_code, sum(total)::bigint as total, sum(good)::bigint as good,
                    null::int[] as latency_bins, null::bigint[] as latency_counts
-            from counted group by 1, 2, 3, 4, 5
+            from counted group by 1, 2, 3, 4, 5, 6
             union all
-            select app_key, point, stream, null, null, null, null, latency_bins, latency_counts from histograms
-            """.formatted(perResolution("r.app_key, s.point, r.stream, r.product, r.status_code, r.total, r.good", "sli_count", "true"),
-            perResolution("r.app_key, s.point, r.stream, r.latency_bins, r.latency_counts", "sli_latency", "s.point < $8"));
+            select app_key, point, grp, stream, null, null, null, null, latency_bins, latency_counts from histograms
+            """.formatted(perResolution("r.app_key, s.point, s.grp, r.stream, r.product, r.status_code, r.total, r.good", "sli_count", "true"),
+            perResolution("r.app_key, s.point, s.grp, r.stream, r.latency_bins, r.latency_counts", "sli_latency", "s.point < $8"));
 
     /** The rows of one rollup family (sli_count or sli_latency) under the spans, from each resolution's table. */
     private static String perResolution(String columns, String family, String condition) {
@@ -54,7 +69,8 @@ public class RollupReader {
                         from span as s join %s_%s as r
                           on r.app_key = any($1::text[]) and r.bucket >= s.start_at and r.bucket < s.end_at
                         where s.resolution = '%s' and %s and r.stream = any($7::text[])
-                          and (r.stream <> 'PROBE' or $6::bigint is null or r.target_id = $6)"""
+                          and (r.stream <> 'PROBE' or $6::bigint is null or r.target_id = $6)
+                          and (s.target_id is null or r.stream = 'PROBE' and r.target_id = s.target_id)"""
                         .formatted(columns, family, resolution.sqlName(), resolution.sqlName(), condition))
                 .toList());
     }
@@ -66,40 +82,57 @@ public class RollupReader {
     }
 
     /**
-     * Figures per range (by index) and stream.
+     * Figures per range and stream, and per exclusion group, range and stream.
      *
      * @param targetId       narrows PROBE to one health check target; null for all of them
      * @param quantileRanges latencies are read for the first this many ranges only
+     * @param groups         the minutes adjustments leave out, read apart for each group
      */
-    Uni<List<Map<String, StreamFigures>>> read(String appKey, List<Range> ranges, Long targetId,
-            Set<String> streams, int quantileRanges) {
-        return read(List.of(appKey), ranges, targetId, streams, quantileRanges)
-                .map(figures -> figures.getOrDefault(appKey, none(ranges.size())));
-    }
-
-    /** Figures per app (an app without rows in any range is left out), range (by index) and stream. */
-    Uni<Map<String, List<Map<String, StreamFigures>>>> read(List<String> appKeys, List<Range> ranges, Long targetId,
-            Set<String> streams, int quantileRanges) {
-        List<Integer> points = new ArrayList<>();
-        List<String> resolutions = new ArrayList<>();
-        List<java.time.OffsetDateTime> starts = new ArrayList<>();
-        List<java.time.OffsetDateTime> ends = new ArrayList<>();
+    Uni<Figures> read(String appKey, List<Range> ranges, Long targetId, Set<String> streams, int quantileRanges,
+            List<Exclusions.Group> groups) {
+        Spans spans = new Spans();
         for (int point = 0; point < ranges.size(); point++) {
-            for (WindowCover.Span span : WindowCover.cover(ranges.get(point).from(), ranges.get(point).to())) {
-                points.add(point);
-                resolutions.add(span.resolution().sqlName());
-                starts.add(span.start().atOffset(ZoneOffset.UTC));
-                ends.add(span.end().atOffset(ZoneOffset.UTC));
+            Range range = ranges.get(point);
+            spans.add(point, WHOLE, null, range.from(), range.to());
+            for (int group = 0; group < groups.size(); group++) {
+                for (Exclusions.Interval interval : groups.get(group).intervals()) {
+                    Instant from = interval.from().isBefore(range.from()) ? range.from() : interval.from();
+                    Instant to = interval.to().isAfter(range.to()) ? range.to() : interval.to();
+                    if (from.isBefore(to)) {
+                        spans.add(point, group, groups.get(group).targetId(), from, to);
+                    }
+                }
             }
         }
-        Tuple parameters = Tuple.from(java.util.Arrays.asList(appKeys.toArray(String[]::new), points.toArray(Integer[]::new),
-                resolutions.toArray(String[]::new), starts.toArray(java.time.OffsetDateTime[]::new),
-                ends.toArray(java.time.OffsetDateTime[]::new), targetId, streams.toArray(String[]::new),
-                quantileRanges));
+        return execute(List.of(appKey), spans, ranges.size(), targetId, streams, quantileRanges, groups.size())
+                .map(figures -> figures.getOrDefault(appKey, none(ranges.size(), groups.size())));
+    }
+
+    /**
+     * The figures of many apps, without exclusions, by app key (an app without rows in any range is
+     * left out): what the fleet reads over thousands of apps in one statement.
+     */
+    Uni<Map<String, Figures>> read(List<String> appKeys, List<Range> ranges, Long targetId, Set<String> streams,
+            int quantileRanges) {
+        Spans spans = new Spans();
+        for (int point = 0; point < ranges.size(); point++) {
+            spans.add(point, WHOLE, null, ranges.get(point).from(), ranges.get(point).to());
+        }
+        return execute(appKeys, spans, ranges.size(), targetId, streams, quantileRanges, 0);
+    }
+
+    private Uni<Map<String, Figures>> execute(List<String> appKeys, Spans spans, int ranges, Long targetId,
+            Set<String> streams, int quantileRanges, int groups) {
+        Tuple parameters = Tuple.from(java.util.Arrays.asList(appKeys.toArray(String[]::new), spans.points.toArray(Integer[]::new),
+                spans.resolutions.toArray(String[]::new), spans.starts.toArray(java.time.OffsetDateTime[]::new),
+                spans.ends.toArray(java.time.OffsetDateTime[]::new), targetId, streams.toArray(String[]::new),
+                quantileRanges, spans.groups.toArray(Integer[]::new), spans.targets.toArray(Long[]::new)));
         return pool.current().preparedQuery(QUERY).execute(parameters).map(rows -> {
-            Map<String, List<Map<String, StreamFigures>>> figures = new HashMap<>();
+            Map<String, Figures> byApp = new HashMap<>();
             for (Row row : rows) {
-                StreamFigures stream = figures.computeIfAbsent(row.getString("app_key"), app -> none(ranges.size()))
+                Figures figures = byApp.computeIfAbsent(row.getString("app_key"), app -> none(ranges, groups));
+                int group = row.getInteger("grp");
+                StreamFigures stream = (group == WHOLE ? figures.ranges() : figures.excluded().get(group))
                         .get(row.getInteger("point"))
                         .computeIfAbsent(row.getString("stream"), key -> new StreamFigures());
                 if (row.getLong("total") != null) {
@@ -109,16 +142,45 @@ public class RollupReader {
                     stream.latencies().add(row.getArrayOfIntegers("latency_bins"), row.getArrayOfLongs("latency_counts"));
                 }
             }
-            return figures;
+            return byApp;
         });
     }
 
-    /** No figures yet in each of this many ranges. */
-    static List<Map<String, StreamFigures>> none(int ranges) {
+    /** No figures yet: this many ranges, and as many per exclusion group. */
+    static Figures none(int ranges, int groups) {
+        List<List<Map<String, StreamFigures>>> excluded = new ArrayList<>();
+        for (int group = 0; group < groups; group++) {
+            excluded.add(perRange(ranges));
+        }
+        return new Figures(perRange(ranges), excluded);
+    }
+
+    private static List<Map<String, StreamFigures>> perRange(int ranges) {
         List<Map<String, StreamFigures>> figures = new ArrayList<>();
         for (int point = 0; point < ranges; point++) {
             figures.add(new HashMap<>());
         }
         return figures;
+    }
+
+    /** The statement's span columns: each range, or excluded stretch of it, covered by whole buckets. */
+    private static final class Spans {
+        final List<Integer> points = new ArrayList<>();
+        final List<String> resolutions = new ArrayList<>();
+        final List<java.time.OffsetDateTime> starts = new ArrayList<>();
+        final List<java.time.OffsetDateTime> ends = new ArrayList<>();
+        final List<Integer> groups = new ArrayList<>();
+        final List<Long> targets = new ArrayList<>();
+
+        void add(int point, int group, Long target, Instant from, Instant to) {
+            for (WindowCover.Span span : WindowCover.cover(from, to)) {
+                points.add(point);
+                resolutions.add(span.resolution().sqlName());
+                starts.add(span.start().atOffset(ZoneOffset.UTC));
+                ends.add(span.end().atOffset(ZoneOffset.UTC));
+                groups.add(group);
+                targets.add(target);
+            }
+        }
     }
 }

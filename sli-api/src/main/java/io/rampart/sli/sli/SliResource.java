@@ -27,9 +27,10 @@ public class SliResource {
     public Uni<SliSummary> summary(@PathParam("appKey") String appKey, @QueryParam("window") String window,
             @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("target") String target,
             @QueryParam("webhookPolicy") String webhookPolicy, @QueryParam("quantile") String quantile,
-            @QueryParam("location") String location) {
+            @QueryParam("location") String location, @QueryParam("adjustments") String adjustments) {
         caller.requireSliReader(appKey);
-        return slis.summary(appKey, new SliService.Query(window, from, to, target, webhookPolicy, quantile), location,
+        return slis.summary(appKey, new SliService.Query(window, from, to, target, webhookPolicy, quantile, adjustments),
+                location,
                 Instant.now());
     }
 
@@ -39,9 +40,9 @@ public class SliResource {
             @QueryParam("window") String window, @QueryParam("from") String from, @QueryParam("to") String to,
             @QueryParam("step") String step, @QueryParam("target") String target,
             @QueryParam("webhookPolicy") String webhookPolicy, @QueryParam("quantile") String quantile,
-            @QueryParam("location") String location) {
+            @QueryParam("location") String location, @QueryParam("adjustments") String adjustments) {
         caller.requireSliReader(appKey);
-        return slis.series(appKey, sliId, new SliService.Query(window, from, to, target, webhookPolicy, quantile),
-                step, location, Instant.now());
+        return slis.series(appKey, sliId, new SliService.Query(window, from, to, target, webhookPolicy, quantile,
+                adjustments), step, location, Instant.now());
     }
 }

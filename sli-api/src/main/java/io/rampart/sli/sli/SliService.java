@@ -1,5 +1,7 @@
 package io.rampart.sli.sli;
 
+import io.rampart.sli.adjustment.AdjustmentService;
+import io.rampart.sli.adjustment.Exclusions;
 import io.rampart.sli.api.ApiException;
 import io.rampart.sli.slo.BurnRateWindow;
 import io.rampart.sli.slo.SloCalculator;
@@ -16,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -26,30 +29,43 @@ public class SliService {
     static final Duration SUMMARY_WINDOW = Duration.ofDays(28);
     static final Duration SERIES_WINDOW = Duration.ofHours(24);
     static final Duration SERIES_STEP = Duration.ofMinutes(5);
+    /** {@code ?adjustments=none}: the raw figures. */
+    static final String NO_ADJUSTMENTS = "none";
 
-    /** Query parameters common to both answers. */
-    public record Query(String window, String from, String to, String target, String webhookPolicy, String quantile) {
+    /** Query parameters common to both answers; {@code adjustments} is {@code none} for the raw figures. */
+    public record Query(String window, String from, String to, String target, String webhookPolicy, String quantile,
+            String adjustments) {
+
+        /** With every active adjustment applied. */
+        public Query(String window, String from, String to, String target, String webhookPolicy, String quantile) {
+            this(window, from, to, target, webhookPolicy, quantile, null);
+        }
     }
 
     /** A location's name, as the prober's RAMPART_PROBER_LOCATION: letters, digits, '.', '_', '-'. */
     private static final java.util.regex.Pattern LOCATION = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
-    /** What an SLI answer needs of the registry: the app's SLO overrides and, if asked, the target's id. */
-    private record AppContext(Map<String, Double> sloOverrides, Long targetId) {
+    /**
+     * What an SLI answer needs of the registry and the adjustments: the app's SLO overrides, if asked
+     * the target's id, and the minutes its adjustments leave out.
+     */
+    private record AppContext(Map<String, Double> sloOverrides, Long targetId, Exclusions exclusions) {
     }
 
     private final Pool pool;
     private final RollupReader rollups;
     private final SloCalculator slos;
     private final SliConfig config;
+    private final AdjustmentService adjustments;
     private final ProbeLocationReader locations;
 
     public SliService(Pool pool, RollupReader rollups, SloCalculator slos, SliConfig config,
-            ProbeLocationReader locations) {
+            AdjustmentService adjustments, ProbeLocationReader locations) {
         this.pool = pool;
         this.rollups = rollups;
         this.slos = slos;
         this.config = config;
+        this.adjustments = adjustments;
         this.locations = locations;
     }
 
@@ -67,11 +83,14 @@ public class SliService {
         WebhookPolicy policy = policy(query.webhookPolicy());
         Quantile quantile = Quantile.parse(query.quantile());
         List<RollupReader.Range> ranges = ranges(window, true);
-        return context(appKey, query.target())
-                .chain(app -> rollups.read(appKey, ranges, app.targetId(), SliFigures.ALL_STREAMS, 1)
-                        .chain(figures -> locations.apply(appKey, ranges, location, figures))
+        Instant earliest = ranges.stream().map(RollupReader.Range::from).min(Instant::compareTo).orElseThrow();
+        return context(appKey, query, earliest, window.to())
+                .chain(app -> rollups.read(appKey, ranges, app.targetId(), SliFigures.ALL_STREAMS, 1,
+                                app.exclusions().groups())
+                        .chain(figures -> locations.apply(appKey, ranges, location, figures.ranges()).replaceWith(figures))
                         .map(figures -> new SliSummary(appKey, window.from(), window.to(), policy.wireValue(),
-                                query.target(), entries(figures, policy, quantile, app.sloOverrides(), true))));
+                                query.target(), app.exclusions().appliedWithin(window.from(), window.to()),
+                                entries(figures, app.exclusions(), policy, quantile, app.sloOverrides(), true))));
     }
 
     /** The window of a summary: {@code window}, or {@code from} and {@code to}, by default the last 28 days. */
@@ -80,9 +99,9 @@ public class SliService {
     }
 
     /**
-     * The summaries' SLI entries of many apps over one window, by app key, each exactly as
-     * {@link #summary} answers it. With {@code full} false only the window's own counts are read:
-     * values, good, total and error budgets of ratios and counts, no quantiles nor burn rates
+     * The summaries' SLI entries of many apps over one window, by app key, each as {@link #summary}
+     * answers it without adjustments. With {@code full} false only the window's own counts are
+     * read: values, good, total and error budgets of ratios and counts, no quantiles nor burn rates
      * (what ranking and compliance need, cheap over thousands of apps).
      *
      * @param sloOverrides every app's SLO overrides, by app key
@@ -91,13 +110,17 @@ public class SliService {
             String webhookPolicy, String quantile, boolean full) {
         WebhookPolicy policy = policy(webhookPolicy);
         Quantile parsed = Quantile.parse(quantile);
-        int ranges = ranges(window, full).size();
-        return read(List.copyOf(sloOverrides.keySet()), window, null, full).map(figures -> {
-            Map<String, List<SliEntry>> entries = new java.util.LinkedHashMap<>();
-            sloOverrides.forEach((appKey, overrides) -> entries.put(appKey, entries(
-                    figures.getOrDefault(appKey, RollupReader.none(ranges)), policy, parsed, overrides, full)));
-            return entries;
-        });
+        List<RollupReader.Range> ranges = ranges(window, full);
+        List<String> appKeys = List.copyOf(sloOverrides.keySet());
+        return rollups.read(appKeys, ranges, null, SliFigures.ALL_STREAMS, full ? 1 : 0)
+                .chain(figures -> locations.applyQuorum(appKeys, ranges, figures))
+                .map(figures -> {
+                    Map<String, List<SliEntry>> entries = new java.util.LinkedHashMap<>();
+                    sloOverrides.forEach((appKey, overrides) -> entries.put(appKey, entries(
+                            figures.getOrDefault(appKey, RollupReader.none(ranges.size(), 0)), Exclusions.NONE,
+                            policy, parsed, overrides, full)));
+                    return entries;
+                });
     }
 
     /** The window and, for a full summary, each burn-rate window ending where it ends. */
@@ -112,18 +135,11 @@ public class SliService {
         return ranges;
     }
 
-    private Uni<Map<String, List<Map<String, StreamFigures>>>> read(List<String> appKeys, Window window, Long targetId,
-            boolean full) {
-        List<RollupReader.Range> ranges = ranges(window, full);
-        return rollups.read(appKeys, ranges, targetId, SliFigures.ALL_STREAMS, full ? 1 : 0)
-                .chain(figures -> locations.applyQuorum(appKeys, ranges, figures));
-    }
-
-    private List<SliEntry> entries(List<Map<String, StreamFigures>> figures, WebhookPolicy policy, Quantile quantile,
-            Map<String, Double> overrides, boolean full) {
+    private List<SliEntry> entries(RollupReader.Figures figures, Exclusions exclusions, WebhookPolicy policy,
+            Quantile quantile, Map<String, Double> overrides, boolean full) {
         List<SliEntry> entries = new ArrayList<>();
         for (SliId sli : SliId.values()) {
-            entries.add(entry(sli, figures, policy, quantile, overrides, full));
+            entries.add(entry(sli, figures, exclusions, policy, quantile, overrides, full));
         }
         return entries;
     }
@@ -156,38 +172,78 @@ public class SliService {
                     end.isAfter(window.to()) ? window.to() : end));
         }
         int quantileRanges = sli.measure() == SliId.Measure.LATENCY ? ranges.size() : 0;
-        return context(appKey, query.target())
-                .chain(app -> rollups.read(appKey, ranges, app.targetId(), SliFigures.streams(sli), quantileRanges))
-                .chain(figures -> sli == SliId.AVAILABILITY_SUCCESS_RATE
-                        ? locations.apply(appKey, ranges, location, figures) : Uni.createFrom().item(figures))
-                .map(figures -> {
+        return context(appKey, query, window.from(), window.to())
+                .chain(app -> rollups.read(appKey, ranges, app.targetId(), SliFigures.streams(sli), quantileRanges,
+                                app.exclusions().groups())
+                        .chain(figures -> sli == SliId.AVAILABILITY_SUCCESS_RATE
+                                ? locations.apply(appKey, ranges, location, figures.ranges()).replaceWith(figures)
+                                : Uni.createFrom().item(figures))
+                        .map(figures -> {
                     List<SeriesPoint> seriesPoints = new ArrayList<>();
-                    for (int point = 0; point < figures.size(); point++) {
-                        SliFigures.Reading reading = SliFigures.reading(sli, figures.get(point), policy, quantile);
+                    for (int point = 0; point < ranges.size(); point++) {
+                        SliFigures.Reading reading = SliFigures.reading(sli,
+                                adjusted(figures, app.exclusions(), sli, point), policy, quantile);
                         seriesPoints.add(new SeriesPoint(timestamps.get(point), reading.value(), reading.good(),
                                 reading.total(), reading.count()));
                     }
                     return new SliSeries(appKey, sli.id(), sli.unit(), step == null ? "5m" : step, window.from(),
                             window.to(), policy.wireValue(), query.target(),
-                            sli.measure() == SliId.Measure.LATENCY ? quantile.name() : null, seriesPoints);
-                });
+                            sli.measure() == SliId.Measure.LATENCY ? quantile.name() : null,
+                            app.exclusions().appliedWithin(window.from(), window.to()), seriesPoints);
+                }));
     }
 
-    private SliEntry entry(SliId sli, List<Map<String, StreamFigures>> figures, WebhookPolicy policy, Quantile quantile,
-            Map<String, Double> overrides, boolean full) {
-        SliFigures.Reading reading = SliFigures.reading(sli, figures.get(0), policy, quantile);
+    private SliEntry entry(SliId sli, RollupReader.Figures figures, Exclusions exclusions, WebhookPolicy policy,
+            Quantile quantile, Map<String, Double> overrides, boolean full) {
+        SliFigures.Reading reading = SliFigures.reading(sli, adjusted(figures, exclusions, sli, 0), policy, quantile);
+        SliFigures.Reading raw = SliFigures.reading(sli, figures.ranges().get(0), policy, quantile);
         Double target = sli.measure() == SliId.Measure.RATIO ? slos.target(sli, overrides) : null;
         return new SliEntry(sli.id(), sli.displayName(), sli.unit(), reading.value(), reading.good(), reading.total(),
                 reading.count(), sli.measure() == SliId.Measure.LATENCY ? quantile.name() : null,
                 target == null ? null : slos.status(target, reading.total() - reading.good(), reading.total(),
-                        burnWindows(sli, figures, policy, full)));
+                        burnWindows(sli, figures, exclusions, policy, full)),
+                events(raw) - events(reading));
     }
 
-    private static Map<BurnRateWindow, long[]> burnWindows(SliId sli, List<Map<String, StreamFigures>> figures,
-            WebhookPolicy policy, boolean full) {
+    /** The events an SLI reading counts: total on ratios and counts, observations on latencies. */
+    private static long events(SliFigures.Reading reading) {
+        return reading.total() != null ? reading.total() : reading.count();
+    }
+
+    /**
+     * The figures of one SLI over one range: the whole range less the minutes its exclusion groups
+     * leave out (the groups of one SLI never overlap, so each minute is taken away at most once).
+     */
+    private static Map<String, StreamFigures> adjusted(RollupReader.Figures figures, Exclusions exclusions, SliId sli,
+            int point) {
+        Map<String, StreamFigures> whole = figures.ranges().get(point);
+        Map<String, StreamFigures> adjusted = null;
+        for (int group = 0; group < exclusions.groups().size(); group++) {
+            if (!exclusions.groups().get(group).slis().contains(sli)) {
+                continue;
+            }
+            // Only the streams the SLI is computed from: copying every stream's histogram per SLI is the cost.
+            Map<String, StreamFigures> excluded = figures.excluded().get(group).get(point);
+            if (adjusted == null) {
+                adjusted = new HashMap<>();
+                for (String stream : SliFigures.streams(sli)) {
+                    adjusted.put(stream, new StreamFigures());
+                    adjusted.get(stream).add(whole.getOrDefault(stream, StreamFigures.NONE), 1);
+                }
+            }
+            for (String stream : SliFigures.streams(sli)) {
+                adjusted.get(stream).add(excluded.getOrDefault(stream, StreamFigures.NONE), -1);
+            }
+        }
+        return adjusted == null ? whole : adjusted;
+    }
+
+    private static Map<BurnRateWindow, long[]> burnWindows(SliId sli, RollupReader.Figures figures,
+            Exclusions exclusions, WebhookPolicy policy, boolean full) {
         Map<BurnRateWindow, long[]> burn = new EnumMap<>(BurnRateWindow.class);
         for (BurnRateWindow window : BurnRateWindow.values()) {
-            SliFigures.Counts counts = full ? SliFigures.counts(sli, figures.get(window.ordinal() + 1), policy)
+            SliFigures.Counts counts = full
+                    ? SliFigures.counts(sli, adjusted(figures, exclusions, sli, window.ordinal() + 1), policy)
                     : new SliFigures.Counts(0, 0);
             burn.put(window, new long[] {counts.bad(), counts.total()});
         }
@@ -211,7 +267,21 @@ public class SliService {
         return policy;
     }
 
-    private Uni<AppContext> context(String appKey, String targetLabel) {
+    /** The app's context for an answer over [from, to); its exclusions are read at the same time. */
+    private Uni<AppContext> context(String appKey, Query query, Instant from, Instant to) {
+        Uni<Exclusions> exclusions;
+        if (query.adjustments() == null) {
+            exclusions = adjustments.exclusions(appKey, from, to);
+        } else if (NO_ADJUSTMENTS.equals(query.adjustments())) {
+            exclusions = Uni.createFrom().item(Exclusions.NONE);
+        } else {
+            throw ApiException.badRequest("adjustments", "none, or leave it out to apply every active adjustment");
+        }
+        return Uni.combine().all().unis(registry(appKey, query.target()), exclusions).asTuple()
+                .map(both -> new AppContext(both.getItem1().sloOverrides(), both.getItem1().targetId(), both.getItem2()));
+    }
+
+    private Uni<AppContext> registry(String appKey, String targetLabel) {
         return pool.preparedQuery("select a.slo_overrides, t.id as target_id from app as a"
                         + " left join healthcheck_target as t on t.app_key = a.app_key and t.label = $2"
                         + " where a.app_key = $1")
@@ -225,7 +295,7 @@ public class SliService {
                         throw ApiException.notFound("the app " + appKey + " has no target labelled " + targetLabel);
                     }
                     return new AppContext(SloOverrides.fromJson(row.getJsonObject("slo_overrides")),
-                            row.getLong("target_id"));
+                            row.getLong("target_id"), Exclusions.NONE);
                 });
     }
 }

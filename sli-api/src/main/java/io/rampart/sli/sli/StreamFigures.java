@@ -32,6 +32,19 @@ final class StreamFigures {
         good += goodDelta;
     }
 
+    /**
+     * Adds (sign 1) or takes away (sign -1) another range's figures: taking away the rollups of
+     * the minutes inside a range leaves exactly the figures of its other minutes.
+     */
+    void add(StreamFigures other, int sign) {
+        total += sign * other.total;
+        good += sign * other.good;
+        for (WebhookCount count : other.webhooks) {
+            webhooks.add(new WebhookCount(count.product(), count.statusCode(), sign * count.total()));
+        }
+        latencies.add(other.latencies, sign);
+    }
+
     long total() {
         return total;
     }

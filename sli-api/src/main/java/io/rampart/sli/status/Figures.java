@@ -40,6 +40,15 @@ final class Figures {
         };
     }
 
+    /** What adjustments changed in a figure, or null where they left nothing out. */
+    static String adjusted(SliEntry entry) {
+        if (entry.excluded() == 0) {
+            return null;
+        }
+        return String.format(Locale.ROOT, "%,d %s left out by maintenance and platform faults", entry.excluded(),
+                entry.excluded() == 1 ? "event" : "events");
+    }
+
     static String percent(double target) {
         return BigDecimal.valueOf(target).stripTrailingZeros().toPlainString() + " %";
     }

@@ -11,12 +11,13 @@ import java.util.List;
 @TemplateData
 public record StatusPage(String appKey, String name, String partnerName, StatusRange range, List<RangeLink> ranges,
         String period, String headline, String headlineState, boolean signedIn, List<Panel> panels,
-        List<TargetRow> targets, List<IncidentRow> incidents, List<FailingChannel> failingChannels, String seriesJson) {
+        List<TargetRow> targets, List<IncidentRow> incidents, List<FailingChannel> failingChannels,
+        List<AdjustmentRow> adjustments, String seriesJson) {
 
     /** The same page for a visitor who is (or is not) signed in: one built page serves both. */
     public StatusPage withSignedIn(boolean visitorSignedIn) {
         return new StatusPage(appKey, name, partnerName, range, ranges, period, headline, headlineState, visitorSignedIn,
-                panels, targets, incidents, failingChannels, seriesJson);
+                panels, targets, incidents, failingChannels, adjustments, seriesJson);
     }
 
     /** One button of the range switch. */
@@ -26,11 +27,12 @@ public record StatusPage(String appKey, String name, String partnerName, StatusR
 
     /**
      * One SLI: {@code value} as shown and {@code rawValue} as the API answers it (empty without
-     * events); {@code sloTarget}, {@code budget} and {@code budgetMeter} only on ratios with an SLO.
+     * events); {@code sloTarget}, {@code budget} and {@code budgetMeter} only on ratios with an SLO;
+     * {@code adjusted} says how many events maintenance and platform faults left out (null where none).
      */
     @TemplateData
     public record Panel(String id, String name, String value, String rawValue, String detail, String sloTarget,
-            String budget, Double budgetMeter, String state, String stateLabel, String chartLabel) {
+            String budget, Double budgetMeter, String state, String stateLabel, String chartLabel, String adjusted) {
 
         public boolean hasSlo() {
             return sloTarget != null;
@@ -49,6 +51,14 @@ public record StatusPage(String appKey, String name, String partnerName, StatusR
     /** A notification channel of the app whose deliveries keep failing (shown to signed-in visitors). */
     @TemplateData
     public record FailingChannel(String name, String type, int consecutiveFailures, String since, String lastError) {
+    }
+
+    /**
+     * A maintenance window or platform fault of the app: {@code state} upcoming, active or past;
+     * past ones are those of the range, upcoming ones those of the next 28 days.
+     */
+    @TemplateData
+    public record AdjustmentRow(String kind, String kindLabel, String state, String when, String reason) {
     }
 
     /** The availability of one health check target (base URL). */

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.cache.CacheKey;
 import io.quarkus.cache.CacheResult;
+import io.rampart.sli.adjustment.AdjustmentService;
+import io.rampart.sli.adjustment.AdjustmentView;
+import io.rampart.sli.adjustment.Exclusions;
 import io.rampart.sli.api.ApiException;
 import io.rampart.sli.registry.AppView;
 import io.rampart.sli.registry.BaseUrl;
@@ -33,6 +36,8 @@ import java.util.function.Function;
 public class StatusPageService {
 
     static final String CACHE = "status-page";
+    /** How far ahead the page lists upcoming maintenance windows. */
+    private static final java.time.Duration UPCOMING = java.time.Duration.ofDays(28);
 
     private static final DateTimeFormatter PERIOD = DateTimeFormatter.ofPattern("d MMM yyyy HH:mm 'UTC'", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
@@ -42,14 +47,16 @@ public class StatusPageService {
     private final IncidentReader incidents;
     private final ChannelHealthReader channels;
     private final ObjectMapper json;
+    private final AdjustmentService adjustments;
 
     public StatusPageService(RegistryService registry, SliService slis, IncidentReader incidents,
-            ChannelHealthReader channels, ObjectMapper json) {
+            ChannelHealthReader channels, ObjectMapper json, AdjustmentService adjustments) {
         this.registry = registry;
         this.slis = slis;
         this.incidents = incidents;
         this.channels = channels;
         this.json = json;
+        this.adjustments = adjustments;
     }
 
     /** Whether anyone may read the app's page without signing in; false for an unknown app. */
@@ -78,8 +85,10 @@ public class StatusPageService {
                             .chain(perTarget -> incidents.openOrResolvedSince(appKey, now.minus(range.length()))
                                     // Shown to signed-in visitors only (the template): channel settings are the vendor's own business.
                                     .chain(recent -> channels.failing(appKey)
-                                            .map(failing -> view(app, range, summary, allSeries, targets, perTarget,
-                                                    recent, failing))))));
+                                            .chain(failing -> adjustments.exclusions(appKey, now.minus(range.length()),
+                                                            now.plus(UPCOMING))
+                                                    .map(adjusted -> view(app, range, summary, allSeries, targets,
+                                                            perTarget, recent, failing, adjusted.applied(), now)))))));
         });
     }
 
@@ -94,7 +103,8 @@ public class StatusPageService {
 
     private StatusPage view(AppView app, StatusRange range, SliSummary summary,
             List<SliSeries> series, List<BaseUrl> targets, List<SliSummary> perTarget,
-            List<StatusPage.IncidentRow> recentIncidents, List<StatusPage.FailingChannel> failingChannels) {
+            List<StatusPage.IncidentRow> recentIncidents, List<StatusPage.FailingChannel> failingChannels,
+            List<Exclusions.Applied> applied, Instant now) {
         List<StatusPage.RangeLink> links = new ArrayList<>();
         for (StatusRange option : StatusRange.values()) {
             links.add(new StatusPage.RangeLink(option.label(), option.parameter(), "?range=" + option.parameter(), option == range));
@@ -120,9 +130,16 @@ public class StatusPageService {
                 : missed + " of " + withSlo + " SLOs below target";
         String headline = open == 0 ? slos : open + (open == 1 ? " open incident · " : " open incidents · ") + slos;
         String headlineState = open > 0 || missed > 0 ? "missed" : withSlo == 0 ? "none" : "met";
+        List<StatusPage.AdjustmentRow> adjustmentRows = new ArrayList<>();
+        for (Exclusions.Applied adjustment : applied) {
+            boolean maintenance = adjustment.kind().equals(AdjustmentView.MAINTENANCE);
+            String state = adjustment.start().isAfter(now) ? "upcoming" : adjustment.end().isAfter(now) ? "active" : "past";
+            adjustmentRows.add(new StatusPage.AdjustmentRow(adjustment.kind(), maintenance ? "Maintenance" : "Platform fault",
+                    state, PERIOD.format(adjustment.start()) + " to " + PERIOD.format(adjustment.end()), adjustment.reason()));
+        }
         return new StatusPage(app.appKey(), app.name(), app.partnerName(), range, links, period, headline,
-                headlineState, false, panels, rows, recentIncidents, failingChannels,
-                seriesJson(range, summary, series));
+                headlineState, false, panels, rows, recentIncidents, failingChannels, adjustmentRows,
+                seriesJson(range, summary, series, applied));
     }
 
     private static StatusPage.Panel panel(SliEntry entry, StatusRange range) {
@@ -132,7 +149,7 @@ public class StatusPageService {
         String chartLabel = entry.name() + ", " + range.description().toLowerCase(Locale.ROOT) + ": " + value;
         if (entry.slo() == null) {
             return new StatusPage.Panel(entry.id(), entry.name(), value, Figures.raw(entry.value()),
-                    Figures.detail(entry, measure), null, null, null, "none", "", chartLabel);
+                    Figures.detail(entry, measure), null, null, null, "none", "", chartLabel, Figures.adjusted(entry));
         }
         double target = entry.slo().target();
         String state = entry.value() == null ? "none" : entry.value() >= target ? "met" : "missed";
@@ -143,15 +160,19 @@ public class StatusPageService {
         };
         return new StatusPage.Panel(entry.id(), entry.name(), value, Figures.raw(entry.value()),
                 Figures.detail(entry, measure), Figures.percent(target), Figures.budget(entry.slo().errorBudgetRemaining()),
-                Figures.meter(entry.slo().errorBudgetRemaining()), state, stateLabel, chartLabel);
+                Figures.meter(entry.slo().errorBudgetRemaining()), state, stateLabel, chartLabel, Figures.adjusted(entry));
     }
 
     private static SliEntry entry(SliSummary summary, SliId sli) {
         return summary.slis().stream().filter(entry -> entry.id().equals(sli.id())).findFirst().orElseThrow();
     }
 
-    /** The charts' data: per SLI its unit, the points' start times (epoch seconds) and values. */
-    private String seriesJson(StatusRange range, SliSummary summary, List<SliSeries> series) {
+    /**
+     * The charts' data: per SLI its unit, the points' start times (epoch seconds) and values, and
+     * the maintenance windows and platform faults to shade.
+     */
+    private String seriesJson(StatusRange range, SliSummary summary, List<SliSeries> series,
+            List<Exclusions.Applied> applied) {
         Map<String, Object> bySli = new LinkedHashMap<>();
         for (SliSeries one : series) {
             List<Long> times = new ArrayList<>();
@@ -162,8 +183,15 @@ public class StatusPageService {
             }
             bySli.put(one.sliId(), Map.of("unit", one.unit(), "t", times, "v", values));
         }
+        List<Map<String, Object>> shaded = new ArrayList<>();
+        for (Exclusions.Applied adjustment : applied) {
+            if (adjustment.start().isBefore(summary.to()) && adjustment.end().isAfter(summary.from())) {
+                shaded.add(Map.of("kind", adjustment.kind(), "from", adjustment.start().getEpochSecond(),
+                        "to", adjustment.end().getEpochSecond()));
+            }
+        }
         Map<String, Object> document = Map.of("range", range.parameter(), "from", summary.from().getEpochSecond(),
-                "to", summary.to().getEpochSecond(), "series", bySli);
+                "to", summary.to().getEpochSecond(), "series", bySli, "adjustments", shaded);
         try {
             // Inside a <script> element: "</" would end it early.
             return json.writeValueAsString(document).replace("</", "<\\/");

@@ -49,7 +49,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @QuarkusTestResource(PostgresResource.class)
 class OpenApiHostileInputTest {
 
-    /** About 1 100 hostile requests a run over the 29 operations. */
+    /** About 1 500 hostile requests a run over the 39 operations. */
     private static final int TRIES_PER_OPERATION = 38;
     private static final String STATUSPAGE_KEY = "sp-key-hostile-0123456789";
     private static final String LABEL = "prod";
@@ -100,7 +100,17 @@ class OpenApiHostileInputTest {
             Map.entry("GET /api/v1/fleet/compliance", Caller.STATUSPAGE),
             Map.entry("GET /api/v1/apps/{appKey}/compliance", Caller.VENDOR),
             Map.entry(OPENSLO_GET, Caller.VENDOR),
-            Map.entry(OPENSLO_PUT, Caller.ADMIN));
+            Map.entry(OPENSLO_PUT, Caller.ADMIN),
+            Map.entry("POST /api/v1/adjustments", Caller.ADMIN),
+            Map.entry("GET /api/v1/adjustments", Caller.ADMIN),
+            Map.entry("GET /api/v1/adjustments/{id}", Caller.ADMIN),
+            Map.entry("DELETE /api/v1/adjustments/{id}", Caller.ADMIN),
+            Map.entry("POST /api/v1/apps/{appKey}/maintenance", Caller.VENDOR),
+            Map.entry("GET /api/v1/apps/{appKey}/maintenance", Caller.VENDOR),
+            Map.entry("DELETE /api/v1/apps/{appKey}/maintenance/{id}", Caller.VENDOR),
+            Map.entry("GET /api/v1/suspected-platform-faults", Caller.ADMIN),
+            Map.entry("POST /api/v1/suspected-platform-faults/{id}/confirm", Caller.ADMIN),
+            Map.entry("POST /api/v1/suspected-platform-faults/{id}/dismiss", Caller.ADMIN));
 
     /**
      * The hostile parts with which a mutating request may still succeed, besides headers (no
@@ -276,6 +286,8 @@ class OpenApiHostileInputTest {
         return new Fixture()
                 .parameter("appKey", () -> appKey).parameter("channelId", () -> channelId).parameter("label", () -> LABEL)
                 .parameter("incidentId", () -> incidentId)
+                // no adjustment or suspected fault has this id: the walk refuses (404) and changes nothing
+                .parameter("id", () -> "999999999")
                 .parameter("sliId", () -> "availability_success_rate").parameter("app", () -> appKey)
                 .parameter("token", () -> PlatformTokens.vendor(appKey))
                 .field("POST /api/v1/apps", "appKey", () -> uniqueAppKey("hostilevalid"))

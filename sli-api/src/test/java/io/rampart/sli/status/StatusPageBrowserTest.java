@@ -180,6 +180,53 @@ class StatusPageBrowserTest {
         }
     }
 
+    @Test
+    void maintenanceAndPlatformFaultsAreListedShadedAndLeftOut() throws IOException {
+        String app = registerApp("status-adjusted", "prod");
+        long target = io.rampart.sli.TestData.targetId(app, "prod");
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+        for (int minutes = 600; minutes > 10; minutes -= 10) {
+            io.rampart.sli.TestData.probe(app, target, now.minus(Duration.ofMinutes(minutes)), 120, "SUCCESS", 200);
+        }
+        // The outages of a maintenance window and of the platform: left out with the good probes of their hours.
+        io.rampart.sli.TestData.probe(app, target, now.minus(Duration.ofMinutes(175)), 3000, "TIMEOUT", null);
+        io.rampart.sli.TestData.probe(app, target, now.minus(Duration.ofMinutes(355)), 90, "CONNECT", null);
+        String vendor = PlatformTokens.vendor(app);
+        adjustment("/api/v1/apps/" + app + "/maintenance", PlatformTokens.admin(), Map.of("start",
+                now.minus(Duration.ofHours(3)).toString(), "end", now.minus(Duration.ofHours(2)).toString(),
+                "reason", "database upgrade"));
+        adjustment("/api/v1/adjustments", PlatformTokens.admin(), Map.of("kind", "platform_fault", "appKeys", List.of(app),
+                "start", now.minus(Duration.ofHours(6)).toString(), "end", now.minus(Duration.ofHours(5)).toString(),
+                "reason", "platform network outage"));
+        adjustment("/api/v1/apps/" + app + "/maintenance", vendor, Map.of("start",
+                now.plus(Duration.ofDays(2)).toString(), "end", now.plus(Duration.ofDays(2)).plus(Duration.ofHours(1)).toString(),
+                "reason", "planned migration"));
+
+        browser.get(url("status/" + app));
+        browser.findElement(By.id("token")).sendKeys(vendor);
+        browser.findElement(By.cssSelector("form.sign-in button")).click();
+        waitFor(By.cssSelector("[data-chart][data-drawn-range='day']"));
+
+        List<WebElement> rows = browser.findElements(By.cssSelector("li.adjustment"));
+        assertThat(rows).extracting(row -> row.getAttribute("data-kind") + " " + row.getAttribute("data-state"))
+                .containsExactly("platform_fault past", "maintenance past", "maintenance upcoming");
+        assertThat(rows.get(0).getText()).contains("Platform fault", "platform network outage");
+        assertThat(rows.get(1).getText()).contains("Maintenance", "database upgrade");
+        // Shaded on every chart: the two of the day.
+        assertThat(chart(SliId.AVAILABILITY_SUCCESS_RATE).getAttribute("data-shaded")).isEqualTo("2");
+        WebElement availability = browser.findElement(By.id("sli-" + SliId.AVAILABILITY_SUCCESS_RATE.id()));
+        assertThat(availability.findElement(By.cssSelector(".value")).getAttribute("data-value")).isEqualTo("100.0");
+        assertThat(availability.findElement(By.cssSelector(".adjusted")).getText())
+                .isEqualTo("14 events left out by maintenance and platform faults"); // 6 good + 1 failed in each hour
+        assertThat(availability.findElement(By.cssSelector(".state")).getText()).isEqualTo("Meeting SLO");
+        screenshot("status-page-adjusted.png");
+    }
+
+    private static void adjustment(String path, String token, Map<String, Object> body) {
+        given().auth().oauth2(token).contentType(io.restassured.http.ContentType.JSON).body(body).post(path)
+                .then().statusCode(201);
+    }
+
     private static void incident(String app, String rule, String sliId, String status, int openedMinutesAgo,
             Integer resolvedMinutesAgo) {
         execute("insert into alert_incident (id, app_key, rule, severity, metric_name, metric_unit,"

@@ -24,7 +24,12 @@ public enum ProbeOutcome {
      * Not probed: the target's address is loopback, private or another special-purpose address
      * the prober does not reach. The target is wrong, so this counts against the app.
      */
-    BLOCKED;
+    BLOCKED,
+    /**
+     * Probed while the replica's own control target was failing: the prober's failure, not the
+     * app's. Counts for no app (neither good nor total).
+     */
+    PROBER_FAULT;
 
     public boolean isGood() {
         return this == SUCCESS;

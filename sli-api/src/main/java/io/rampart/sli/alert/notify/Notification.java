@@ -10,12 +10,13 @@ import java.util.Locale;
  * One notification of an incident: its state change (ANOMALOUS when it opens, RESOLVED when it
  * ends), a reminder while it stays open ({@code reminder} > 0), or a channel test. Built when the
  * incident changes and stored as the delivery's payload (the webhook body), so every retry sends
- * the same message; every channel type renders its own message from it.
+ * the same message; every channel type renders its own message from it. {@code resolution} says why a
+ * RESOLVED one was resolved where that was not its rule's recovery ("excluded: platform fault 12").
  */
 @TemplateData
 public record Notification(String appKey, String appName, String partnerName, String incidentId,
         String incidentStatus, Instant time, String rule, String severity, String metricName, String metricUnit,
-        long measurementDurationSeconds, Double sliValue, Double sloValue, int reminder, boolean test) {
+        long measurementDurationSeconds, Double sliValue, Double sloValue, int reminder, boolean test, String resolution) {
 
     public static final String ANOMALOUS = "ANOMALOUS";
     public static final String RESOLVED = "RESOLVED";
@@ -42,6 +43,9 @@ public record Notification(String appKey, String appName, String partnerName, St
         if (test) {
             payload.put("test", true);
         }
+        if (resolution != null) {
+            payload.put("resolution", resolution);
+        }
         return payload;
     }
 
@@ -52,7 +56,8 @@ public record Notification(String appKey, String appName, String partnerName, St
                 Instant.parse(payload.getString("time")), payload.getString("rule"), payload.getString("severity"),
                 payload.getString("metricName"), payload.getString("metricUnit"),
                 payload.getLong("measurementDurationSeconds"), payload.getDouble("sliValue"),
-                payload.getDouble("sloValue"), payload.getInteger("reminder", 0), payload.getBoolean("test", false));
+                payload.getDouble("sloValue"), payload.getInteger("reminder", 0), payload.getBoolean("test", false),
+                payload.getString("resolution"));
     }
 
     public boolean resolved() {
@@ -73,7 +78,8 @@ public record Notification(String appKey, String appName, String partnerName, St
 
     /** One line for subjects, Slack's fallback text, PagerDuty's summary and Opsgenie's message. */
     public String summary() {
-        return event() + ": " + appName + " " + metricName + " " + figures() + " over " + window();
+        return event() + ": " + appName + " " + metricName + " " + figures() + " over " + window()
+                + (resolution == null ? "" : " (" + resolution + ")");
     }
 
     /** The SLI's value against its SLO, in the SLI's unit ("80.00 % against SLO 99.90 %"). */
