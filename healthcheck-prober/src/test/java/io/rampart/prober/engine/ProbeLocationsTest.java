@@ -97,7 +97,11 @@ class ProbeLocationsTest extends EngineTestBase {
         // No list of its own: the app is probed from every location with a live replica.
         Engines.awaitUntil(Duration.ofSeconds(10), "both locations probed the target", () -> registry.results(app)
                 .stream().map(StoredResult::location).collect(Collectors.toSet()).containsAll(Set.of("north", "south")));
-        assertThat(northMeters.get("rampart.prober.location.live").tag("location", "south").gauge().value()).isEqualTo(1);
+        // North learns of south at its next registry sync.
+        Engines.awaitUntil(Duration.ofSeconds(10), "north's replica reports south live", () -> {
+            var southLive = northMeters.find("rampart.prober.location.live").tag("location", "south").gauge();
+            return southLive != null && southLive.value() == 1;
+        });
 
         engines.stop(south1);
         engines.stop(south2);
