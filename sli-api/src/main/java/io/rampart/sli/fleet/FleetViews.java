@@ -31,6 +31,7 @@ public class FleetViews {
     private static final String SPARKLINE_STEP = "1d";
     private static final double SPARKLINE_WIDTH = 120;
     private static final double SPARKLINE_HEIGHT = 28;
+    private static final double SPARKLINE_DASH = 3;
 
     private final FleetService fleet;
     private final SliService slis;
@@ -103,7 +104,7 @@ public class FleetViews {
         double low = values.stream().filter(Objects::nonNull).mapToDouble(Double::doubleValue).min().orElse(0);
         double high = values.stream().filter(Objects::nonNull).mapToDouble(Double::doubleValue).max().orElse(0);
         double stepWidth = values.size() > 1 ? SPARKLINE_WIDTH / (values.size() - 1) : 0;
-        StringBuilder points = new StringBuilder();
+        List<String> points = new ArrayList<>();
         for (int index = 0; index < values.size(); index++) {
             Double value = values.get(index);
             if (value == null) {
@@ -111,9 +112,19 @@ public class FleetViews {
             }
             double height = high > low ? (value - low) / (high - low) : 0.5;
             double y = SPARKLINE_HEIGHT - 2 - height * (SPARKLINE_HEIGHT - 4);
-            points.append(points.isEmpty() ? "" : " ").append(String.format(Locale.ROOT, "%.1f,%.1f", index * stepWidth, y));
+            double x = index * stepWidth;
+            if (values.stream().filter(Objects::nonNull).count() == 1) {
+                // a single day draws a short dash rather than an invisible point
+                points.add(point(Math.max(0, x - SPARKLINE_DASH), y));
+                x = Math.min(SPARKLINE_WIDTH, x + SPARKLINE_DASH);
+            }
+            points.add(point(x, y));
         }
-        return points.toString();
+        return String.join(" ", points);
+    }
+
+    private static String point(double x, double y) {
+        return String.format(Locale.ROOT, "%.1f,%.1f", x, y);
     }
 
     /** The period switch: rolling 28 days, this month and the two before, this quarter and the one before. */
