@@ -17,6 +17,9 @@ public interface FleetConfig {
     /** The most apps one page answers ({@code limit}). */
     int maxLimit();
 
+    /** How many apps one page of the fleet page shows ({@code RAMPART_FLEET_PAGE_ROWS}). */
+    int pageRows();
+
     /** How many periods back a breach streak is followed at most. */
     int maxStreakPeriods();
 }

@@ -6,15 +6,15 @@ import io.rampart.store.sli.SliId;
 import java.math.BigDecimal;
 import java.util.Locale;
 
-/** How the status page writes the SLI API's numbers: formatting only, never a computation. */
-final class Figures {
+/** How the status and fleet pages write the SLI API's numbers: formatting only, never a computation. */
+public final class Figures {
 
     static final String NO_DATA = "No data";
 
     private Figures() {
     }
 
-    static String value(SliId.Measure measure, Double value) {
+    public static String value(SliId.Measure measure, Double value) {
         if (value == null) {
             return NO_DATA;
         }
@@ -49,11 +49,11 @@ final class Figures {
                 entry.excluded() == 1 ? "event" : "events");
     }
 
-    static String percent(double target) {
+    public static String percent(double target) {
         return BigDecimal.valueOf(target).stripTrailingZeros().toPlainString() + " %";
     }
 
-    static String budget(Double remaining) {
+    public static String budget(Double remaining) {
         if (remaining == null) {
             return "No events, budget untouched";
         }

@@ -1,11 +1,12 @@
 package io.rampart.sli.status;
 
+import io.rampart.sli.api.HumanPages;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
 /**
- * Browser protections of the status pages: scripts, styles and forms only from this service (the
+ * Browser protections of the human pages (status and fleet): scripts, styles and forms only from this service (the
  * chart library is served locally), no framing, no caching of a signed-in page, no referrer to other sites.
  */
 public class StatusPageHeaders {
@@ -15,7 +16,7 @@ public class StatusPageHeaders {
 
     @ServerResponseFilter
     public void protect(ContainerRequestContext request, ContainerResponseContext response) {
-        if (!request.getUriInfo().getPath().startsWith("/status/")) {
+        if (!HumanPages.contains(request.getUriInfo().getPath())) {
             return;
         }
         response.getHeaders().putSingle("Content-Security-Policy", CONTENT_SECURITY_POLICY);

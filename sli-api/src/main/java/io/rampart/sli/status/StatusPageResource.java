@@ -32,12 +32,14 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The human status page of an app and its sign-in: a browser carries the platform token in an
- * HttpOnly cookie (read by the JWT mechanism, {@code mp.jwt.token.cookie}); a public page needs none.
+ * The human status page of an app and the sign-in of the human pages: a browser carries the
+ * platform token in an HttpOnly cookie (read by the JWT mechanism, {@code mp.jwt.token.cookie}),
+ * set for the status pages and the fleet page; a public page needs none.
  */
 @Path("/status")
 @PermitAll
@@ -48,12 +50,16 @@ public class StatusPageResource {
     private static final Set<String> READER_GROUPS = Set.of(Caller.ADMIN, Caller.VENDOR, Caller.STATUSPAGE);
     /** The longest a browser keeps the sign-in cookie, whatever the token's own lifetime. */
     static final Duration MAX_COOKIE_AGE = Duration.ofHours(12);
+    /** The paths the sign-in cookie is sent to: the human pages ({@link io.rampart.sli.api.HumanPages}), never the API. */
+    private static final List<String> COOKIE_PATHS = List.of("/fleet", "/status");
+    /** The sign-in form's {@code page} that leads to the fleet page instead of an app's. */
+    private static final String FLEET = "fleet";
 
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance page(StatusPage page);
 
-        static native TemplateInstance signIn(String app, String problem);
+        static native TemplateInstance signIn(String app, boolean fleet, String problem);
 
         static native TemplateInstance refusal(String title, String detail, String app, boolean signedIn);
     }
@@ -76,51 +82,53 @@ public class StatusPageResource {
 
     @GET
     @Path("/sign-in")
-    public TemplateInstance signInForm(@QueryParam("app") String app) {
-        return Templates.signIn(appKeyOrNull(app), null);
+    public TemplateInstance signInForm(@QueryParam("app") String app, @QueryParam("page") String page) {
+        return Templates.signIn(appKeyOrNull(app), FLEET.equals(page), null);
     }
 
-    /** Checks the token (signature, expiry, group), sets it as the session cookie and goes to the app's page. */
+    /** Checks the token (signature, expiry, group), sets it as the session cookie and goes to the app's page (or the fleet's). */
     @POST
     @Path("/sign-in")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Blocking // the token's key may be read from a file
     public Response signIn(@FormParam("token") String token, @FormParam("app") String app,
-            @HeaderParam("Origin") String origin, @HeaderParam("Host") String host) {
+            @FormParam("page") String page, @HeaderParam("Origin") String origin, @HeaderParam("Host") String host) {
         String appKey = appKeyOrNull(app);
+        boolean fleet = FLEET.equals(page);
         if (!SameOrigin.sentFrom(origin, host)) {
             return Response.status(Response.Status.FORBIDDEN)
-                    .entity(Templates.signIn(appKey, "This form was not sent from this site's own sign-in page.")).build();
+                    .entity(Templates.signIn(appKey, fleet, "This form was not sent from this site's own sign-in page.")).build();
         }
         JsonWebToken jwt;
         try {
             jwt = tokens.parse(token == null ? "" : token.strip());
         } catch (ParseException e) {
             return Response.status(Response.Status.UNAUTHORIZED)
-                    .entity(Templates.signIn(appKey, "This token is not a valid platform token, or it has expired.")).build();
+                    .entity(Templates.signIn(appKey, fleet, "This token is not a valid platform token, or it has expired.")).build();
         }
         if (jwt.getGroups().stream().noneMatch(READER_GROUPS::contains)) {
             return Response.status(Response.Status.FORBIDDEN)
-                    .entity(Templates.signIn(appKey, "This token may not read status pages.")).build();
+                    .entity(Templates.signIn(appKey, fleet, "This token may not read status pages.")).build();
         }
         long lifetime = Math.max(0, jwt.getExpirationTime() - Instant.now().getEpochSecond());
-        return Response.seeOther(appKey == null ? URI.create("/status/sign-in") : pageUri(appKey))
-                .cookie(sessionCookie(jwt.getRawToken(), (int) Math.min(lifetime, MAX_COOKIE_AGE.toSeconds()))).build();
+        URI next = fleet ? URI.create("/fleet") : appKey == null ? URI.create("/status/sign-in") : pageUri(appKey);
+        return Response.seeOther(next)
+                .cookie(sessionCookies(jwt.getRawToken(), (int) Math.min(lifetime, MAX_COOKIE_AGE.toSeconds()))).build();
     }
 
     @POST
     @Path("/sign-out")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response signOut(@FormParam("app") String app, @HeaderParam("Origin") String origin,
-            @HeaderParam("Host") String host) {
+    public Response signOut(@FormParam("app") String app, @FormParam("page") String page,
+            @HeaderParam("Origin") String origin, @HeaderParam("Host") String host) {
         String appKey = appKeyOrNull(app);
         if (!SameOrigin.sentFrom(origin, host)) {
             return refusal(Response.Status.FORBIDDEN, "Not signed out",
                     "This form was not sent from this site's own status page.", appKey, false);
         }
-        return Response.seeOther(appKey == null ? URI.create("/status/sign-in")
-                        : UriBuilder.fromPath("/status/sign-in").queryParam("app", appKey).build())
-                .cookie(sessionCookie("", 0)).build();
+        URI next = FLEET.equals(page) ? signInUri(null, true)
+                : appKey == null ? URI.create("/status/sign-in") : signInUri(appKey, false);
+        return Response.seeOther(next).cookie(sessionCookies("", 0)).build();
     }
 
     /**
@@ -151,8 +159,7 @@ public class StatusPageResource {
                     return render(appKey, chosen, signedIn);
                 }
                 if (!signedIn) {
-                    return Uni.createFrom().item(Response.seeOther(
-                            UriBuilder.fromPath("/status/sign-in").queryParam("app", appKey).build()).build());
+                    return Uni.createFrom().item(Response.seeOther(signInUri(appKey, false)).build());
                 }
                 // The same answer whether the app exists or not, so that app keys do not leak.
                 return Uni.createFrom().item(refusal(Response.Status.FORBIDDEN, "Not your app",
@@ -192,9 +199,17 @@ public class StatusPageResource {
         return Response.status(status).entity(Templates.refusal(title, detail, appKeyOrNull(appKey), signedIn)).build();
     }
 
-    private NewCookie sessionCookie(String value, int maxAgeSeconds) {
-        return new NewCookie.Builder(cookieName).value(value).path("/status").maxAge(maxAgeSeconds).secure(true)
-                .httpOnly(true).sameSite(NewCookie.SameSite.STRICT).build();
+    /** The sign-in cookie once per human page path, so that no other path (the API) is sent it. */
+    private NewCookie[] sessionCookies(String value, int maxAgeSeconds) {
+        return COOKIE_PATHS.stream().map(path -> new NewCookie.Builder(cookieName).value(value).path(path)
+                .maxAge(maxAgeSeconds).secure(true).httpOnly(true).sameSite(NewCookie.SameSite.STRICT).build())
+                .toArray(NewCookie[]::new);
+    }
+
+    /** The sign-in form, leading back to the app's page or to the fleet page. */
+    public static URI signInUri(String appKey, boolean fleet) {
+        UriBuilder form = UriBuilder.fromPath("/status/sign-in");
+        return fleet ? form.queryParam("page", FLEET).build() : form.queryParam("app", appKey).build();
     }
 
     private static URI pageUri(String appKey) {

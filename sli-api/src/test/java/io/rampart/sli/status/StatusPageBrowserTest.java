@@ -3,6 +3,7 @@ package io.rampart.sli.status;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.rampart.sli.HeadlessChromium;
 import io.rampart.store.sli.SliId;
 import io.rampart.store.testing.PlatformTokens;
 import io.rampart.store.testing.PostgresResource;
@@ -20,8 +21,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -40,15 +39,12 @@ import static io.rampart.sli.TestData.execute;
 import static io.rampart.sli.TestData.registerApp;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The status page in a real headless Chromium: what a vendor sees, and that it shows the SLI API's numbers. */
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
 class StatusPageBrowserTest {
 
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     // Doubles as the API writes them, not the floats JsonPath reads by default.
     private static final JsonPathConfig EXACT = JsonPathConfig.jsonPathConfig()
             .numberReturnType(JsonPathConfig.NumberReturnType.DOUBLE);
@@ -57,23 +53,10 @@ class StatusPageBrowserTest {
     URL server;
 
     private ChromeDriver browser;
-    private Path profile;
 
     @BeforeEach
     void startChromium() throws IOException {
-        boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-        String missing = "Debian's chromium and chromium-driver are not installed (apt-get install -y chromium chromium-driver)";
-        // CI installs the browser: there a missing one fails the build instead of skipping the test.
-        assertThat(installed || !"true".equals(System.getenv("CI"))).as(missing).isTrue();
-        assumeTrue(installed, "browser tests skipped: " + missing);
-        profile = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "chromium-");
-        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile());
-        // The machine's network is closed: no background connections, no updates, no sync.
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--user-data-dir=" + profile.toAbsolutePath(), "--window-size=1280,900");
-        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .build(), options);
+        browser = HeadlessChromium.start();
     }
 
     @AfterEach
