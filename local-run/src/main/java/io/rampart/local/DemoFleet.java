@@ -26,7 +26,7 @@ import java.util.TreeMap;
  * The demo fleet of a local run: about 30 apps registered through the registry API, each with 28
  * days of history so that the fleet page and every status page show a month of figures on first
  * start. Vendor items go through the Metric Publish API (Connect JWT, batches of 1,000), host events
- * through the host aggregates API (one aggregate per app, hour and stream), and probe history into
+ * through the host aggregates API (one aggregate per app, stream and six hours), and probe history into
  * the prober's table with one set-based insert, whose trigger fills the rollups as the prober's
  * inserts do. A few apps have trouble: an outage of a few hours, a slow week, a flaky webhook
  * receiver, a lifecycle failure streak, synthetic checks that stopped. Apps registered by an
@@ -48,11 +48,12 @@ final class DemoFleet {
             "risk-register", "survey-maker", "translation-kit", "backup-vault", "sla-timer", "org-chart",
             "smart-links", "focus-mode", "archive-manager");
     private static final Duration HISTORY = Duration.ofDays(28);
-    private static final Duration PROBE_STEP = Duration.ofMinutes(5);
+    private static final Duration PROBE_STEP = Duration.ofMinutes(10);
+    private static final Duration HOST_STEP = Duration.ofHours(6);
     private static final int BATCH = 1000;
     private static final double GAMMA = 1.01 / 0.99;
 
-    /** The outage app's probes, iframe loads, webhooks and vendor items all fail for five hours, nine days ago. */
+    /** The outage app's probes and vendor items fail for five hours nine days ago (host events for the six hours around them). */
     private final Instant outageFrom;
     private final Instant outageTo;
     private final Instant slowFrom;
@@ -64,6 +65,7 @@ final class DemoFleet {
     private final ObjectMapper json = new ObjectMapper();
     /** The demo whose services, tokens and HTTP client the fleet uses. */
     private final Demo demo;
+    private String timings = "";
     private final Instant now = Instant.now().truncatedTo(ChronoUnit.MINUTES);
     /** The first hour fully inside the 28 days ingest accepts, with a few minutes to spare. */
     private final Instant start = now.minus(HISTORY).plus(Duration.ofMinutes(65)).truncatedTo(ChronoUnit.HOURS);
@@ -97,12 +99,22 @@ final class DemoFleet {
             return 0;
         }
         backdateRegistration(database, secrets.keySet());
+        long began = System.nanoTime();
         insertProbes(database, secrets.keySet());
+        long probed = System.nanoTime();
         publishHostAggregates(secrets.keySet());
+        long hostDone = System.nanoTime();
         for (Map.Entry<String, String> app : secrets.entrySet()) {
             publishVendorItems(app.getKey(), app.getValue());
         }
+        timings = String.format("probes %.1f s, host aggregates %.1f s, vendor items %.1f s", (probed - began) / 1e9,
+                (hostDone - probed) / 1e9, (System.nanoTime() - hostDone) / 1e9);
         return secrets.size();
+    }
+
+    /** How long each part of the last backfill took. */
+    String timings() {
+        return timings;
     }
 
     /** The app's shared secret when registered now, null when an earlier run registered it. */
@@ -140,7 +152,7 @@ final class DemoFleet {
     }
 
     /**
-     * Probe history every five minutes per target, as the prober stores it (status 200 for a
+     * Probe history every ten minutes per target, as the prober stores it (status 200 for a
      * success): one statement, so the rollup trigger runs once for all of it.
      */
     private void insertProbes(Connection database, Iterable<String> appKeys) throws SQLException {
@@ -168,19 +180,23 @@ final class DemoFleet {
         }
     }
 
-    /** Host events as per-hour aggregates (in the hour's first minute) of iframe loads, lifecycle callbacks, webhooks. */
+    /**
+     * Host events as aggregates of iframe loads, lifecycle callbacks and webhooks, one per app, stream
+     * and six hours (in the block's first minute): the day rollups, which a month's figures read, are
+     * those of events spread over the hours, and the host aggregates API takes 10,000 in seconds.
+     */
     private void publishHostAggregates(Iterable<String> appKeys) throws IOException, InterruptedException {
         ArrayNode aggregates = json.createArrayNode();
         for (String appKey : appKeys) {
             Random random = new Random(appKey.hashCode());
             int volume = 10 + random.nextInt(30);
-            for (Instant hour = start; hour.isBefore(now.truncatedTo(ChronoUnit.HOURS)); hour = hour.plus(Duration.ofHours(1))) {
-                boolean outage = appKey.equals(OUTAGE_APP) && !hour.isBefore(outageFrom) && hour.isBefore(outageTo);
-                boolean slow = appKey.equals(SLOW_APP) && !hour.isBefore(slowFrom) && hour.isBefore(slowTo);
-                aggregates.add(iframeLoads(appKey, hour, volume, outage, slow, random));
-                aggregates.add(lifecycle(appKey, hour, random, appKey.equals(LIFECYCLE_STREAK_APP)
-                        && !hour.isBefore(lifecycleStreakFrom) && hour.isBefore(lifecycleStreakTo)));
-                aggregates.add(webhooks(appKey, hour, volume, outage, appKey.equals(FLAKY_WEBHOOK_APP), random));
+            for (Instant block = start; !block.plus(HOST_STEP).isAfter(now); block = block.plus(HOST_STEP)) {
+                boolean outage = appKey.equals(OUTAGE_APP) && overlaps(block, outageFrom, outageTo);
+                boolean slow = appKey.equals(SLOW_APP) && overlaps(block, slowFrom, slowTo);
+                aggregates.add(iframeLoads(appKey, block, volume, outage, slow, random));
+                aggregates.add(lifecycle(appKey, block, random, appKey.equals(LIFECYCLE_STREAK_APP)
+                        && overlaps(block, lifecycleStreakFrom, lifecycleStreakTo)));
+                aggregates.add(webhooks(appKey, block, volume, outage, appKey.equals(FLAKY_WEBHOOK_APP), random));
                 if (aggregates.size() > BATCH - 3) {
                     postAggregates(aggregates);
                     aggregates = json.createArrayNode();
@@ -192,12 +208,16 @@ final class DemoFleet {
         }
     }
 
+    private static boolean overlaps(Instant block, Instant from, Instant to) {
+        return block.isBefore(to) && block.plus(HOST_STEP).isAfter(from);
+    }
+
     private ObjectNode iframeLoads(String appKey, Instant hour, int volume, boolean outage, boolean slow, Random random) {
         int connected = 0;
         int late = 0;
         int never = 0;
         TreeMap<Integer, Integer> bins = new TreeMap<>();
-        for (int i = 0; i < volume; i++) {
+        for (int i = 0; i < volume * HOST_STEP.toHours(); i++) {
             int ms = slow ? 3000 + random.nextInt(10_000) : 400 + random.nextInt(2200);
             if (outage || random.nextInt(2000) == 0) {
                 never++;
@@ -219,7 +239,7 @@ final class DemoFleet {
     }
 
     private ObjectNode lifecycle(String appKey, Instant hour, Random random, boolean failing) {
-        int callbacks = 1 + random.nextInt(3);
+        int callbacks = (int) HOST_STEP.toHours() * (1 + random.nextInt(3));
         int failed = failing ? callbacks : random.nextInt(1500) == 0 ? 1 : 0;
         TreeMap<Integer, Integer> bins = new TreeMap<>();
         for (int i = 0; i < callbacks; i++) {
@@ -239,7 +259,7 @@ final class DemoFleet {
     }
 
     private ObjectNode webhooks(String appKey, Instant hour, int volume, boolean outage, boolean flaky, Random random) {
-        int deliveries = volume * 3;
+        int deliveries = volume * 3 * (int) HOST_STEP.toHours();
         int ok = 0;
         int serverErrors = 0;
         int timeouts = 0;
@@ -310,17 +330,17 @@ final class DemoFleet {
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString()))));
     }
 
-    /** Vendor iframe items every 15 minutes and synthetic checks every 30, in batches of 1,000. */
+    /** Vendor iframe items every 30 minutes and synthetic checks every hour, in batches of 1,000. */
     private void publishVendorItems(String appKey, String sharedSecret) throws IOException, InterruptedException {
         Random random = new Random(appKey.hashCode() * 31L);
         boolean silent = appKey.equals(SILENT_SYNTHETICS_APP);
         List<ObjectNode> items = new ArrayList<>();
-        for (Instant at = start; at.isBefore(now); at = at.plus(Duration.ofMinutes(15))) {
+        for (Instant at = start; at.isBefore(now); at = at.plus(Duration.ofMinutes(30))) {
             boolean outage = appKey.equals(OUTAGE_APP) && !at.isBefore(outageFrom) && at.isBefore(outageTo);
             items.add(json.createObjectNode().put("metricsType", "IFRAME")
                     .put("status", outage || random.nextInt(800) == 0 ? "FAIL" : "SUCCESS")
                     .put("durationInMillis", 300 + random.nextInt(1800)).put("timestamp", at.toString()));
-            if (at.getEpochSecond() % 1800 == 0 && !(silent && at.isAfter(syntheticsStopped))) {
+            if (at.getEpochSecond() % 3600 == 0 && !(silent && at.isAfter(syntheticsStopped))) {
                 items.add(json.createObjectNode().put("metricsType", "SYNTHETIC").put("checkName", "create-and-open")
                         .put("status", outage || random.nextInt(400) == 0 ? "FAIL" : "SUCCESS")
                         .put("durationInMillis", 1500 + random.nextInt(3000)).put("timestamp", at.toString()));

@@ -118,8 +118,8 @@ public final class LocalRun {
             registered = fleet.registerAndBackfill(connection);
         }
         if (registered > 0) {
-            System.out.printf("%nDemo fleet: %d apps registered with 28 days of history (backfilled in %.1f s).%n",
-                    registered, (System.nanoTime() - began) / 1e9);
+            System.out.printf("%nDemo fleet: %d apps registered with 28 days of history (backfilled in %.1f s: %s).%n",
+                    registered, (System.nanoTime() - began) / 1e9, fleet.timings());
         } else {
             System.out.printf("%nDemo fleet: registered by an earlier run, its history is kept.%n");
         }

@@ -72,6 +72,12 @@ class LocalRunIT {
         assertThat(printed).contains("Demo fleet: 30 apps registered with 28 days of history",
                 "http://localhost:" + ports.get("SLI_API_PORT") + "/fleet",
                 "http://localhost:" + ports.get("SLI_API_PORT") + "/status/" + DemoFleet.OUTAGE_APP);
+        // First start stays fast: the month of history is backfilled in about a minute on this shared,
+        // loaded 2-core machine (well under one when idle).
+        String backfill = output.stream().filter(line -> line.startsWith("Demo fleet: ")).findFirst().orElseThrow();
+        System.out.println(backfill);
+        assertThat(Double.parseDouble(backfill.replaceAll(".*backfilled in ([0-9.]+) s.*", "$1"))).as(backfill)
+                .isLessThan(90.0);
         assertFleetHasAMonthOfFigures(fleet);
         for (int port : ports.values()) {
             assertThat(listening(port)).as("port %d closed after stop", port).isFalse();
@@ -102,12 +108,12 @@ class LocalRunIT {
         assertThat(apps.keySet().stream().filter(key -> key.startsWith(DemoFleet.PREFIX))).hasSize(30);
         for (JsonNode app : apps.values()) {
             if (app.path("appKey").asText().startsWith(DemoFleet.PREFIX)) {
-                // Probes every 5 minutes over about 4 weeks, and hourly host events: thousands, not a handful.
+                // Probes every 10 minutes over about 4 weeks, and hourly host events: thousands, not a handful.
                 assertThat(sli(app, "availability_success_rate").path("total").asLong()).as(app.path("appKey").asText())
-                        .isGreaterThan(7_500);
+                        .isGreaterThan(3_800);
                 assertThat(sli(app, "webhook_delivery_success_rate").path("total").asLong()).isGreaterThan(15_000);
                 assertThat(sli(app, "lifecycle_success_rate").path("total").asLong()).isGreaterThan(600);
-                assertThat(sli(app, "iframe_load_success_rate_app_server").path("total").asLong()).isGreaterThan(2_500);
+                assertThat(sli(app, "iframe_load_success_rate_app_server").path("total").asLong()).isGreaterThan(1_250);
             }
         }
         JsonNode outage = sli(apps.get(DemoFleet.OUTAGE_APP), "availability_success_rate");
@@ -119,7 +125,7 @@ class LocalRunIT {
         assertThat(sli(apps.get(DemoFleet.PREFIX + "sync-bridge"), "webhook_delivery_success_rate").path("value").asDouble())
                 .isLessThan(97.0);
         assertThat(sli(apps.get(DemoFleet.PREFIX + "report-builder"), "synthetic_check_success_rate_app_server")
-                .path("total").asLong()).isBetween(1_000L, 1_300L);
+                .path("total").asLong()).isBetween(500L, 650L);
     }
 
     private static JsonNode sli(JsonNode app, String id) {
