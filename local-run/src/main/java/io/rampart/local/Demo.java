@@ -33,12 +33,14 @@ final class Demo implements AutoCloseable {
     static final String APP_KEY = "com.example.rampart-demo";
     private static final String PUBLISH_PATH = "/rest/atlassian-connect/latest/addons-metrics/" + APP_KEY + "/publish";
 
+    private static final String FLEET_HEALTH_PATH = "/fleet";
+
     private final ObjectMapper json = new ObjectMapper();
-    private final HttpClient http;
-    private final String sliApi;
-    private final String ingest;
-    private final String adminToken;
-    private final String hostToken;
+    final HttpClient http;
+    final String sliApi;
+    final String ingest;
+    final String adminToken;
+    final String hostToken;
     private final Random random = new Random(42);
     private final ScheduledExecutorService publisher = Executors.newSingleThreadScheduledExecutor();
     private HttpServer healthServer;
@@ -59,10 +61,17 @@ final class Demo implements AutoCloseable {
         AtomicLong secondaryChecks = new AtomicLong();
         healthServer.createContext("/secondary/health", exchange ->
                 answer(exchange.getResponseBody(), exchange, secondaryChecks.incrementAndGet() % 10 == 0 ? 503 : 200));
+        // The demo fleet's targets (DemoFleet): always healthy now, their trouble lies in their history.
+        healthServer.createContext(FLEET_HEALTH_PATH, exchange -> answer(exchange.getResponseBody(), exchange, 200));
         healthServer.start();
         sharedSecret = registerApp("http://127.0.0.1:" + healthPort);
         publishBatch(Instant.now().minus(Duration.ofMinutes(55)), Duration.ofMinutes(55), 40);
         publisher.scheduleAtFixedRate(this::publishQuietly, 60, 60, TimeUnit.SECONDS);
+    }
+
+    /** The base URL under which every demo fleet app's health check is answered (with the app key as next segment). */
+    String fleetHealthBase() {
+        return "http://127.0.0.1:" + healthServer.getAddress().getPort() + FLEET_HEALTH_PATH;
     }
 
     private static void answer(OutputStream body, com.sun.net.httpserver.HttpExchange exchange, int status)
@@ -165,11 +174,11 @@ final class Demo implements AutoCloseable {
                 .put("occurredAt", at.toString()).put("durationMs", durationMs);
     }
 
-    private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+    HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
         return http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static void expect2xx(String what, HttpResponse<String> response) throws IOException {
+    static void expect2xx(String what, HttpResponse<String> response) throws IOException {
         if (response.statusCode() / 100 != 2) {
             throw new IOException(what + " answered " + response.statusCode() + ": " + response.body());
         }

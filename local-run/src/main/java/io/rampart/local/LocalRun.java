@@ -11,6 +11,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,7 +22,7 @@ import java.util.Map;
 /**
  * Runs Rampart on one machine: an embedded PostgreSQL with its data under {@code .rampart/}, a
  * platform key pair, the three services from their packaged jars, and (with {@code --demo}, or
- * on an empty database) the demo app. Prints the URLs and ready-made tokens; Ctrl-C stops it all.
+ * on an empty database) the demo app and the demo fleet with a month of history. Prints the URLs and ready-made tokens; Ctrl-C stops it all.
  */
 public final class LocalRun {
 
@@ -33,7 +34,7 @@ public final class LocalRun {
     public static void main(String[] args) throws Exception {
         List<String> options = Arrays.asList(args);
         if (options.contains("--help")) {
-            System.out.println("usage: ./run-local [--demo]   (--demo registers the demo app even on a database that has apps)");
+            System.out.println("usage: ./run-local [--demo]   (--demo registers the demo app and fleet even on a database that has apps)");
             return;
         }
         Path root = Path.of(System.getProperty("rampart.project", ".")).toAbsolutePath().normalize();
@@ -91,9 +92,10 @@ public final class LocalRun {
                         sliApi, Demo.APP_KEY, sliApi);
                 System.out.printf("  source %s && curl -H \"Authorization: Bearer $VENDOR_TOKEN\" '%s/api/v1/apps/%s/slis?window=1h'%n",
                         tokens, sliApi, Demo.APP_KEY);
+                backfillFleet(new DemoFleet(demo[0]), databasePort, sliApi);
                 Thread.sleep(20_000);
                 printSummary(demo[0].summary(vendor));
-            } catch (IOException e) {
+            } catch (IOException | SQLException e) {
                 // The services stay up: the demo is a convenience, not part of Rampart.
                 System.err.println("\nThe demo could not run: " + e.getMessage());
             }
@@ -105,6 +107,24 @@ public final class LocalRun {
         services.stream().filter(service -> !service.isAlive()).forEach(service ->
                 System.err.println(service.name() + " stopped unexpectedly; see " + service.log()));
         System.exit(1);
+    }
+
+    /** Registers the demo fleet with its month of history (not again on a restart) and names the pages to open first. */
+    private static void backfillFleet(DemoFleet fleet, int databasePort, String sliApi)
+            throws IOException, InterruptedException, SQLException {
+        long began = System.nanoTime();
+        int registered;
+        try (Connection connection = connect(databasePort)) {
+            registered = fleet.registerAndBackfill(connection);
+        }
+        if (registered > 0) {
+            System.out.printf("%nDemo fleet: %d apps registered with 28 days of history (backfilled in %.1f s: %s).%n",
+                    registered, (System.nanoTime() - began) / 1e9, fleet.timings());
+        } else {
+            System.out.printf("%nDemo fleet: registered by an earlier run, its history is kept.%n");
+        }
+        System.out.printf("  open first: %s/fleet (sign in with ADMIN_TOKEN) and %s/status/%s (public: an outage 9 days ago)%n",
+                sliApi, sliApi, DemoFleet.OUTAGE_APP);
     }
 
     private static void printSummary(JsonNode summary) {
@@ -131,8 +151,7 @@ public final class LocalRun {
     }
 
     private static long appCount(int databasePort) throws Exception {
-        String url = "jdbc:postgresql://localhost:" + databasePort + "/" + LocalPostgres.DATABASE;
-        try (Connection connection = DriverManager.getConnection(url, LocalPostgres.USER, LocalPostgres.PASSWORD);
+        try (Connection connection = connect(databasePort);
                 ResultSet rows = connection.createStatement().executeQuery(
                         "select count(*) from pg_tables where tablename = 'app'")) {
             rows.next();
@@ -144,6 +163,11 @@ public final class LocalRun {
                 return apps.getLong(1);
             }
         }
+    }
+
+    private static Connection connect(int databasePort) throws SQLException {
+        String url = "jdbc:postgresql://localhost:" + databasePort + "/" + LocalPostgres.DATABASE;
+        return DriverManager.getConnection(url, LocalPostgres.USER, LocalPostgres.PASSWORD);
     }
 
     private static Path writeTokens(Path home, String admin, String host, String vendor, String statuspage)
