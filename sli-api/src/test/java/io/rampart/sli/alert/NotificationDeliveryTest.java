@@ -174,6 +174,10 @@ class NotificationDeliveryTest extends AlertEndToEnd {
         bothReplicas(recovered.plus(1, ChronoUnit.HOURS));
 
         Kinds all = kinds(hook, address, slackPath, routingKey, apiKey);
+        // A message received twice is a retry of a receiver that answered after the timeout: say so.
+        assertThat(notifications(app, AlertRules.AVAILABILITY)).hasSize(20)
+                .allSatisfy(notification -> assertThat(notification).containsEntry("state", "DELIVERED")
+                        .containsEntry("attempts", 1));
         List<List<String>> received = List.of(all.webhook(), all.email(), all.slack(), all.pagerduty(), all.opsgenie());
         for (List<String> kinds : received) {
             assertThat(kinds).containsExactly("Open", "Reminder 1", "Reminder 2", "Resolved");
