@@ -23,6 +23,8 @@ import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,6 +65,19 @@ class OpenApiHostileInputTest {
     private static final RequestBody OPENSLO_DOCUMENT = new RequestBody("application/json", Schema.object(Map.of(
             "apiVersion", Schema.of("string"), "kind", Schema.of("string"), "metadata", Schema.of("object"),
             "spec", Schema.of("object"))));
+
+    private static final String ADJUSTMENT_POST = "POST /api/v1/adjustments";
+    private static final String MAINTENANCE_POST = "POST /api/v1/apps/{appKey}/maintenance";
+    /**
+     * The adjustment bodies walked with the fields a valid one needs: a generated value for every
+     * optional field (a product next to appKeys, a recurrence of word values) would refuse the
+     * valid request itself; the optional fields' refusals are in AdjustmentRulesTest.
+     */
+    private static final RequestBody ADJUSTMENT = new RequestBody("application/json", Schema.object(Map.of(
+            "kind", Schema.of("string"), "start", Schema.of("string"), "end", Schema.of("string"),
+            "reason", Schema.of("string"), "appKeys", Schema.arrayOf(Schema.of("string")))));
+    private static final RequestBody MAINTENANCE = new RequestBody("application/json", Schema.object(Map.of(
+            "start", Schema.of("string"), "end", Schema.of("string"), "reason", Schema.of("string"))));
 
     /** Who calls each operation: every operation of the document must be here. */
     private static final Map<String, Caller> CALLERS = Map.ofEntries(
@@ -110,7 +125,10 @@ class OpenApiHostileInputTest {
             Map.entry("DELETE /api/v1/apps/{appKey}/maintenance/{id}", Caller.VENDOR),
             Map.entry("GET /api/v1/suspected-platform-faults", Caller.ADMIN),
             Map.entry("POST /api/v1/suspected-platform-faults/{id}/confirm", Caller.ADMIN),
-            Map.entry("POST /api/v1/suspected-platform-faults/{id}/dismiss", Caller.ADMIN));
+            Map.entry("POST /api/v1/suspected-platform-faults/{id}/dismiss", Caller.ADMIN),
+            Map.entry("GET /api/v1/apps/{appKey}/probe-locations", Caller.VENDOR),
+            Map.entry("PUT /api/v1/apps/{appKey}/probe-locations", Caller.VENDOR),
+            Map.entry("GET /api/v1/probe-locations", Caller.ADMIN));
 
     /**
      * The hostile parts with which a mutating request may still succeed, besides headers (no
@@ -304,7 +322,19 @@ class OpenApiHostileInputTest {
                 // A webhook channel's fields, and the settings of every type whose every other value
                 // is refused (free-text rule ids and quiet hours are checked in ChannelTypesTest).
                 .body("POST /api/v1/apps/{appKey}/notification-channels", WEBHOOK_CHANNEL)
-                .body("PATCH /api/v1/apps/{appKey}/notification-channels/{channelId}", WEBHOOK_CHANNEL);
+                .body("PATCH /api/v1/apps/{appKey}/notification-channels/{channelId}", WEBHOOK_CHANNEL)
+                // An admin's maintenance window of this app in the past; the vendor's a week ahead.
+                .body(ADJUSTMENT_POST, ADJUSTMENT).field(ADJUSTMENT_POST, "kind", () -> "maintenance")
+                .field(ADJUSTMENT_POST, "start", () -> Instant.now().minus(2, ChronoUnit.HOURS).truncatedTo(ChronoUnit.MINUTES).toString())
+                .field(ADJUSTMENT_POST, "end", () -> Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.MINUTES).toString())
+                .field(ADJUSTMENT_POST, "reason", () -> "hostile walk").field(ADJUSTMENT_POST, "appKeys", () -> List.of(appKey))
+                .body(MAINTENANCE_POST, MAINTENANCE)
+                .field(MAINTENANCE_POST, "start", () -> Instant.now().plus(7, ChronoUnit.DAYS).truncatedTo(ChronoUnit.MINUTES).toString())
+                .field(MAINTENANCE_POST, "end", () -> Instant.now().plus(7, ChronoUnit.DAYS).plus(1, ChronoUnit.HOURS)
+                        .truncatedTo(ChronoUnit.MINUTES).toString())
+                .field(MAINTENANCE_POST, "reason", () -> "hostile walk")
+                .field("PUT /api/v1/apps/{appKey}/probe-locations", "probeLocations", () -> List.of("local"))
+                .field("PUT /api/v1/apps/{appKey}/probe-locations", "quorum", () -> "quorum");
     }
 
     /**
