@@ -1,6 +1,7 @@
 package io.rampart.sli.adjustment;
 
 import io.rampart.sli.api.ApiException;
+import io.rampart.sli.api.UnicodeText;
 import io.rampart.store.sli.SliId;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -377,6 +378,9 @@ public class AdjustmentService {
         }
         if (reason.length() > 1000) {
             throw ApiException.badRequest("reason", "at most 1000 characters");
+        }
+        if (!UnicodeText.storable(reason)) {
+            throw ApiException.badRequest("reason", "no NUL character and no unpaired surrogate");
         }
         return reason.strip();
     }

@@ -29,17 +29,18 @@ public final class HostileAnswers {
     public static final List<Integer> TRANSPORT_REFUSALS = List.of(414, 431);
 
     private final List<String> secrets;
-    private final String htmlPathPrefix;
+    private final java.util.regex.Pattern htmlPaths;
     private final String cookieName;
 
     /**
      * @param secrets        values that must never appear (shared secrets, signing secrets, API keys)
-     * @param htmlPathPrefix paths whose answers docs define as HTML (e.g. {@code /status/}), or null
-     * @param cookieName     the one cookie the service may set (on the answers of {@code htmlPathPrefix}), or null
+     * @param htmlPaths  a regular expression of the path templates whose answers docs define as HTML
+     *                   (e.g. {@code /status/.*|/fleet.*}), or null
+     * @param cookieName the one cookie the service may set (on the answers of {@code htmlPaths}), or null
      */
-    public HostileAnswers(List<String> secrets, String htmlPathPrefix, String cookieName) {
+    public HostileAnswers(List<String> secrets, String htmlPaths, String cookieName) {
         this.secrets = List.copyOf(secrets);
-        this.htmlPathPrefix = htmlPathPrefix;
+        this.htmlPaths = htmlPaths == null ? null : java.util.regex.Pattern.compile(htmlPaths);
         this.cookieName = cookieName;
     }
 
@@ -59,7 +60,7 @@ public final class HostileAnswers {
     /** The checks of an answer to {@code what}, a request of an operation with the path template {@code path}. */
     public void check(String what, String path, Answer answer) {
         assertThat(answer.status()).as("status of %s: %s", what, HostileValues.abbreviate(answer.body())).isLessThan(500);
-        boolean html = htmlPathPrefix != null && path.startsWith(htmlPathPrefix);
+        boolean html = htmlPaths != null && htmlPaths.matcher(path).matches();
         if (answer.status() >= 400 && !isTransportRefusal(answer)) {
             if (html && answer.contentType().startsWith("text/html")) {
                 assertThat(answer.body()).as("refusal page of %s", what).contains("<html").doesNotContain("<script>alert(1)");
