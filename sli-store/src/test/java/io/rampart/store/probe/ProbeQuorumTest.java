@@ -1,15 +1,11 @@
 package io.rampart.store.probe;
 
-import io.rampart.store.local.LocalPostgres;
-import org.flywaydb.core.Flyway;
+import io.rampart.store.testing.MigratedDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -28,19 +24,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ProbeQuorumTest {
 
     private static final Instant SLOT = Instant.parse("2026-12-01T10:00:00Z");
-    private static LocalPostgres postgres;
-    private static String url;
+    private static MigratedDatabase database;
 
     @BeforeAll
     static void migrate() throws Exception {
-        postgres = LocalPostgres.start(Files.createTempDirectory(Files.createDirectories(Path.of("target")), "pg-"), 0);
-        url = "jdbc:postgresql://localhost:" + postgres.port() + "/" + LocalPostgres.DATABASE;
-        Flyway.configure().dataSource(url, LocalPostgres.USER, LocalPostgres.PASSWORD).load().migrate();
+        database = MigratedDatabase.start();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        postgres.close();
+        database.close();
     }
 
     @Test
@@ -73,7 +66,7 @@ class ProbeQuorumTest {
     /** An app with one target whose one slot each location (loc-0, loc-1, ...) saw with the given outcome. */
     private static String slotSeenAs(String name, String... outcomes) throws SQLException {
         String app = "com.test." + name + "-" + UUID.randomUUID().toString().substring(0, 8);
-        try (Connection db = DriverManager.getConnection(url, LocalPostgres.USER, LocalPostgres.PASSWORD)) {
+        try (Connection db = database.connect()) {
             try (PreparedStatement insert = db.prepareStatement("insert into app (app_key, name) values (?, ?)")) {
                 insert.setString(1, app);
                 insert.setString(2, name);
@@ -99,7 +92,7 @@ class ProbeQuorumTest {
 
     /** good and total slots of the app in the hour around the slot, under the rule, from one location or all. */
     private static int[] counts(String app, String quorum, String location) throws SQLException {
-        try (Connection db = DriverManager.getConnection(url, LocalPostgres.USER, LocalPostgres.PASSWORD)) {
+        try (Connection db = database.connect()) {
             try (PreparedStatement update = db.prepareStatement("update app set quorum = ? where app_key = ?")) {
                 update.setString(1, quorum);
                 update.setString(2, app);

@@ -1,15 +1,11 @@
 package io.rampart.store.schema;
 
-import io.rampart.store.local.LocalPostgres;
-import org.flywaydb.core.Flyway;
+import io.rampart.store.testing.MigratedDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -56,24 +52,21 @@ class DistributionKeyTest {
             where contype = 'f' and conrelid::regclass::text = any(?) and confrelid::regclass::text = any(?)
             """;
 
-    private static LocalPostgres postgres;
-    private static String url;
+    private static MigratedDatabase database;
 
     @BeforeAll
     static void migrate() throws Exception {
-        postgres = LocalPostgres.start(Files.createTempDirectory(Files.createDirectories(Path.of("target")), "pg-"), 0);
-        url = "jdbc:postgresql://localhost:" + postgres.port() + "/" + LocalPostgres.DATABASE;
-        Flyway.configure().dataSource(url, LocalPostgres.USER, LocalPostgres.PASSWORD).load().migrate();
+        database = MigratedDatabase.start();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        postgres.close();
+        database.close();
     }
 
     @Test
     void everyKeyOfAnEventOrRollupTableIncludesAppKeyAndNoForeignKeyJoinsTwoOfThem() throws SQLException {
-        try (Connection connection = DriverManager.getConnection(url, LocalPostgres.USER, LocalPostgres.PASSWORD)) {
+        try (Connection connection = database.connect()) {
             List<String> eventTables = eventTables(connection);
             assertThat(eventTables).contains("app_event", "app_event_id", "probe_result", "sli_count_minute",
                     "sli_count_hour", "sli_count_day", "sli_latency_minute", "sli_latency_hour", "sli_latency_day");
@@ -83,7 +76,7 @@ class DistributionKeyTest {
 
     @Test
     void theCheckFindsAKeyWithoutAppKeyAndAForeignKeyBetweenEventTables() throws SQLException {
-        try (Connection connection = DriverManager.getConnection(url, LocalPostgres.USER, LocalPostgres.PASSWORD)) {
+        try (Connection connection = database.connect()) {
             connection.setAutoCommit(false);
             try (Statement statement = connection.createStatement()) {
                 statement.execute("create table bad_rollup (id bigint primary key, app_key text, bucket timestamptz,"
