@@ -19,7 +19,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The fault drill of issue 9: two replicas of every service on one PostgreSQL under a mixed load;
+ * The fault drill: two replicas of every service on one PostgreSQL under a mixed load;
  * in every minute of it one replica of each is killed (SIGKILL), PostgreSQL is stopped and started
  * again, the killed replicas come back, and the others are restarted gracefully. Then it checks, against the load generator's own ledger and the
  * targets' own request log: every acknowledged event stored exactly once, no target probed twice

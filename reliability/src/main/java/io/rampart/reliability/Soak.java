@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The soak of issue 9: one replica of every service under a steady mixed load for an hour (by
+ * The soak: one replica of every service under a steady mixed load for an hour (by
  * default); after a warm-up, each service's resident memory and live heap must stay flat within
  * 10 %. RSS is sampled every 30 s (median of a window, so a GC's ups and downs do not decide); the
  * live heap is the heap used right after a full GC forced with {@code jcmd <pid> GC.run} every

@@ -152,7 +152,7 @@ class HostileIngestInputTest {
             assertThat(TestApps.events(appKey)).as("events stored after %s", what).isZero();
             refused[0]++;
         });
-        // The count for issue 9's closing note (hostile inputs tried, 5xx seen).
+        // The count docs/security.md records (hostile inputs tried, 5xx seen).
         System.out.printf("hostile items tried: %d, refused with a 4xx: %d, 5xx: 0%n", TRIES, refused[0]);
     }
 }

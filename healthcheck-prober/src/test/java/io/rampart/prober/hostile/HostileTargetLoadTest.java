@@ -37,7 +37,7 @@ import static java.util.stream.Collectors.toSet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue 9: thousands of probes of every hostile target at once, in waves as large as the
+ * Thousands of probes of every hostile target at once, in waves as large as the
  * prober's in-flight bound lets run together. Every probe ends on time with its outcome, and
  * what the probes leave behind (heap after a full GC, open sockets) is what a first
  * wave left: nothing accumulates per probe.

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue 9's hostile targets on loopback that {@code HttpProbeTest} does not cover: one that
+ * The hostile targets on loopback that {@code HttpProbeTest} does not cover: one that
  * never sends a byte, ones that trickle a byte a second, ones that reset the connection. Each
  * probe must end with the outcome docs/prober.md gives it, and by the 3 s timeout at the latest.
  */

@@ -168,7 +168,7 @@ class HostileRegistryInputTest {
         });
         assertThat(count("select count(*) as n from app")).as("apps created by hostile requests").isEqualTo(appsBefore);
         assertThat(count("select count(*) as n from app_secret")).as("secrets created").isEqualTo(secretsBefore);
-        // The count for issue 9's closing note (hostile inputs tried, 5xx seen).
+        // The count docs/security.md records (hostile inputs tried, 5xx seen).
         System.out.printf("hostile registry inputs tried: %d, refused with a 4xx: %d, 5xx: 0%n", TRIES, refused[0]);
     }
 

@@ -25,7 +25,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The SLI API benchmark of issue 5, run by bench/sli/run: one app, 10 million events over 28 days
+ * The SLI API benchmark, run by bench/sli/run: one app, 10 million events over 28 days
  * (every SLI kind), the 28-day summary and a 7-day hourly series through the running sli-api,
  * against the same figures computed exactly by SQL from the raw rows.
  */
