@@ -136,7 +136,7 @@ class OpenApiHostileInputTest {
         Fixture fixture = fixture();
         ServiceLog log = ServiceLog.fromNow();
         new HostileRun("event-ingest", fixture, new HostileAnswers(List.of(SECRET), null, null),
-                request -> credentials.get(request.operation().key()).apply(request))
+                request -> credentials.get(request.operation().key()).apply(request), Set.of())
                 .run(OpenApiOperations.ofRunningService().all(), TRIES_PER_OPERATION, OpenApiHostileInputTest::acceptable,
                         answer -> {
                         });

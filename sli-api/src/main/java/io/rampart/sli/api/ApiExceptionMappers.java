@@ -1,5 +1,6 @@
 package io.rampart.sli.api;
 
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -43,7 +44,8 @@ public class ApiExceptionMappers {
     public Response mismatched(MismatchedInputException e) {
         String field = e.getPath().isEmpty() || e.getPath().get(0).getFieldName() == null ? "body"
                 : e.getPath().get(0).getFieldName();
-        return refused(ApiException.badRequest(field, "not of the expected type"));
+        boolean unstorable = e instanceof InvalidFormatException invalid && invalid.getTargetType() == String.class;
+        return refused(ApiException.badRequest(field, unstorable ? StrictJson.UNSTORABLE : "not of the expected type"));
     }
 
     /** Malformed JSON, unknown paths, wrong methods: the framework's status with our body. */

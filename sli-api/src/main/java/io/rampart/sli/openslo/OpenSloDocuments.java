@@ -160,6 +160,9 @@ final class OpenSloDocuments {
         if (ratio.has("bad") || ratio.has("raw")) {
             throw ApiException.badRequest(at + ".spec.ratioMetric", "good and total, as Rampart counts them");
         }
+        if (ratio.has("counter") && !ratio.path("counter").isBoolean()) {
+            throw ApiException.badRequest(at + ".spec.ratioMetric.counter", "true or false");
+        }
         SliId sli = null;
         for (String count : List.of("good", "total")) {
             String field = at + ".spec.ratioMetric." + count + ".metricSource";

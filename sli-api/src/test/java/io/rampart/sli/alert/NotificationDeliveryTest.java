@@ -17,7 +17,6 @@ import io.vertx.sqlclient.PoolOptions;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -123,9 +122,6 @@ class NotificationDeliveryTest extends AlertEndToEnd {
     }
 
     @Test
-    @Disabled("open defect, 2026-12-02: with two replicas every channel's first reminder was recorded DELIVERED"
-            + " after 2 attempts (one received), and once a resolve was received twice; seen in two full runs"
-            + " after the adjustments, fleet and probe-location merges, not before")
     void everyTypeGetsTriggerEachReminderAndResolveExactlyOnceWithTwoReplicasUntilAcknowledged() {
         Validator schema = ChannelTesting.schemaValidator();
         String app = registerApp("exactly-once", "prod");

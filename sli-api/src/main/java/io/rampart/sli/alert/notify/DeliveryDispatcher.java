@@ -72,9 +72,12 @@ public class DeliveryDispatcher {
                   and not exists (select 1 from notification_delivery e where e.incident_id = d.incident_id
                       and e.channel_id = d.channel_id and e.id < d.id and e.state = 'PENDING')),
             due as (
-                -- round robin: every app's first place before any app's second; another replica's claims are skipped
+                -- round robin: every app's first place before any app's second; another replica's claims are
+                -- skipped, and so is one it claimed and committed since this statement's snapshot (the row
+                -- lock re-reads the row, and only these conditions on its own columns are checked again)
                 select id from notification_delivery
                 where id in (select id from ranked where place <= $4::integer order by place, next_attempt_at, id limit $3::integer)
+                  and state = 'PENDING' and next_attempt_at <= $1::timestamptz
                 for update skip locked)
             update notification_delivery as d set
                 -- a delivery due with its attempts used up lost its last record: FAILED, not sent again

@@ -11,14 +11,20 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * What the database holds, in brief: the row count of every table of the public schema that has
  * rows (partitioned event tables and their partitions included; a new empty partition does not
  * count), and a hash of every registry row, so that a changed name shows as well as a new row.
- * Equal fingerprints before and after a refused request mean that it stored nothing.
+ * Equal fingerprints before and after a refused request mean that it stored nothing. Tables that a
+ * service's scheduled work writes whatever the requests (rankings, incidents, deliveries, rollup
+ * retention) can be left out, so that a fingerprint changes only by what a request did.
  */
 public record DatabaseFingerprint(Map<String, Long> rows, Map<String, String> registryHashes) {
 
@@ -26,21 +32,37 @@ public record DatabaseFingerprint(Map<String, Long> rows, Map<String, String> re
             "statuspage_config", "statuspage_metric");
     private static Connection connection;
 
-    public static synchronized DatabaseFingerprint take() {
+    public static DatabaseFingerprint take() {
+        return take(Set.of());
+    }
+
+    /** The fingerprint of every table but the {@code backgroundTables}. */
+    public static synchronized DatabaseFingerprint take(Set<String> backgroundTables) {
         try {
-            return read();
+            return read(backgroundTables);
         } catch (SQLException first) {
             // The connection did not survive a database restart of another test: one new try.
             connection = null;
             try {
-                return read();
+                return read(backgroundTables);
             } catch (SQLException e) {
                 throw new IllegalStateException("the database could not be read", e);
             }
         }
     }
 
-    private static DatabaseFingerprint read() throws SQLException {
+    /** The tables whose row count or registry hash differ between this fingerprint and {@code other}. */
+    public Set<String> changedTables(DatabaseFingerprint other) {
+        Set<String> changed = new TreeSet<>();
+        Stream.concat(rows.keySet().stream(), other.rows.keySet().stream())
+                .filter(table -> !Objects.equals(rows.get(table), other.rows.get(table))).forEach(changed::add);
+        Stream.concat(registryHashes.keySet().stream(), other.registryHashes.keySet().stream())
+                .filter(table -> !Objects.equals(registryHashes.get(table), other.registryHashes.get(table)))
+                .forEach(changed::add);
+        return changed;
+    }
+
+    private static DatabaseFingerprint read(Set<String> backgroundTables) throws SQLException {
         if (connection == null) {
             connection = DriverManager.getConnection(PostgresResource.jdbcUrl(), LocalPostgres.USER, LocalPostgres.PASSWORD);
         }
@@ -49,7 +71,9 @@ public record DatabaseFingerprint(Map<String, Long> rows, Map<String, String> re
             try (ResultSet names = statement.executeQuery("select c.relname from pg_class c join pg_namespace n"
                     + " on n.oid = c.relnamespace where n.nspname = 'public' and c.relkind in ('r', 'p') order by 1")) {
                 while (names.next()) {
-                    tables.add(names.getString(1));
+                    if (!backgroundTables.contains(names.getString(1))) {
+                        tables.add(names.getString(1));
+                    }
                 }
             }
             String counts = tables.stream().map(table -> "select '" + table + "', count(*)::text from only \"" + table + "\"")

@@ -100,7 +100,7 @@ public record HostileRequest(Operation operation, String part, String value, Str
         all.putAll(headers);
         all.forEach(request::header);
         try {
-            HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            HttpResponse<String> response = sendOnLiveConnection(request.build());
             Map<String, List<String>> answerHeaders = new LinkedHashMap<>();
             response.headers().map().forEach((name, values) -> answerHeaders.put(name.toLowerCase(java.util.Locale.ROOT), values));
             return new Answer(response.statusCode(), answerHeaders, response.body());
@@ -113,6 +113,22 @@ public record HostileRequest(Operation operation, String part, String value, Str
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Sends once more when the answer failed before its first byte on a pooled connection: the
+     * server closed that connection after the previous answer and the client reused it before
+     * seeing the close. The request reached no route (the next attempt gets a new connection).
+     */
+    private static HttpResponse<String> sendOnLiveConnection(HttpRequest request) throws IOException, InterruptedException {
+        try {
+            return CLIENT.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            if (e.getMessage() == null || !e.getMessage().contains("received no bytes")) {
+                throw e;
+            }
+            return CLIENT.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         }
     }
 
