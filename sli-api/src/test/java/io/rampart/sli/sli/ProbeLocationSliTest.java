@@ -64,6 +64,26 @@ class ProbeLocationSliTest {
         setLocations(app, "{\"probeLocations\": null, \"quorum\": \"most\"}", 400);
     }
 
+    @Test
+    void anAppWithoutAListCountsItsSlotsOnceOnlyWhileSeveralLocationsAreOnRecord() {
+        String app = registerApp("unlisted", "prod");
+        long prod = targetId(app, "prod");
+        // One slot seen by two locations (one of them down), one slot by one location.
+        probe(app, prod, base, "api-south", "SUCCESS");
+        probe(app, prod, base, "api-north", "CONNECT");
+        probe(app, prod, base.plusSeconds(60), "api-south", "SUCCESS");
+        execute("insert into prober_replica (replica_id, location, seen_at) values"
+                + " ('api-south-1', 'api-south', now()), ('api-north-1', 'api-north', now())");
+        try {
+            assertThat(goodAndTotal(summary(app, base, end))).as("two slots, both good by the quorum rule")
+                    .containsExactly(2L, 2L);
+        } finally {
+            execute("delete from prober_replica where location in ('api-south', 'api-north')");
+        }
+        // With no second location on record, an app without a list has one location: every result counts.
+        assertThat(goodAndTotal(summary(app, base, end))).as("three results").containsExactly(2L, 3L);
+    }
+
     private static void setLocations(String app, String body, int status) {
         given().auth().oauth2(PlatformTokens.vendor(app)).contentType(io.restassured.http.ContentType.JSON).body(body)
                 .put("/api/v1/apps/" + app + "/probe-locations").then().statusCode(status);
