@@ -6,10 +6,12 @@ import io.rampart.local.ServiceProcess;
 import io.rampart.store.local.LocalPostgres;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -29,6 +31,7 @@ import java.util.Map;
 final class Cluster implements AutoCloseable {
 
     static final List<String> SERVICES = List.of("healthcheck-prober", "event-ingest", "sli-api");
+    private static final String PROBER = "healthcheck-prober";
     /** The JVM options of deploy/base: a service must live within them. */
     private static final String JVM_OPTIONS = "-Xmx192m -XX:+ExitOnOutOfMemoryError";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
@@ -41,6 +44,8 @@ final class Cluster implements AutoCloseable {
     private final Map<String, ServiceProcess> replicas = new LinkedHashMap<>();
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final Map<String, Integer> managementPorts = new LinkedHashMap<>();
+    /** The probe locations the prober's replicas are spread over (one: the default location). */
+    private List<String> proberLocations = List.of();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
     private LocalPostgres postgres;
@@ -62,6 +67,21 @@ final class Cluster implements AutoCloseable {
         Cluster cluster = new Cluster(projectRoot, home, Ports.free(), PlatformKeys.loadOrCreate(home.resolve("keys")));
         cluster.startDatabase();
         return cluster.startServices(services, replicasPerService, Map.of());
+    }
+
+    /**
+     * As {@link #start(Path, Path, int)}, with {@code replicasPerService} prober replicas in each of
+     * the locations ({@code RAMPART_PROBER_LOCATION}), replica n in location (n - 1) mod their
+     * number. Each location's replicas resolve {@link TargetFarm#HOST} through a hosts file of their
+     * own (the JDK's resolver, which the services use, reads {@code jdk.net.hosts.file}) to an address
+     * of their own, so the farm tells the locations' requests apart.
+     */
+    static Cluster startWithProberLocations(Path projectRoot, Path home, int replicasPerService,
+            List<String> proberLocations) throws Exception {
+        Cluster cluster = new Cluster(projectRoot, home, Ports.free(), PlatformKeys.loadOrCreate(home.resolve("keys")));
+        cluster.proberLocations = List.copyOf(proberLocations);
+        cluster.startDatabase();
+        return cluster.startServices(SERVICES, replicasPerService, Map.of());
     }
 
     /**
@@ -91,7 +111,8 @@ final class Cluster implements AutoCloseable {
             env.put("JAVA_TOOL_OPTIONS", JVM_OPTIONS);
             env.putAll(moreEnv);
             for (String service : services) {
-                for (int replica = 1; replica <= replicasPerService; replica++) {
+                int count = replicasPerService * (service.equals(PROBER) ? Math.max(1, proberLocations.size()) : 1);
+                for (int replica = 1; replica <= count; replica++) {
                     String name = service + "-" + replica;
                     ports.put(name, Ports.free());
                     managementPorts.put(name, Ports.free());
@@ -123,6 +144,20 @@ final class Cluster implements AutoCloseable {
             }
         });
         return found;
+    }
+
+    /** The probe locations of the prober's replicas; empty: all in the default location. */
+    List<String> proberLocations() {
+        return proberLocations;
+    }
+
+    /**
+     * One of two halves of a service's replicas (0: the first, 1: the second), each with one
+     * replica of every probe location: what the drill kills, or restarts, at once.
+     */
+    List<String> half(String service, int half) {
+        List<String> names = replicas(service).stream().map(ServiceProcess::name).toList();
+        return names.subList(half * names.size() / 2, (half + 1) * names.size() / 2);
     }
 
     List<ServiceProcess> all() {
@@ -194,6 +229,16 @@ final class Cluster implements AutoCloseable {
     private void launch(String service, String name) throws IOException {
         Map<String, String> replicaEnv = new LinkedHashMap<>(env);
         replicaEnv.put("RAMPART_PROBER_REPLICA_ID", name);
+        if (service.equals(PROBER) && !proberLocations.isEmpty()) {
+            int replica = Integer.parseInt(name.substring(name.lastIndexOf('-') + 1));
+            int location = (replica - 1) % proberLocations.size();
+            Path hosts = home.resolve("hosts-" + proberLocations.get(location));
+            // Every other name the services resolve (the database's, the machine's own) as before.
+            Files.writeString(hosts, "127.0.0.1 localhost " + InetAddress.getLocalHost().getHostName() + "\n"
+                    + TargetFarm.address(location) + " " + TargetFarm.HOST + "\n");
+            replicaEnv.put("RAMPART_PROBER_LOCATION", proberLocations.get(location));
+            replicaEnv.put("JAVA_TOOL_OPTIONS", replicaEnv.get("JAVA_TOOL_OPTIONS") + " -Djdk.net.hosts.file=" + hosts);
+        }
         replicas.put(name, ServiceProcess.start(service, name, ports.get(name), managementPorts.get(name), projectRoot,
                 logDirectory(), replicaEnv));
     }

@@ -19,7 +19,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The fault drill of issue 9: two replicas of every service on one PostgreSQL under a mixed load;
+ * The fault drill: two replicas of every service (of the prober, two in each of two probe
+ * locations) on one PostgreSQL under a mixed load;
  * in every minute of it one replica of each is killed (SIGKILL), PostgreSQL is stopped and started
  * again, the killed replicas come back, and the others are restarted gracefully. Then it checks, against the load generator's own ledger and the
  * targets' own request log: every acknowledged event stored exactly once, no target probed twice
@@ -36,6 +37,8 @@ public final class FaultDrill {
     private static final Duration PATIENCE = Duration.ofSeconds(90);
     /** Each round of faults takes a minute of load: the short form is one round, the long form ten. */
     static final Duration ROUND = Duration.ofSeconds(60);
+    /** The prober runs in two locations, each of the shape's replicas: each slot is probed once from each. */
+    static final List<String> PROBER_LOCATIONS = List.of("drill-east", "drill-west");
 
     /** Everything the drill counted; {@link #failures()} lists what broke a promise. */
     record Report(Duration load, LoadGenerator.Tally tally, long eventsStored, long acknowledgedStoredOnce,
@@ -60,9 +63,9 @@ public final class FaultDrill {
             check(failures, tally.eventsRejected() == 0, tally.eventsRejected() + " events were refused with a 4xx");
             check(failures, tally.eventsGivenUp() == 0, tally.eventsGivenUp() + " events were never acknowledged");
             check(failures, probesMade > 0 && probesStored > 0, "no probe was made or stored");
-            check(failures, slotsStoredTwice == 0, slotsStoredTwice + " slots are stored twice");
+            check(failures, slotsStoredTwice == 0, slotsStoredTwice + " slots are stored twice in one location");
             check(failures, targetsProbedAfterDrill == targets,
-                    (targets - targetsProbedAfterDrill) + " targets were not probed after the drill");
+                    (targets - targetsProbedAfterDrill) + " targets were not probed after the drill from every location");
             check(failures, readiness.values().stream().allMatch(status -> status == 200), "not ready: " + readiness);
             // A restart of the database is an operator's routine: nothing in it may page anyone.
             check(failures, errorLogLines.isEmpty(), errorLogLines.size() + " ERROR lines in the services' logs, first: "
@@ -90,7 +93,8 @@ public final class FaultDrill {
                     eventsStored, acknowledgedStoredOnce, acknowledgedMissing, storedMoreThanOnce,
                     storedWithoutAcknowledgement, tally.eventsRejected(), tally.eventsGivenUp()));
             text.append(String.format("probes:  made %d (requests at the targets), stored %d, double probes %d,"
-                    + " slots stored twice %d; %d of %d targets probed after the drill%n", probesMade, probesStored,
+                    + " slots stored twice in a location %d; %d of %d targets probed after the drill from every"
+                    + " location%n", probesMade, probesStored,
                     doubleProbes, slotsStoredTwice, targetsProbedAfterDrill, targets));
             text.append(String.format("reads:   %d%n", tally.reads()));
             text.append("answers: ").append(tally.answers()).append('\n');
@@ -117,7 +121,7 @@ public final class FaultDrill {
 
     static Report run(Path projectRoot, Path home, Rig.Shape shape, Duration load) throws Exception {
         List<String> timeline = new ArrayList<>();
-        try (Rig rig = Rig.start(projectRoot, home, shape)) {
+        try (Rig rig = Rig.start(projectRoot, home, shape, PROBER_LOCATIONS)) {
             Instant start = Instant.now();
             rig.load.start();
             note(timeline, start, "load started: " + shape);
@@ -161,11 +165,12 @@ public final class FaultDrill {
         unacknowledged.removeAll(acknowledged);
 
         long probesStored = rig.probesStored();
-        long slotsTwice = rig.count("select count(*) from (select target_id, scheduled_at from probe_result"
-                + " where app_key = any(?) group by 1, 2 having count(*) > 1) as twice");
+        long slotsTwice = rig.count("select count(*) from (select target_id, scheduled_at, location from probe_result"
+                + " where app_key = any(?) group by 1, 2, 3 having count(*) > 1) as twice");
         long targets = rig.count("select count(*) from healthcheck_target where app_key = any(?)");
-        long probedAfter = rig.count("select count(distinct target_id) from probe_result"
-                + " where app_key = any(?) and occurred_at >= ?", Timestamp.from(settled));
+        long probedAfter = rig.count("select count(*) from (select target_id from probe_result"
+                + " where app_key = any(?) and occurred_at >= ? group by 1 having count(distinct location) = ?) as probed",
+                Timestamp.from(settled), Math.max(1, rig.cluster.proberLocations().size()));
         return new Report(load, tally, stored.values().stream().mapToLong(Long::longValue).sum(), onceAcknowledged,
                 missing, twice, unacknowledged.size(), rig.farm.requests(), probesStored,
                 rig.farm.doubleProbes(rig.shape.intervalSeconds() * 1000L), slotsTwice, targets, probedAfter, readiness,
@@ -200,7 +205,8 @@ public final class FaultDrill {
      */
     private static void faultRound(Cluster cluster, Instant roundStart, int round, Instant start, List<String> timeline)
             throws IOException, InterruptedException {
-        List<String> killed = Cluster.SERVICES.stream().map(service -> service + "-" + (round % 2 + 1)).toList();
+        List<String> killed = Cluster.SERVICES.stream().flatMap(service -> cluster.half(service, round % 2).stream())
+                .toList();
         sleepUntil(roundStart, ROUND.multipliedBy(2).dividedBy(10));
         for (String name : killed) {
             cluster.kill(name);
@@ -221,7 +227,8 @@ public final class FaultDrill {
         sleepUntil(roundStart, ROUND.multipliedBy(8).dividedBy(10));
         // As a rolling deployment, which stops an old pod only once its replacement is ready.
         cluster.awaitReady(killed);
-        List<String> others = Cluster.SERVICES.stream().map(service -> service + "-" + (2 - round % 2)).toList();
+        List<String> others = Cluster.SERVICES.stream()
+                .flatMap(service -> cluster.half(service, 1 - round % 2).stream()).toList();
         for (String name : others) {
             cluster.stop(name);
             cluster.restart(name);

@@ -52,11 +52,17 @@ final class Rig implements AutoCloseable {
         return on(Cluster.start(projectRoot, home, shape.replicasPerService()), home, shape);
     }
 
+    /** As {@link #start(Path, Path, Shape)}, with the shape's prober replicas in each of the probe locations. */
+    static Rig start(Path projectRoot, Path home, Shape shape, List<String> proberLocations) throws Exception {
+        return on(Cluster.startWithProberLocations(projectRoot, home, shape.replicasPerService(), proberLocations),
+                home, shape);
+    }
+
     /** The rig on a cluster already started (with {@code shape}'s replicas); closing the rig closes it. */
     static Rig on(Cluster cluster, Path home, Shape shape) throws Exception {
         TargetFarm farm = null;
         try {
-            farm = new TargetFarm();
+            farm = new TargetFarm(Math.max(1, cluster.proberLocations().size()));
             String admin = cluster.keys().token("drill-admin", "admin", List.of(), TOKEN_VALIDITY);
             String host = cluster.keys().token("drill-host", "host", List.of(), TOKEN_VALIDITY);
             List<LoadGenerator.App> apps = register(cluster.urls("sli-api").get(0), admin, farm, shape);

@@ -17,21 +17,48 @@ import java.util.concurrent.Executors;
 /**
  * The apps' health check endpoints on loopback: every path answers 200 and every request is
  * noted with its arrival time, so that a target probed twice in one interval shows here, whatever
- * the prober stored.
+ * the prober stored. With several probe locations, the farm listens on one loopback address per
+ * location (the same port), each location's replicas resolve {@link #HOST} to their own, and
+ * arrivals are noted per address and path: each location probes each slot once.
  */
 final class TargetFarm implements AutoCloseable {
 
+    /** The farm's host name in the targets' URLs where there are several probe locations. */
+    static final String HOST = "farm.drill.test";
+
     private static final byte[] UP = "{\"status\":\"UP\"}".getBytes(StandardCharsets.UTF_8);
 
-    private final HttpServer server;
+    private final List<HttpServer> servers = new ArrayList<>();
+    private final boolean named;
     private final ExecutorService handlers = Executors.newFixedThreadPool(4);
     private final Map<String, List<Long>> arrivalsByPath = new ConcurrentHashMap<>();
 
     TargetFarm() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 200);
+        this(1);
+    }
+
+    /** The farm for that many probe locations. */
+    TargetFarm(int locations) throws IOException {
+        named = locations > 1;
+        int port = 0;
+        for (int location = 0; location < locations; location++) {
+            HttpServer server = HttpServer.create(new InetSocketAddress(address(location), port), 200);
+            port = server.getAddress().getPort();
+            servers.add(server);
+            serve(server);
+        }
+    }
+
+    /** The loopback address the replicas of the location (0, 1, ...) reach the farm at. */
+    static String address(int location) {
+        return "127.0.0." + (location + 1);
+    }
+
+    private void serve(HttpServer server) {
         server.setExecutor(handlers);
         server.createContext("/", exchange -> {
-            arrivalsByPath.computeIfAbsent(exchange.getRequestURI().getPath(), path -> new CopyOnWriteArrayList<>())
+            arrivalsByPath.computeIfAbsent(exchange.getLocalAddress().getAddress().getHostAddress()
+                            + exchange.getRequestURI().getPath(), path -> new CopyOnWriteArrayList<>())
                     .add(System.currentTimeMillis());
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, UP.length);
@@ -43,7 +70,7 @@ final class TargetFarm implements AutoCloseable {
     }
 
     String baseUrl() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return "http://" + (named ? HOST : address(0)) + ":" + servers.get(0).getAddress().getPort();
     }
 
     long requests() {
@@ -51,8 +78,8 @@ final class TargetFarm implements AutoCloseable {
     }
 
     /**
-     * Requests that came sooner than half an interval after the one before at the same path: a
-     * second probe of a slot. Slots are exactly one interval apart, so only a duplicate comes that close.
+     * Requests that came sooner than half an interval after the one before at the same path from
+     * the same location: a second probe of a slot. Slots are exactly one interval apart, so only a duplicate comes that close.
      */
     long doubleProbes(long intervalMillis) {
         long doubles = 0;
@@ -83,7 +110,7 @@ final class TargetFarm implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
+        servers.forEach(server -> server.stop(0));
         handlers.shutdownNow();
     }
 }

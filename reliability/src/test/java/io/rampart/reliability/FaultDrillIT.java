@@ -8,8 +8,9 @@ import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The fault drill's short form, on every build: two replicas of each packaged service on one
- * embedded PostgreSQL, one of each killed, the database restarted, under a minute of mixed load.
+ * The fault drill's short form, on every build: two replicas of each packaged service (of the
+ * prober, two in each of two probe locations) on one embedded PostgreSQL, one of each (one prober
+ * per location) killed, the database restarted, under a minute of mixed load.
  */
 class FaultDrillIT {
 
@@ -27,10 +28,10 @@ class FaultDrillIT {
         assertThat(report.acknowledgedStoredOnce()).isEqualTo(report.tally().eventsAcknowledged());
         assertThat(report.tally().eventsGivenUp()).as("events never acknowledged").isZero();
         assertThat(report.probesStored()).isGreaterThan(100);
-        assertThat(report.doubleProbes()).as("targets probed twice in one interval").isZero();
+        assertThat(report.doubleProbes()).as("targets probed twice in one interval from one location").isZero();
         assertThat(report.slotsStoredTwice()).isZero();
         assertThat(report.targetsProbedAfterDrill()).isEqualTo(report.targets());
-        assertThat(report.readiness()).hasSize(6).allSatisfy((replica, status) -> assertThat(status).isEqualTo(200));
+        assertThat(report.readiness()).hasSize(8).allSatisfy((replica, status) -> assertThat(status).isEqualTo(200));
         assertThat(report.errorLogLines()).as("ERROR lines the replicas logged, the database restart included").isEmpty();
         assertThat(report.failures()).isEmpty();
     }
