@@ -84,6 +84,36 @@ class ProbeLocationSliTest {
         assertThat(goodAndTotal(summary(app, base, end))).as("three results").containsExactly(2L, 3L);
     }
 
+    @Test
+    void theStatusPageShowsEachLocationsSuccessRateWhereThereAreSeveral() {
+        String app = registerApp("located-page", "prod");
+        long prod = targetId(app, "prod");
+        setLocations(app, "{\"probeLocations\": [\"east\", \"north\"]}", 200);
+        Instant slot = Instant.now().minusSeconds(600).truncatedTo(ChronoUnit.MINUTES);
+        for (int i = 0; i < 4; i++) {
+            probe(app, prod, slot.minusSeconds(60L * i), "east", "SUCCESS");
+            probe(app, prod, slot.minusSeconds(60L * i), "north", i == 0 ? "CONNECT" : "SUCCESS");
+        }
+        String page = given().cookie("rampart_status", PlatformTokens.admin()).get("/status/" + app)
+                .then().statusCode(200).extract().asString();
+        assertThat(page).contains("Availability per probe location");
+        assertThat(locationSuccess(page, "east")).isEqualTo(100.0);
+        assertThat(locationSuccess(page, "north")).isEqualTo(75.0);
+
+        String single = registerApp("single-page", "prod");
+        probe(single, targetId(single, "prod"), slot, "local", "SUCCESS");
+        assertThat(given().cookie("rampart_status", PlatformTokens.admin()).get("/status/" + single)
+                .then().statusCode(200).extract().asString()).doesNotContain("Availability per probe location");
+    }
+
+    /** The success rate the status page shows for a location, as its data-value. */
+    private static double locationSuccess(String page, String location) {
+        java.util.regex.Matcher cell = java.util.regex.Pattern.compile("<tr data-location=\"" + location
+                + "\">\\s*<th[^>]*>[^<]*</th>\\s*<td class=\"location-success\" data-value=\"([^\"]*)\"").matcher(page);
+        assertThat(cell.find()).as("a row of location %s", location).isTrue();
+        return Double.parseDouble(cell.group(1));
+    }
+
     private static void setLocations(String app, String body, int status) {
         given().auth().oauth2(PlatformTokens.vendor(app)).contentType(io.restassured.http.ContentType.JSON).body(body)
                 .put("/api/v1/apps/" + app + "/probe-locations").then().statusCode(status);
