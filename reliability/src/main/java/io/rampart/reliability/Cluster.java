@@ -81,7 +81,10 @@ final class Cluster implements AutoCloseable {
         Cluster cluster = new Cluster(projectRoot, home, Ports.free(), PlatformKeys.loadOrCreate(home.resolve("keys")));
         cluster.proberLocations = List.copyOf(proberLocations);
         cluster.startDatabase();
-        return cluster.startServices(SERVICES, replicasPerService, Map.of());
+        // Eight replicas migrate at start, one at a time (Flyway's lock): on a shared machine the
+        // JDBC pool's default 5 s to connect was seen to run out, as in onDatabase.
+        return cluster.startServices(SERVICES, replicasPerService,
+                Map.of("QUARKUS_DATASOURCE_JDBC_ACQUISITION_TIMEOUT", "60S"));
     }
 
     /**
