@@ -13,8 +13,9 @@ import java.net.InetAddress;
  * Where a probe may connect. A vendor chooses its health check URL and can point its DNS name
  * anywhere at any time, so the host is resolved once per probe, the address is checked against
  * {@link AddressPolicy}, and the probe connects to that very address: a name that is re-pointed
- * between the check and the connect (DNS rebinding) changes nothing. Resolution is Vert.x's own,
- * non-blocking, the one its HTTP client would use.
+ * between the check and the connect (DNS rebinding) changes nothing. Resolution is the one
+ * Vert.x's HTTP client would use: under Quarkus (without {@code quarkus.vertx.use-async-dns}) the
+ * JDK's, run on Vert.x's internal blocking pool (docs/prober.md, "Profile").
  */
 final class TargetAddresses {
 

@@ -6,6 +6,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -60,6 +61,23 @@ public final class Registry implements AutoCloseable {
     public void setLocations(String appKey, String... locations) {
         pool.preparedQuery("update app set probe_locations = $2 where app_key = $1")
                 .execute(Tuple.of(appKey, locations.length == 0 ? null : locations)).await().atMost(WAIT);
+    }
+
+    /** The app's quorum rule over its locations ({@code any}, {@code quorum}, {@code all}), as sli-api stores it. */
+    public void setQuorum(String appKey, String quorum) {
+        pool.preparedQuery("update app set quorum = $2 where app_key = $1")
+                .execute(Tuple.of(appKey, quorum)).await().atMost(WAIT);
+    }
+
+    /**
+     * The app's good and total probe slots among the probes started in [from, to), by its quorum
+     * rule, or one location's alone: the database's definition (V150) that availability counts.
+     */
+    public long[] slotCounts(String appKey, Instant from, Instant to, String location) {
+        Row row = pool.preparedQuery("select good, total from rampart_probe_slot_counts($1, $2, $3, $4)")
+                .execute(Tuple.of(appKey, from.atOffset(ZoneOffset.UTC), to.atOffset(ZoneOffset.UTC), location))
+                .await().atMost(WAIT).iterator().next();
+        return new long[] {row.getLong("good"), row.getLong("total")};
     }
 
     /** The locations the prober's schedule holds rows of for the app's targets. */

@@ -49,7 +49,9 @@ public class SliService {
      * What an SLI answer needs of the registry and the adjustments: the app's SLO overrides, if asked
      * the target's id, and the minutes its adjustments leave out.
      */
-    private record AppContext(Map<String, Double> sloOverrides, Long targetId, Exclusions exclusions) {
+    /** @param severalLocations whether a slot can have results of several probe locations (V170) */
+    private record AppContext(Map<String, Double> sloOverrides, Long targetId, Exclusions exclusions,
+            boolean severalLocations) {
     }
 
     private final Pool pool;
@@ -87,7 +89,7 @@ public class SliService {
         return context(appKey, query, earliest, window.to())
                 .chain(app -> rollups.read(appKey, ranges, app.targetId(), SliFigures.ALL_STREAMS, 1,
                                 app.exclusions().groups())
-                        .chain(figures -> locations.apply(appKey, ranges, location, figures.ranges()).replaceWith(figures))
+                        .chain(figures -> byLocation(appKey, app, ranges, location, figures))
                         .map(figures -> new SliSummary(appKey, window.from(), window.to(), policy.wireValue(),
                                 query.target(), app.exclusions().appliedWithin(window.from(), window.to()),
                                 entries(figures, app.exclusions(), policy, quantile, app.sloOverrides(), true))));
@@ -176,7 +178,7 @@ public class SliService {
                 .chain(app -> rollups.read(appKey, ranges, app.targetId(), SliFigures.streams(sli), quantileRanges,
                                 app.exclusions().groups())
                         .chain(figures -> sli == SliId.AVAILABILITY_SUCCESS_RATE
-                                ? locations.apply(appKey, ranges, location, figures.ranges()).replaceWith(figures)
+                                ? byLocation(appKey, app, ranges, location, figures)
                                 : Uni.createFrom().item(figures))
                         .map(figures -> {
                     List<SeriesPoint> seriesPoints = new ArrayList<>();
@@ -278,11 +280,25 @@ public class SliService {
             throw ApiException.badRequest("adjustments", "none, or leave it out to apply every active adjustment");
         }
         return Uni.combine().all().unis(registry(appKey, query.target()), exclusions).asTuple()
-                .map(both -> new AppContext(both.getItem1().sloOverrides(), both.getItem1().targetId(), both.getItem2()));
+                .map(both -> new AppContext(both.getItem1().sloOverrides(), both.getItem1().targetId(), both.getItem2(),
+                        both.getItem1().severalLocations()));
+    }
+
+    /**
+     * The availability counts per probe slot by the app's quorum rule, or of one location; an app
+     * whose slots each have one location's results at most needs no correction and costs no query.
+     */
+    private Uni<RollupReader.Figures> byLocation(String appKey, AppContext app, List<RollupReader.Range> ranges,
+            String location, RollupReader.Figures figures) {
+        if (location == null && !app.severalLocations()) {
+            return Uni.createFrom().item(figures);
+        }
+        return locations.apply(appKey, ranges, location, figures.ranges()).replaceWith(figures);
     }
 
     private Uni<AppContext> registry(String appKey, String targetLabel) {
-        return pool.preparedQuery("select a.slo_overrides, t.id as target_id from app as a"
+        return pool.preparedQuery("select a.slo_overrides, t.id as target_id,"
+                        + " rampart_probe_several_locations(a.probe_locations) as several_locations from app as a"
                         + " left join healthcheck_target as t on t.app_key = a.app_key and t.label = $2"
                         + " where a.app_key = $1")
                 .execute(Tuple.of(appKey, targetLabel))
@@ -295,7 +311,7 @@ public class SliService {
                         throw ApiException.notFound("the app " + appKey + " has no target labelled " + targetLabel);
                     }
                     return new AppContext(SloOverrides.fromJson(row.getJsonObject("slo_overrides")),
-                            row.getLong("target_id"), Exclusions.NONE);
+                            row.getLong("target_id"), Exclusions.NONE, row.getBoolean("several_locations"));
                 });
     }
 }

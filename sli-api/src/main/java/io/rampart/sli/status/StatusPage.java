@@ -12,12 +12,18 @@ import java.util.List;
 public record StatusPage(String appKey, String name, String partnerName, StatusRange range, List<RangeLink> ranges,
         String period, String headline, String headlineState, boolean signedIn, List<Panel> panels,
         List<TargetRow> targets, List<IncidentRow> incidents, List<FailingChannel> failingChannels,
-        List<AdjustmentRow> adjustments, String seriesJson) {
+        List<AdjustmentRow> adjustments, String seriesJson, List<LocationRow> locations) {
 
     /** The same page for a visitor who is (or is not) signed in: one built page serves both. */
     public StatusPage withSignedIn(boolean visitorSignedIn) {
         return new StatusPage(appKey, name, partnerName, range, ranges, period, headline, headlineState, visitorSignedIn,
-                panels, targets, incidents, failingChannels, adjustments, seriesJson);
+                panels, targets, incidents, failingChannels, adjustments, seriesJson, locations);
+    }
+
+    /** The same page with the availability per probe location (none where the app has one location). */
+    public StatusPage withLocations(List<LocationRow> perLocation) {
+        return new StatusPage(appKey, name, partnerName, range, ranges, period, headline, headlineState, signedIn,
+                panels, targets, incidents, failingChannels, adjustments, seriesJson, perLocation);
     }
 
     /** One button of the range switch. */
@@ -59,6 +65,11 @@ public record StatusPage(String appKey, String name, String partnerName, StatusR
      */
     @TemplateData
     public record AdjustmentRow(String kind, String kindLabel, String state, String when, String reason) {
+    }
+
+    /** The availability success rate of the probes of one location, and the slots it counts. */
+    @TemplateData
+    public record LocationRow(String location, String successRate, String rawSuccessRate, Long slots) {
     }
 
     /** The availability of one health check target (base URL). */

@@ -14,6 +14,7 @@ import io.rampart.sli.registry.RegistryService;
 import io.rampart.sli.sli.SeriesPoint;
 import io.rampart.sli.sli.SliEntry;
 import io.rampart.sli.sli.SliSeries;
+import io.rampart.sli.location.ProbeLocationRepository;
 import io.rampart.sli.sli.SliService;
 import io.rampart.sli.sli.SliSummary;
 import io.rampart.store.sli.SliId;
@@ -48,9 +49,12 @@ public class StatusPageService {
     private final ChannelHealthReader channels;
     private final ObjectMapper json;
     private final AdjustmentService adjustments;
+    private final ProbeLocationRepository locations;
 
     public StatusPageService(RegistryService registry, SliService slis, IncidentReader incidents,
-            ChannelHealthReader channels, ObjectMapper json, AdjustmentService adjustments) {
+            ChannelHealthReader channels, ObjectMapper json, AdjustmentService adjustments,
+            ProbeLocationRepository locations) {
+        this.locations = locations;
         this.registry = registry;
         this.slis = slis;
         this.incidents = incidents;
@@ -82,14 +86,33 @@ public class StatusPageService {
             return slis.summary(appKey, query, now).chain(summary -> inTurn(List.of(SliId.values()),
                             sli -> slis.series(appKey, sli.id(), query, range.step(), null, now))
                     .chain(allSeries -> inTurn(targets, target -> slis.summary(appKey, query(range, target.label()), now))
-                            .chain(perTarget -> incidents.openOrResolvedSince(appKey, now.minus(range.length()))
+                            .chain(perTarget -> perLocation(appKey, query, now)
+                            .chain(locationRows -> incidents.openOrResolvedSince(appKey, now.minus(range.length()))
                                     // Shown to signed-in visitors only (the template): channel settings are the vendor's own business.
                                     .chain(recent -> channels.failing(appKey)
                                             .chain(failing -> adjustments.exclusions(appKey, now.minus(range.length()),
                                                             now.plus(UPCOMING))
                                                     .map(adjusted -> view(app, range, summary, allSeries, targets,
-                                                            perTarget, recent, failing, adjusted.applied(), now)))))));
+                                                            perTarget, recent, failing, adjusted.applied(), now)
+                                                            .withLocations(locationRows))))))));
         });
+    }
+
+    /**
+     * The availability success rate from each of the app's probe locations (its own list, or every
+     * location the prober has on record), where there is more than one to tell apart.
+     */
+    private Uni<List<StatusPage.LocationRow>> perLocation(String appKey, SliService.Query query, Instant now) {
+        return locations.ofApp(appKey)
+                .chain(app -> app != null && app.probeLocations() != null ? Uni.createFrom().item(app.probeLocations())
+                        : locations.all().map(all -> all.stream().map(ProbeLocationRepository.ProbeLocation::location).toList()))
+                .map(names -> names.size() > 1 ? names : List.<String>of())
+                .chain(names -> inTurn(names, location -> slis.summary(appKey, query, location, now)
+                        .map(summary -> {
+                            SliEntry success = entry(summary, SliId.AVAILABILITY_SUCCESS_RATE);
+                            return new StatusPage.LocationRow(location, Figures.value(SliId.Measure.RATIO,
+                                    success.value()), Figures.raw(success.value()), success.total());
+                        })));
     }
 
     /** {@code read} of each item, one after the other, in the items' order. */
@@ -139,7 +162,7 @@ public class StatusPageService {
         }
         return new StatusPage(app.appKey(), app.name(), app.partnerName(), range, links, period, headline,
                 headlineState, false, panels, rows, recentIncidents, failingChannels, adjustmentRows,
-                seriesJson(range, summary, series, applied));
+                seriesJson(range, summary, series, applied), List.of());
     }
 
     private static StatusPage.Panel panel(SliEntry entry, StatusRange range) {

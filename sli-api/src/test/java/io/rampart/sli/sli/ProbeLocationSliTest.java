@@ -64,6 +64,56 @@ class ProbeLocationSliTest {
         setLocations(app, "{\"probeLocations\": null, \"quorum\": \"most\"}", 400);
     }
 
+    @Test
+    void anAppWithoutAListCountsItsSlotsOnceOnlyWhileSeveralLocationsAreOnRecord() {
+        String app = registerApp("unlisted", "prod");
+        long prod = targetId(app, "prod");
+        // One slot seen by two locations (one of them down), one slot by one location.
+        probe(app, prod, base, "api-south", "SUCCESS");
+        probe(app, prod, base, "api-north", "CONNECT");
+        probe(app, prod, base.plusSeconds(60), "api-south", "SUCCESS");
+        execute("insert into prober_replica (replica_id, location, seen_at) values"
+                + " ('api-south-1', 'api-south', now()), ('api-north-1', 'api-north', now())");
+        try {
+            assertThat(goodAndTotal(summary(app, base, end))).as("two slots, both good by the quorum rule")
+                    .containsExactly(2L, 2L);
+        } finally {
+            execute("delete from prober_replica where location in ('api-south', 'api-north')");
+        }
+        // With no second location on record, an app without a list has one location: every result counts.
+        assertThat(goodAndTotal(summary(app, base, end))).as("three results").containsExactly(2L, 3L);
+    }
+
+    @Test
+    void theStatusPageShowsEachLocationsSuccessRateWhereThereAreSeveral() {
+        String app = registerApp("located-page", "prod");
+        long prod = targetId(app, "prod");
+        setLocations(app, "{\"probeLocations\": [\"east\", \"north\"]}", 200);
+        Instant slot = Instant.now().minusSeconds(600).truncatedTo(ChronoUnit.MINUTES);
+        for (int i = 0; i < 4; i++) {
+            probe(app, prod, slot.minusSeconds(60L * i), "east", "SUCCESS");
+            probe(app, prod, slot.minusSeconds(60L * i), "north", i == 0 ? "CONNECT" : "SUCCESS");
+        }
+        String page = given().cookie("rampart_status", PlatformTokens.admin()).get("/status/" + app)
+                .then().statusCode(200).extract().asString();
+        assertThat(page).contains("Availability per probe location");
+        assertThat(locationSuccess(page, "east")).isEqualTo(100.0);
+        assertThat(locationSuccess(page, "north")).isEqualTo(75.0);
+
+        String single = registerApp("single-page", "prod");
+        probe(single, targetId(single, "prod"), slot, "local", "SUCCESS");
+        assertThat(given().cookie("rampart_status", PlatformTokens.admin()).get("/status/" + single)
+                .then().statusCode(200).extract().asString()).doesNotContain("Availability per probe location");
+    }
+
+    /** The success rate the status page shows for a location, as its data-value. */
+    private static double locationSuccess(String page, String location) {
+        java.util.regex.Matcher cell = java.util.regex.Pattern.compile("<tr data-location=\"" + location
+                + "\">\\s*<th[^>]*>[^<]*</th>\\s*<td class=\"location-success\" data-value=\"([^\"]*)\"").matcher(page);
+        assertThat(cell.find()).as("a row of location %s", location).isTrue();
+        return Double.parseDouble(cell.group(1));
+    }
+
     private static void setLocations(String app, String body, int status) {
         given().auth().oauth2(PlatformTokens.vendor(app)).contentType(io.restassured.http.ContentType.JSON).body(body)
                 .put("/api/v1/apps/" + app + "/probe-locations").then().statusCode(status);
