@@ -42,6 +42,14 @@ public interface AlertConfig {
     double lifecycleThreshold();
 
     /**
+     * How long an app that has sent synthetic check results may send none before
+     * {@code synthetic_checks_stale} opens, where the app sets no time of its own
+     * ({@code RAMPART_ALERTS_SYNTHETIC_STALE_AFTER}, default 2h; whole minutes).
+     */
+    @WithDefault("2h")
+    Duration syntheticStaleAfter();
+
+    /**
      * Where people reach this sli-api, for the links in notifications to the status page and the
      * incident ({@code RAMPART_ALERTS_PUBLIC_URL}, default {@code http://localhost:8083}).
      */

@@ -1,6 +1,7 @@
 package io.rampart.sli.alert;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.rampart.sli.adjustment.SuspectedFaultService;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -25,14 +26,16 @@ public class AlertEvaluator {
     private final IncidentStore incidents;
     private final AlertConfig config;
     private final MeterRegistry metrics;
+    private final SuspectedFaultService suspectedFaults;
 
     public AlertEvaluator(Pool pool, AlertRules rules, IncidentStore incidents, AlertConfig config,
-            MeterRegistry metrics) {
+            MeterRegistry metrics, SuspectedFaultService suspectedFaults) {
         this.pool = pool;
         this.rules = rules;
         this.incidents = incidents;
         this.config = config;
         this.metrics = metrics;
+        this.suspectedFaults = suspectedFaults;
     }
 
     @Scheduled(identity = "alert-evaluation", every = "${rampart.alerts.evaluate-every:1m}",
@@ -43,10 +46,16 @@ public class AlertEvaluator {
 
     /**
      * Evaluates every enabled app at {@code now}, then queues the reminders due; an app that fails
-     * is logged and skipped.
+     * is logged and skipped. The last whole minute is first checked for a suspected platform fault
+     * (as its own scheduler does; one per minute), so that the breaches it explains say so.
      */
     public Uni<IncidentStore.Changes> evaluate(Instant now) {
-        return pool.query("select app_key, name, partner_name from app where enabled order by app_key").execute()
+        return suspectedFaults.detect(now)
+                .onFailure().recoverWithItem(e -> {
+                    LOG.warnf("suspected platform fault detection failed: %s", e.getClass().getName());
+                    return null;
+                })
+                .chain(() -> pool.query("select app_key, name, partner_name from app where enabled order by app_key").execute())
                 .chain(rows -> Multi.createFrom().iterable(rows)
                         .map(row -> new IncidentStore.App(row.getString("app_key"), row.getString("name"),
                                 row.getString("partner_name")))

@@ -37,10 +37,12 @@ public class AlertRules {
 
     private final SliService slis;
     private final AlertConfig config;
+    private final NoDataRules noData;
 
-    public AlertRules(SliService slis, AlertConfig config) {
+    public AlertRules(SliService slis, AlertConfig config, NoDataRules noData) {
         this.slis = slis;
         this.config = config;
+        this.noData = noData;
     }
 
     /** The burn-rate rule of one SLI and window pair, e.g. {@code burn_rate:lifecycle_success_rate:1h/5m}. */
@@ -48,7 +50,7 @@ public class AlertRules {
         return "burn_rate:" + sliId + ":" + alert.longWindow() + "/" + alert.shortWindow();
     }
 
-    /** Every rule of the app at {@code now}; windows end at the end of now's minute, as the API's. */
+    /** Every rule of the app at {@code now}, the no-data rules included; windows end at the end of now's minute, as the API's. */
     public Uni<List<RuleReading>> evaluate(String appKey, Instant now) {
         return summary(appKey, RECENT, now).chain(recent -> {
             Set<String> windows = new LinkedHashSet<>();
@@ -70,7 +72,11 @@ public class AlertRules {
                         }
                         return readings(recent, byWindow);
                     });
-        });
+        }).chain(readings -> noData.evaluate(appKey, now).map(more -> {
+            List<RuleReading> all = new ArrayList<>(readings);
+            all.addAll(more);
+            return all;
+        }));
     }
 
     private List<RuleReading> readings(SliSummary recent, Map<String, SliSummary> byWindow) {

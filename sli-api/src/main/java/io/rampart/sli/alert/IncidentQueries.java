@@ -24,8 +24,8 @@ public class IncidentQueries {
     static final int DEFAULT_LIMIT = 100;
     static final int MAX_LIMIT = 1000;
 
-    /** One incident of the app. */
-    private static final String ONE = "select * from alert_incident where app_key = $1 and id = $2";
+    /** One incident of the app, unless its rule is one of $3 (hidden from the caller). */
+    private static final String ONE = "select * from alert_incident where app_key = $1 and id = $2 and not (rule = any($3))";
 
     private final Pool pool;
 
@@ -33,8 +33,16 @@ public class IncidentQueries {
         this.pool = pool;
     }
 
-    /** @param status {@code open}, {@code resolved} or null for both */
-    public Uni<List<IncidentView>> list(String appKey, String status, Integer limit) {
+    /** The rules whose incidents a caller does not see: the admin-only ones for everyone but admins. */
+    static String[] hiddenRules(boolean admin) {
+        return admin ? new String[0] : NoDataRules.ADMIN_ONLY.toArray(String[]::new);
+    }
+
+    /**
+     * @param status {@code open}, {@code resolved} or null for both
+     * @param admin  whether the admin-only rules' incidents are listed too
+     */
+    public Uni<List<IncidentView>> list(String appKey, String status, Integer limit, boolean admin) {
         String wanted = status == null ? null : status.toUpperCase(Locale.ROOT);
         if (wanted != null && !wanted.equals("OPEN") && !wanted.equals("RESOLVED")) {
             throw ApiException.badRequest("status", "one of open, resolved");
@@ -49,15 +57,16 @@ public class IncidentQueries {
                         throw ApiException.notFound("no app " + appKey);
                     }
                     return pool.preparedQuery("select * from alert_incident where app_key = $1"
-                                    + " and ($2::text is null or status = $2) order by opened_at desc, id limit $3")
-                            .execute(Tuple.of(appKey, wanted, rows));
+                                    + " and ($2::text is null or status = $2) and not (rule = any($4))"
+                                    + " order by opened_at desc, id limit $3")
+                            .execute(Tuple.of(appKey, wanted, rows, hiddenRules(admin)));
                 })
                 .chain(this::withNotifications);
     }
 
-    /** One incident of the app (404 for an unknown app or incident). */
-    public Uni<IncidentView> one(String appKey, UUID incidentId) {
-        return pool.preparedQuery(ONE).execute(Tuple.of(appKey, incidentId))
+    /** One incident of the app (404 for an unknown app or incident, and for an admin-only one unless {@code admin}). */
+    public Uni<IncidentView> one(String appKey, UUID incidentId, boolean admin) {
+        return pool.preparedQuery(ONE).execute(Tuple.of(appKey, incidentId, hiddenRules(admin)))
                 .chain(this::withNotifications)
                 .map(incidents -> {
                     if (incidents.isEmpty()) {

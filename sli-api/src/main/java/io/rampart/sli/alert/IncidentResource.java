@@ -33,7 +33,7 @@ public class IncidentResource {
     @Path("/{incidentId}")
     public Uni<IncidentView> one(@PathParam("appKey") String appKey, @PathParam("incidentId") String incidentId) {
         caller.requireSliReader(appKey);
-        return incidents.one(appKey, id(appKey, incidentId));
+        return incidents.one(appKey, id(appKey, incidentId), caller.isAdmin());
     }
 
     /**
@@ -46,7 +46,10 @@ public class IncidentResource {
     public Uni<IncidentView> acknowledge(@PathParam("appKey") String appKey, @PathParam("incidentId") String incidentId) {
         caller.requireAppManager(appKey);
         UUID id = id(appKey, incidentId);
-        return store.acknowledge(appKey, id, caller.name(), Instant.now()).chain(() -> incidents.one(appKey, id));
+        // An incident the caller may not see is unknown to it (404), also for acknowledging.
+        return incidents.one(appKey, id, caller.isAdmin())
+                .chain(() -> store.acknowledge(appKey, id, caller.name(), Instant.now()))
+                .chain(() -> incidents.one(appKey, id, caller.isAdmin()));
     }
 
     /** An incident id; anything else names no incident (404, as an unknown one). */
@@ -62,6 +65,6 @@ public class IncidentResource {
     public Uni<List<IncidentView>> list(@PathParam("appKey") String appKey, @QueryParam("status") String status,
             @QueryParam("limit") Integer limit) {
         caller.requireSliReader(appKey);
-        return incidents.list(appKey, status, limit);
+        return incidents.list(appKey, status, limit, caller.isAdmin());
     }
 }

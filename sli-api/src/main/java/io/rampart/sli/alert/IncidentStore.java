@@ -69,6 +69,20 @@ public class IncidentStore {
                 resolution""";
 
     /**
+     * The line of the latest suspected platform fault (not dismissed) that lists app $1 in a minute
+     * of the $3 seconds up to $2: notifications of that app's breaches then say so.
+     */
+    private static final String SUSPECTED_FAULT = """
+            select 'suspected platform-wide fault: ' || failing || ' of ' || apps || ' apps failing' as line
+            from suspected_platform_fault
+            where minute > $2::timestamptz - make_interval(secs => $3) and minute <= $2
+              and status <> 'DISMISSED' and $1 = any(app_keys)
+            order by minute desc limit 1""";
+
+    /** How far back a breach's notification looks for a suspected platform fault of its app: the shortest rule window. */
+    private static final long SUSPECTED_FAULT_LOOKBACK_SECONDS = 900;
+
+    /**
      * The app's enabled channels that receive a state change ($4) of incident $5: ANOMALOUS every
      * one whose filters match, RESOLVED those that also want resolve messages and got the trigger.
      */
@@ -155,28 +169,46 @@ public class IncidentStore {
             if (!row.getBoolean("opened")) {
                 return Uni.createFrom().item(false);
             }
-            return queue(connection, app, row.getUUID("id"), ANOMALOUS, now, reading.rule(), reading.severity(),
-                    reading.metricName(), reading.metricUnit(),
-                    reading.measurementDurationSeconds(), reading.sliValue(), reading.sloValue(), null).replaceWith(true);
+            if (NoDataRules.ADMIN_ONLY.contains(reading.rule())) {
+                return Uni.createFrom().item(true);
+            }
+            long lookback = Math.min(reading.measurementDurationSeconds(), SUSPECTED_FAULT_LOOKBACK_SECONDS);
+            return connection.preparedQuery(SUSPECTED_FAULT)
+                    .execute(Tuple.of(app.appKey(), now.atOffset(ZoneOffset.UTC), lookback))
+                    .chain(suspected -> queue(connection, app, row.getUUID("id"), ANOMALOUS, now, reading.rule(),
+                            reading.severity(), reading.metricName(), reading.metricUnit(),
+                            reading.measurementDurationSeconds(), reading.sliValue(), reading.sloValue(), null,
+                            suspected.size() == 0 ? null : suspected.iterator().next().getString("line")))
+                    .replaceWith(true);
         });
     }
 
-    /** Queues RESOLVED with the figures of the recovery where the rule still reads them, else the last breaching ones. */
+    /**
+     * Queues RESOLVED with the figures of the recovery where the rule still reads them, else the last
+     * breaching ones; an admin-only rule's incident was sent to no channel, so its resolve is not either.
+     */
     private Uni<Void> resolved(SqlConnection connection, App app, Row incident, RuleReading current, Instant now) {
         boolean measured = current != null && current.sliValue() != null;
+        if (NoDataRules.ADMIN_ONLY.contains(incident.getString("rule"))) {
+            return Uni.createFrom().voidItem();
+        }
         return connection.preparedQuery(CANCEL_REMINDERS).execute(Tuple.of(incident.getUUID("id"))).chain(() -> queue(connection, app, incident.getUUID("id"), RESOLVED, now, incident.getString("rule"),
                 incident.getString("severity"), incident.getString("metric_name"),
                 incident.getString("metric_unit"), incident.getLong("measurement_duration_seconds"),
                 measured ? current.sliValue() : incident.getDouble("sli_value"),
-                measured ? current.sloValue() : incident.getDouble("slo_value"), incident.getString("resolution")));
+                measured ? current.sloValue() : incident.getDouble("slo_value"), incident.getString("resolution"), null));
     }
 
-    /** Queues a state change to the channels that receive it; {@code resolution} (RESOLVED only) says why, where known. */
+    /**
+     * Queues a state change to the channels that receive it; {@code resolution} (RESOLVED only) says
+     * why, where known; {@code suspectedFault} (ANOMALOUS only) the suspected platform fault of its minutes.
+     */
     private Uni<Void> queue(SqlConnection connection, App app, UUID incidentId, String status, Instant now,
             String rule, String severity, String metricName, String metricUnit, long durationSeconds, Double sliValue,
-            Double sloValue, String resolution) {
+            Double sloValue, String resolution, String suspectedFault) {
         JsonObject payload = new Notification(app.appKey(), app.name(), app.partnerName(), incidentId.toString(), status,
-                now, rule, severity, metricName, metricUnit, durationSeconds, sliValue, sloValue, 0, false, resolution).payload();
+                now, rule, severity, metricName, metricUnit, durationSeconds, sliValue, sloValue, 0, false, resolution,
+                suspectedFault).payload();
         return connection.preparedQuery(CHANNELS).execute(Tuple.of(app.appKey(), rule, severity, status, incidentId))
                 .chain(channels -> Multi.createFrom().iterable(channels)
                         .onItem().transformToUniAndConcatenate(channel -> connection.preparedQuery(QUEUE)
@@ -197,7 +229,7 @@ public class IncidentStore {
                                     row.getString("partner_name"), row.getUUID("id").toString(), ANOMALOUS, now,
                                     row.getString("rule"), severity, row.getString("metric_name"),
                                     row.getString("metric_unit"), row.getLong("measurement_duration_seconds"),
-                                    row.getDouble("sli_value"), row.getDouble("slo_value"), reminder, false, null).payload();
+                                    row.getDouble("sli_value"), row.getDouble("slo_value"), reminder, false, null, null).payload();
                             return pool.preparedQuery(QUEUE).execute(Tuple.tuple(List.of(row.getUUID("id"),
                                     row.getUUID("channel_id"), ANOMALOUS, reminder, payload,
                                     releaseAt(row, severity, now), now.atOffset(ZoneOffset.UTC))))

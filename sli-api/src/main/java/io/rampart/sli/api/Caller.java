@@ -45,6 +45,11 @@ public class Caller {
         throw ApiException.forbidden("the platform token may not manage the app " + appKey);
     }
 
+    /** Whether the caller is an admin: who sees the platform's own incidents (docs/alerts.md, "No-data rules"). */
+    public boolean isAdmin() {
+        return identity.hasRole(ADMIN);
+    }
+
     /** Who calls, as an acknowledgement records it: the token's upn, else its subject. */
     public String name() {
         String upn = token.getClaim("upn");

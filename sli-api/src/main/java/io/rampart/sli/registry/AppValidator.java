@@ -26,6 +26,8 @@ final class AppValidator {
     static final Pattern LABEL = Pattern.compile("[A-Za-z0-9._-]{1,64}");
     static final int MAX_CHECK_INTERVAL_SECONDS = 86_400;
     static final int MAX_BASE_URLS = 50;
+    /** 28 days: the SLO window; the column's check (V160) says the same. */
+    static final int MAX_SYNTHETIC_STALE_AFTER_MINUTES = 40_320;
 
     private AppValidator() {
     }
@@ -48,7 +50,7 @@ final class AppValidator {
                 request.products() == null ? List.of() : request.products(),
                 request.sloOverrides() == null ? Map.of() : request.sloOverrides(),
                 request.statusPagePublic() == null ? Boolean.FALSE : request.statusPagePublic(),
-                request.enabled() == null ? Boolean.TRUE : request.enabled());
+                request.enabled() == null ? Boolean.TRUE : request.enabled(), request.syntheticStaleAfterMinutes());
         return forUpdate(withDefaults.appKey(), withDefaults);
     }
 
@@ -77,11 +79,15 @@ final class AppValidator {
         if (interval != null && (interval < 1 || interval > MAX_CHECK_INTERVAL_SECONDS)) {
             throw ApiException.badRequest("checkIntervalSeconds", "from 1 to " + MAX_CHECK_INTERVAL_SECONDS);
         }
+        Integer staleAfter = request.syntheticStaleAfterMinutes();
+        if (staleAfter != null && (staleAfter < 1 || staleAfter > MAX_SYNTHETIC_STALE_AFTER_MINUTES)) {
+            throw ApiException.badRequest("syntheticStaleAfterMinutes", "from 1 to " + MAX_SYNTHETIC_STALE_AFTER_MINUTES);
+        }
         return new AppRequest(appKey, request.name(), request.partnerName(), request.healthcheckPath(),
                 request.baseUrls() == null ? null : baseUrls(request.baseUrls()), interval,
                 request.products() == null ? null : products(request.products()),
                 request.sloOverrides() == null ? null : sloOverrides(request.sloOverrides()),
-                request.statusPagePublic(), request.enabled());
+                request.statusPagePublic(), request.enabled(), staleAfter);
     }
 
     private static String nullToEmpty(String text) {

@@ -7,16 +7,19 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 
-/** An app as the registry answers it; {@code sharedSecret} only on creation and rotation. */
+/**
+ * An app as the registry answers it; {@code sharedSecret} only on creation and rotation;
+ * {@code syntheticStaleAfterMinutes} only where the app set its own.
+ */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AppView(String appKey, String name, String partnerName, String healthcheckPath,
         int checkIntervalSeconds, List<String> products, Map<String, Double> sloOverrides,
         boolean statusPagePublic, boolean enabled, List<BaseUrl> baseUrls, OffsetDateTime createdAt,
-        OffsetDateTime updatedAt, String sharedSecret) {
+        OffsetDateTime updatedAt, String sharedSecret, Integer syntheticStaleAfterMinutes) {
 
     AppView withSharedSecret(String secret) {
         return new AppView(appKey, name, partnerName, healthcheckPath, checkIntervalSeconds, products,
-                sloOverrides, statusPagePublic, enabled, baseUrls, createdAt, updatedAt, secret);
+                sloOverrides, statusPagePublic, enabled, baseUrls, createdAt, updatedAt, secret, syntheticStaleAfterMinutes);
     }
 }

@@ -1,6 +1,7 @@
 package io.rampart.sli.status;
 
 import io.rampart.store.sli.SliId;
+import io.rampart.sli.alert.NoDataRules;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -34,8 +35,10 @@ public class IncidentReader {
     public Uni<List<StatusPage.IncidentRow>> openOrResolvedSince(String appKey, Instant since) {
         return pool.preparedQuery("select rule, severity, metric_name, sli_value, slo_value, status, opened_at,"
                         + " resolved_at, acknowledged_at, acknowledged_by from alert_incident where app_key = $1 and (status = 'OPEN' or resolved_at >= $2)"
+                        // the platform's own incidents (admin-only rules) are no part of an app's status
+                        + " and not (rule = any($3))"
                         + " order by status = 'OPEN' desc, opened_at desc limit " + MOST_SHOWN)
-                .execute(Tuple.of(appKey, since.atOffset(ZoneOffset.UTC)))
+                .execute(Tuple.of(appKey, since.atOffset(ZoneOffset.UTC), NoDataRules.ADMIN_ONLY.toArray(String[]::new)))
                 .map(rows -> {
                     List<StatusPage.IncidentRow> incidents = new ArrayList<>();
                     for (Row row : rows) {

@@ -71,6 +71,9 @@ class NotificationDeliveryTest extends AlertEndToEnd {
     Senders senders;
 
     @Inject
+    io.rampart.sli.adjustment.SuspectedFaultService suspectedFaults;
+
+    @Inject
     Vertx vertx;
 
     /** The second replica: its own pool, evaluator and dispatcher, the same database. */
@@ -88,7 +91,8 @@ class NotificationDeliveryTest extends AlertEndToEnd {
                             .setUser(db.get("RAMPART_DB_USER")).setPassword(db.get("RAMPART_DB_PASSWORD")),
                     new PoolOptions().setMaxSize(8));
         }
-        secondEvaluator = new AlertEvaluator(secondPool, rules, new IncidentStore(secondPool), config, metrics);
+        secondEvaluator = new AlertEvaluator(secondPool, rules, new IncidentStore(secondPool), config, metrics,
+                suspectedFaults);
         secondDispatcher = new DeliveryDispatcher(secondPool, senders, config, metrics);
     }
 

@@ -197,7 +197,7 @@ public class ChannelService {
             Notification sample = new Notification(appKey, row.getString("app_name"), row.getString("partner_name"),
                     UUID.randomUUID().toString(), Notification.ANOMALOUS, now.truncatedTo(ChronoUnit.SECONDS),
                     "availability_failed_check_15m", Notification.PAGE, "availability_success_rate", "%", 900, 80.0,
-                    99.9, 0, true, null);
+                    99.9, 0, true, null, null);
             return senders.of(row.getString("type")).send(senders.recipient(row), sample, null, now)
                     .call(outcome -> outcome.delivered()
                             ? channels.execute(ChannelRepository.TEST_DELIVERED, Tuple.of(row.getUUID("id")))

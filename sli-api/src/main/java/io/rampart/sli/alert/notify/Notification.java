@@ -11,12 +11,15 @@ import java.util.Locale;
  * ends), a reminder while it stays open ({@code reminder} > 0), or a channel test. Built when the
  * incident changes and stored as the delivery's payload (the webhook body), so every retry sends
  * the same message; every channel type renders its own message from it. {@code resolution} says why a
- * RESOLVED one was resolved where that was not its rule's recovery ("excluded: platform fault 12").
+ * RESOLVED one was resolved where that was not its rule's recovery ("excluded: platform fault 12");
+ * {@code suspectedFault} that an opening breach fell in a minute of a suspected platform fault of
+ * its app ("suspected platform-wide fault: 15 of 25 apps failing").
  */
 @TemplateData
 public record Notification(String appKey, String appName, String partnerName, String incidentId,
         String incidentStatus, Instant time, String rule, String severity, String metricName, String metricUnit,
-        long measurementDurationSeconds, Double sliValue, Double sloValue, int reminder, boolean test, String resolution) {
+        long measurementDurationSeconds, Double sliValue, Double sloValue, int reminder, boolean test, String resolution,
+        String suspectedFault) {
 
     public static final String ANOMALOUS = "ANOMALOUS";
     public static final String RESOLVED = "RESOLVED";
@@ -46,6 +49,9 @@ public record Notification(String appKey, String appName, String partnerName, St
         if (resolution != null) {
             payload.put("resolution", resolution);
         }
+        if (suspectedFault != null) {
+            payload.put("suspectedPlatformFault", suspectedFault);
+        }
         return payload;
     }
 
@@ -57,7 +63,7 @@ public record Notification(String appKey, String appName, String partnerName, St
                 payload.getString("metricName"), payload.getString("metricUnit"),
                 payload.getLong("measurementDurationSeconds"), payload.getDouble("sliValue"),
                 payload.getDouble("sloValue"), payload.getInteger("reminder", 0), payload.getBoolean("test", false),
-                payload.getString("resolution"));
+                payload.getString("resolution"), payload.getString("suspectedPlatformFault"));
     }
 
     public boolean resolved() {
@@ -79,7 +85,8 @@ public record Notification(String appKey, String appName, String partnerName, St
     /** One line for subjects, Slack's fallback text, PagerDuty's summary and Opsgenie's message. */
     public String summary() {
         return event() + ": " + appName + " " + metricName + " " + figures() + " over " + window()
-                + (resolution == null ? "" : " (" + resolution + ")");
+                + (resolution == null ? "" : " (" + resolution + ")")
+                + (suspectedFault == null ? "" : " (" + suspectedFault + ")");
     }
 
     /** The SLI's value against its SLO, in the SLI's unit ("80.00 % against SLO 99.90 %"). */
