@@ -43,6 +43,7 @@ public class ComplianceService {
      * adjustments applied (none with {@code adjustments} "none", as the summary's).
      */
     public Uni<Compliance> compliance(String period, String window, String appKey, String adjustments, Instant now) {
+        SliService.checkAdjustments(adjustments);
         Window rolling = slis.window(new SliService.Query(window, null, null, null, null, null), now);
         Period parsed = Period.parse(period, window, rolling);
         if (!parsed.from().isBefore(rolling.to())) {
@@ -53,6 +54,7 @@ public class ComplianceService {
 
     /** One app's compliance month by month, {@code from} to {@code to} included (by default the last 12 months). */
     public Uni<AppCompliance> history(String appKey, String from, String to, String adjustments, Instant now) {
+        SliService.checkAdjustments(adjustments);
         YearMonth current = YearMonth.from(now.atOffset(ZoneOffset.UTC));
         YearMonth last = to == null ? current : Period.month("to", to);
         YearMonth first = from == null ? last.minusMonths(11) : Period.month("from", from);

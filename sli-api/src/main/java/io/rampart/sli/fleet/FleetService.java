@@ -85,6 +85,7 @@ public class FleetService {
         SliId sli = sli(query.sli());
         int limit = limit(query.limit());
         String product = product(query.product());
+        SliService.checkAdjustments(query.adjustments());
         if (query.cursor() != null) {
             String[] cursor = parseCursor(query.cursor());
             return fromRanking(UUID.fromString(cursor[0]), Integer.parseInt(cursor[1]), limit, query, sli);

@@ -284,13 +284,15 @@ public class SliService {
 
     /** {@code ?adjustments=}: absent, every active adjustment ({@code applied}); {@code none}, the raw figures ({@code none}). */
     private static <T> Uni<T> exclusions(String adjustments, java.util.function.Supplier<Uni<T>> applied, T none) {
-        if (adjustments == null) {
-            return applied.get();
+        checkAdjustments(adjustments);
+        return adjustments == null ? applied.get() : Uni.createFrom().item(none);
+    }
+
+    /** Refuses an {@code adjustments} other than absent (every active adjustment) or {@code none} (400). */
+    public static void checkAdjustments(String adjustments) {
+        if (adjustments != null && !NO_ADJUSTMENTS.equals(adjustments)) {
+            throw ApiException.badRequest("adjustments", "none, or leave it out to apply every active adjustment");
         }
-        if (NO_ADJUSTMENTS.equals(adjustments)) {
-            return Uni.createFrom().item(none);
-        }
-        throw ApiException.badRequest("adjustments", "none, or leave it out to apply every active adjustment");
     }
 
     private Uni<AppContext> registry(String appKey, String targetLabel) {

@@ -106,6 +106,9 @@ class FleetSlisTest {
         assertThat(fleet("prefix=" + prefix + "&adjustments=none").getList("items.appKey"))
                 .containsExactly(maintained, faulted, plain);
         given().auth().oauth2(PlatformTokens.admin()).get("/api/v1/fleet/slis?adjustments=all").then().statusCode(400);
+        given().auth().oauth2(PlatformTokens.admin()).get("/api/v1/fleet/compliance?adjustments=all").then().statusCode(400);
+        given().auth().oauth2(PlatformTokens.admin()).get("/api/v1/apps/" + plain + "/compliance?adjustments=all")
+                .then().statusCode(400);
 
         // compliance reads the same figures
         Map<String, Object> row = compliance(prefix, maintained, null);
