@@ -12,7 +12,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Every SQL statement on adjustments. */
 @ApplicationScoped
@@ -44,18 +46,23 @@ public class AdjustmentRepository {
             limit 1000""";
 
     /**
-     * The active adjustments that cover the app and may overlap [$2, $3) (recurrences are expanded
-     * by the caller), with the ids of the app's targets they name.
+     * The active adjustments that cover each of the apps $1 and may overlap [$2, $3) (recurrences
+     * are expanded by the caller), with the ids of the app's targets they name: the adjustments
+     * that may overlap are found first, then matched to the apps (one app, or the fleet's thousands).
      */
     static final String APPLICABLE = """
-            select a.*, array(select t.id from healthcheck_target t
-                              where t.app_key = $1 and t.label = any(a.targets)) as target_ids
-            from adjustment a
-            where a.withdrawn_at is null and a.starts_at < $3
-              and (a.ends_at > $2 or a.recurrence_zone is not null
-                   and (a.recurrence_until is null or a.recurrence_until > $2 - (a.ends_at - a.starts_at) - interval '1 hour'))
-              and ($1 = any(a.app_keys) or a.app_keys is null and a.product is null
-                   or a.product = any(select lower(p) from app, unnest(app.products) as p where app.app_key = $1))""";
+            with overlapping as materialized (
+                select * from adjustment a
+                where a.withdrawn_at is null and a.starts_at < $3
+                  and (a.ends_at > $2 or a.recurrence_zone is not null
+                       and (a.recurrence_until is null or a.recurrence_until > $2 - (a.ends_at - a.starts_at) - interval '1 hour'))
+            )
+            select app.app_key as covered_app_key, a.*, array(select t.id from healthcheck_target t
+                              where t.app_key = app.app_key and t.label = any(a.targets)) as target_ids
+            from app join overlapping a
+              on app.app_key = any(a.app_keys) or a.app_keys is null and a.product is null
+                 or a.product = any(select lower(p) from unnest(app.products) as p)
+            where app.app_key = any($1::text[])""";
 
     /** Withdraws an active adjustment; answers it, or nothing where it was withdrawn already. */
     static final String WITHDRAW = """
@@ -104,11 +111,13 @@ public class AdjustmentRepository {
                 });
     }
 
-    Uni<List<Applicable>> applicable(String appKey, Instant from, Instant to) {
-        return readPool.current().preparedQuery(APPLICABLE).execute(Tuple.of(appKey, utc(from), utc(to)))
+    /** The applicable adjustments of each app, by app key (an app without any is left out). */
+    Uni<Map<String, List<Applicable>>> applicable(List<String> appKeys, Instant from, Instant to) {
+        return readPool.current().preparedQuery(APPLICABLE).execute(Tuple.of(appKeys.toArray(String[]::new), utc(from), utc(to)))
                 .map(rows -> {
-                    List<Applicable> found = new ArrayList<>();
-                    rows.forEach(row -> found.add(new Applicable(view(row), Arrays.asList(row.getArrayOfLongs("target_ids")))));
+                    Map<String, List<Applicable>> found = new HashMap<>();
+                    rows.forEach(row -> found.computeIfAbsent(row.getString("covered_app_key"), key -> new ArrayList<>())
+                            .add(new Applicable(view(row), Arrays.asList(row.getArrayOfLongs("target_ids")))));
                     return found;
                 });
     }

@@ -153,7 +153,22 @@ public class AdjustmentService {
      * whole minutes (its start rounded down, its end up) and cut to the range.
      */
     public Uni<Exclusions> exclusions(String appKey, Instant from, Instant to) {
-        return repository.applicable(appKey, from, to).map(found -> exclusions(found, from, to));
+        return repository.applicable(List.of(appKey), from, to)
+                .map(found -> exclusions(found.getOrDefault(appKey, List.of()), from, to));
+    }
+
+    /** {@link #exclusions(String, Instant, Instant)} of many apps in one read, by app key; an app without any is left out. */
+    public Uni<Map<String, Exclusions>> exclusionsByApp(List<String> appKeys, Instant from, Instant to) {
+        return repository.applicable(appKeys, from, to).map(found -> {
+            Map<String, Exclusions> byApp = new HashMap<>();
+            found.forEach((appKey, applicable) -> {
+                Exclusions exclusions = exclusions(applicable, from, to);
+                if (!exclusions.groups().isEmpty()) {
+                    byApp.put(appKey, exclusions);
+                }
+            });
+            return byApp;
+        });
     }
 
     static Exclusions exclusions(List<AdjustmentRepository.Applicable> found, Instant from, Instant to) {

@@ -25,8 +25,8 @@ public class AppComplianceResource {
 
     @GET
     public Uni<AppCompliance> history(@PathParam("appKey") String appKey, @QueryParam("from") String from,
-            @QueryParam("to") String to) {
+            @QueryParam("to") String to, @QueryParam("adjustments") String adjustments) {
         caller.requireSliReader(appKey);
-        return compliance.history(appKey, from, to, Instant.now());
+        return compliance.history(appKey, from, to, adjustments, Instant.now());
     }
 }

@@ -38,18 +38,23 @@ public class ComplianceService {
         this.config = config;
     }
 
-    /** Every app (or only {@code appKey}) registered before the end of the period. */
-    public Uni<Compliance> compliance(String period, String window, String appKey, Instant now) {
+    /**
+     * Every app (or only {@code appKey}) registered before the end of the period, its active
+     * adjustments applied (none with {@code adjustments} "none", as the summary's).
+     */
+    public Uni<Compliance> compliance(String period, String window, String appKey, String adjustments, Instant now) {
+        SliService.checkAdjustments(adjustments);
         Window rolling = slis.window(new SliService.Query(window, null, null, null, null, null), now);
         Period parsed = Period.parse(period, window, rolling);
         if (!parsed.from().isBefore(rolling.to())) {
             throw ApiException.badRequest("period", "the period " + parsed.name() + " has not begun");
         }
-        return compliance(parsed, appKey, now);
+        return compliance(parsed, appKey, adjustments, now);
     }
 
     /** One app's compliance month by month, {@code from} to {@code to} included (by default the last 12 months). */
-    public Uni<AppCompliance> history(String appKey, String from, String to, Instant now) {
+    public Uni<AppCompliance> history(String appKey, String from, String to, String adjustments, Instant now) {
+        SliService.checkAdjustments(adjustments);
         YearMonth current = YearMonth.from(now.atOffset(ZoneOffset.UTC));
         YearMonth last = to == null ? current : Period.month("to", to);
         YearMonth first = from == null ? last.minusMonths(11) : Period.month("from", from);
@@ -65,15 +70,15 @@ public class ComplianceService {
             }
             List<Uni<Compliance>> months = new ArrayList<>();
             for (YearMonth month = first; !month.isAfter(last); month = month.plusMonths(1)) {
-                months.add(compliance(Period.ofMonth(month), appKey, now));
+                months.add(compliance(Period.ofMonth(month), appKey, adjustments, now));
             }
             return Uni.join().all(months).andFailFast().map(answers -> new AppCompliance(appKey, answers));
         });
     }
 
-    private Uni<Compliance> compliance(Period period, String appKey, Instant now) {
+    private Uni<Compliance> compliance(Period period, String appKey, String adjustments, Instant now) {
         return repository.registeredBefore(period.to(), appKey)
-                .chain(apps -> judge(period, apps, now)
+                .chain(apps -> judge(period, apps, adjustments, now)
                         .chain(judged -> repository.incidentsOpened(period.from(), period.to(), appKey)
                                 .chain(incidents -> {
                                     Map<String, List<SliEntry>> missed = new LinkedHashMap<>();
@@ -86,7 +91,7 @@ public class ComplianceService {
                                     });
                                     Map<String, Integer> streaks = new HashMap<>();
                                     missed.forEach((key, entries) -> entries.forEach(entry -> streaks.put(key + " " + entry.id(), 1)));
-                                    return streaks(period, apps, missed, streaks, 1, now).map(done -> {
+                                    return streaks(period, apps, missed, streaks, 1, adjustments, now).map(done -> {
                                         List<ComplianceRow> rows = new ArrayList<>();
                                         judged.forEach((key, entries) -> entries.forEach(entry -> rows.add(new ComplianceRow(key,
                                                 entry.id(), entry.slo().target(), entry.value(), entry.good(), entry.total(),
@@ -103,14 +108,14 @@ public class ComplianceService {
      * rampart.fleet.max-streak-periods in all; {@code running} holds the SLOs (by "app sli") still missing.
      */
     private Uni<Void> streaks(Period period, List<FleetRepository.App> apps, Map<String, List<SliEntry>> running,
-            Map<String, Integer> streaks, int depth, Instant now) {
+            Map<String, Integer> streaks, int depth, String adjustments, Instant now) {
         if (running.isEmpty() || depth >= config.maxStreakPeriods()) {
             return Uni.createFrom().voidItem();
         }
         Period previous = period.previous();
         List<FleetRepository.App> candidates = apps.stream()
                 .filter(app -> running.containsKey(app.appKey()) && app.createdAt().isBefore(previous.to())).toList();
-        return judge(previous, candidates, now).chain(judged -> {
+        return judge(previous, candidates, adjustments, now).chain(judged -> {
             Map<String, List<SliEntry>> still = new LinkedHashMap<>();
             judged.forEach((key, entries) -> {
                 List<String> missing = running.get(key).stream().map(SliEntry::id).toList();
@@ -121,7 +126,7 @@ public class ComplianceService {
                     still.put(key, again);
                 }
             });
-            return streaks(previous, candidates, still, streaks, depth + 1, now);
+            return streaks(previous, candidates, still, streaks, depth + 1, adjustments, now);
         });
     }
 
@@ -130,7 +135,8 @@ public class ComplianceService {
      * the apps' order. Apps judged over the same window are read together: all of them but those
      * registered during the period.
      */
-    private Uni<Map<String, List<SliEntry>>> judge(Period period, List<FleetRepository.App> apps, Instant now) {
+    private Uni<Map<String, List<SliEntry>>> judge(Period period, List<FleetRepository.App> apps, String adjustments,
+            Instant now) {
         Map<Window, List<FleetRepository.App>> byWindow = new LinkedHashMap<>();
         for (FleetRepository.App app : apps) {
             Window judged = period.judged(app.createdAt(), now);
@@ -143,7 +149,7 @@ public class ComplianceService {
         }
         List<Uni<Map<String, List<SliEntry>>>> reads = new ArrayList<>();
         byWindow.forEach((window, group) -> reads.add(
-                slis.entries(FleetRepository.overrides(group), window, null, null, false)));
+                slis.entries(FleetRepository.overrides(group), window, null, null, adjustments, false)));
         return Uni.join().all(reads).andFailFast().map(groups -> {
             Map<String, List<SliEntry>> read = new HashMap<>();
             groups.forEach(read::putAll);

@@ -61,7 +61,7 @@ public class FleetPageResource {
     public Uni<Response> csv(@QueryParam("period") String period) {
         return operator(() -> {
             FleetView.Filters filters = FleetView.Filters.of(period, null, null, null, null);
-            return compliance.compliance(filters.calendarPeriod(), filters.rollingWindow(), null, Instant.now()).map(answer -> Response.ok(ComplianceCsv.write(answer), ComplianceCsv.MEDIA_TYPE + "; charset=utf-8")
+            return compliance.compliance(filters.calendarPeriod(), filters.rollingWindow(), null, null, Instant.now()).map(answer -> Response.ok(ComplianceCsv.write(answer), ComplianceCsv.MEDIA_TYPE + "; charset=utf-8")
                         .header("Content-Disposition", "attachment; filename=\"compliance-" + answer.period() + ".csv\"")
                         .build());
         });

@@ -35,18 +35,20 @@ public class FleetResource {
             @QueryParam("to") String to, @QueryParam("sli") String sli, @QueryParam("belowSlo") String belowSlo,
             @QueryParam("prefix") String prefix, @QueryParam("product") String product,
             @QueryParam("webhookPolicy") String webhookPolicy, @QueryParam("quantile") String quantile,
-            @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
+            @QueryParam("adjustments") String adjustments, @QueryParam("limit") String limit,
+            @QueryParam("cursor") String cursor) {
         return fleet.page(new FleetService.Query(window, from, to, sli, flag("belowSlo", belowSlo), prefix, product,
-                webhookPolicy, quantile, number("limit", limit), cursor), Instant.now());
+                webhookPolicy, quantile, adjustments, number("limit", limit), cursor), Instant.now());
     }
 
     @GET
     @Path("/compliance")
     @Produces({MediaType.APPLICATION_JSON, ComplianceCsv.MEDIA_TYPE})
     public Uni<Response> compliance(@QueryParam("period") String period, @QueryParam("window") String window,
-            @QueryParam("format") String format, @HeaderParam(HttpHeaders.ACCEPT) String accept) {
+            @QueryParam("adjustments") String adjustments, @QueryParam("format") String format,
+            @HeaderParam(HttpHeaders.ACCEPT) String accept) {
         boolean csv = csv(format, accept);
-        return compliance.compliance(period, window, null, Instant.now()).map(answer -> csv
+        return compliance.compliance(period, window, null, adjustments, Instant.now()).map(answer -> csv
                 ? Response.ok(ComplianceCsv.write(answer), ComplianceCsv.MEDIA_TYPE + "; charset=utf-8")
                         .header("Content-Disposition", "attachment; filename=\"compliance-" + answer.period() + ".csv\"").build()
                 : Response.ok(answer, MediaType.APPLICATION_JSON).build());

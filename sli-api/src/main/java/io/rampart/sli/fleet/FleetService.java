@@ -29,7 +29,8 @@ import java.util.stream.Collectors;
  * code as its own summary ({@link SliService#entries}). A ranking orders every app on the
  * window's counts in one read of the rollups and is stored; pages answer its apps in full. A
  * first page reads the newest ranking of the same question (made anew in the background once
- * it is older than rampart.fleet.ranking-refresh); a cursor names a ranking and its window, so
+ * it is older than rampart.fleet.ranking-refresh), whose first apps were answered in full when
+ * it was made, so that it costs no rollup read; a cursor names a ranking and its window, so
  * later pages neither skip nor repeat an app while events keep arriving.
  */
 @ApplicationScoped
@@ -37,14 +38,24 @@ public class FleetService {
 
     /** The fleet question: the summary's window and readings, and the fleet's filters and page. */
     public record Query(String window, String from, String to, String sli, boolean belowSlo, String prefix,
-            String product, String webhookPolicy, String quantile, Integer limit, String cursor) {
+            String product, String webhookPolicy, String quantile, String adjustments, Integer limit, String cursor) {
 
         /** What a ranking answers: a cursor is valid only with the same. */
         String rankingKey() {
             return String.join("|", String.valueOf(window), String.valueOf(from), String.valueOf(to), String.valueOf(sli), String.valueOf(belowSlo), String.valueOf(prefix),
-                    String.valueOf(product), String.valueOf(webhookPolicy));
+                    String.valueOf(product), String.valueOf(webhookPolicy), String.valueOf(adjustments));
         }
     }
+
+    /**
+     * The first {@link #FIRST_PAGE_APPS} apps of a ranking answered in full when it was made, with
+     * its window and length: what first pages are served from.
+     */
+    private record FirstPage(UUID ranking, Instant made, Instant from, Instant to, int size, List<FleetItem> items) {
+    }
+
+    /** How many apps of each ranking are answered when it is made: the default page. */
+    static final int FIRST_PAGE_APPS = 100;
 
     /** An app's place in the ranking. */
     private record Ranked(String appKey, Double budget) {
@@ -61,6 +72,8 @@ public class FleetService {
     private final FleetConfig config;
     /** Questions whose ranking this replica is making anew. */
     private final Set<String> refreshing = ConcurrentHashMap.newKeySet();
+    /** The first page of the newest ranking of each question (and quantile) this replica answered. */
+    private final Map<String, FirstPage> firstPages = new ConcurrentHashMap<>();
 
     public FleetService(SliService slis, FleetRepository repository, FleetConfig config) {
         this.slis = slis;
@@ -72,6 +85,7 @@ public class FleetService {
         SliId sli = sli(query.sli());
         int limit = limit(query.limit());
         String product = product(query.product());
+        SliService.checkAdjustments(query.adjustments());
         if (query.cursor() != null) {
             String[] cursor = parseCursor(query.cursor());
             return fromRanking(UUID.fromString(cursor[0]), Integer.parseInt(cursor[1]), limit, query, sli);
@@ -89,15 +103,35 @@ public class FleetService {
 
     /**
      * Ranks every enabled app (of the filters) on the window's counts, one read of the rollups for
-     * all of them, and stores the order: the ranking the first page and every cursor read.
+     * all of them, and stores the order: the ranking the first page and every cursor read. Its
+     * first apps are answered in full at the same time, for the first pages to come.
      */
     private Uni<UUID> rank(Query query, SliId sli, String product, Instant now) {
         Window window = slis.window(new SliService.Query(query.window(), query.from(), query.to(), null,
                 query.webhookPolicy(), query.quantile()), now);
-        return repository.enabledApps(query.prefix(), product)
-                .chain(apps -> slis.entries(FleetRepository.overrides(apps), window, query.webhookPolicy(), query.quantile(), false))
-                .chain(budgets -> repository.saveRanking(window.from(), window.to(), query.rankingKey(),
-                        rank(budgets, sli, query.belowSlo()), config.rankingTtl()));
+        return repository.enabledApps(query.prefix(), product).chain(apps -> slis.entries(FleetRepository.overrides(apps),
+                        window, query.webhookPolicy(), query.quantile(), query.adjustments(), false)
+                .chain(budgets -> {
+                    List<String> order = rank(budgets, sli, query.belowSlo());
+                    Map<String, FleetRepository.App> byKey = apps.stream()
+                            .collect(Collectors.toMap(FleetRepository.App::appKey, Function.identity()));
+                    List<FleetRepository.App> first = order.stream().limit(FIRST_PAGE_APPS).map(byKey::get).toList();
+                    return answer(first, window, query, sli, null).chain(page -> repository
+                            .saveRanking(window.from(), window.to(), query.rankingKey(), order, config.rankingTtl())
+                            .invoke(id -> remember(query, new FirstPage(id, Instant.now(), window.from(), window.to(),
+                                    order.size(), page.items()))));
+                }));
+    }
+
+    /** Keeps the first page of a question's newest ranking; those of rankings expired since go. */
+    private void remember(Query query, FirstPage page) {
+        Instant expired = page.made().minus(config.rankingTtl());
+        firstPages.values().removeIf(kept -> kept.made().isBefore(expired));
+        firstPages.merge(firstPageKey(query), page, (kept, made) -> made.made().isAfter(kept.made()) ? made : kept);
+    }
+
+    private static String firstPageKey(Query query) {
+        return query.rankingKey() + "|" + query.quantile();
     }
 
     /** A newer ranking for the next first pages, made once at a time per question in this replica. */
@@ -110,8 +144,17 @@ public class FleetService {
         }
     }
 
-    /** Positions offset + 1 to offset + limit of a stored ranking, answered in full. */
+    /**
+     * Positions offset + 1 to offset + limit of a stored ranking, answered in full: a first page
+     * from the apps answered when the ranking was made, when this replica made or read it.
+     */
     private Uni<FleetPage> fromRanking(UUID id, int offset, int limit, Query query, SliId sli) {
+        FirstPage first = firstPages.get(firstPageKey(query));
+        if (offset == 0 && limit <= FIRST_PAGE_APPS && first != null && first.ranking().equals(id)) {
+            return Uni.createFrom().item(new FleetPage(first.from(), first.to(),
+                    first.items().subList(0, Math.min(limit, first.items().size())),
+                    limit < first.size() ? cursor(id, limit) : null));
+        }
         return repository.rankingPage(id, offset + 1, offset + limit, config.rankingTtl()).chain(stored -> {
             if (stored == null) {
                 throw ApiException.badRequest("cursor", "the ranking this cursor pages through has expired: start again without a cursor");
@@ -137,7 +180,8 @@ public class FleetService {
         }
         List<String> keys = page.stream().map(FleetRepository.App::appKey).toList();
         return Uni.combine().all().unis(
-                        slis.entries(FleetRepository.overrides(page), window, query.webhookPolicy(), query.quantile(), true),
+                        slis.entries(FleetRepository.overrides(page), window, query.webhookPolicy(), query.quantile(),
+                                query.adjustments(), true),
                         repository.openIncidents(keys))
                 .with((entries, open) -> {
                     List<FleetItem> items = new ArrayList<>();

@@ -47,9 +47,9 @@ public class FleetViews {
         Period period = filters.calendarPeriod() == null ? null : Period.parse(filters.calendarPeriod(), null, null);
         FleetService.Query query = period == null
                 ? new FleetService.Query(FleetView.ROLLING, null, null, filters.sli(), filters.belowSlo(), filters.prefix(),
-                        filters.product(), null, null, config.pageRows(), cursor)
+                        filters.product(), null, null, null, config.pageRows(), cursor)
                 : new FleetService.Query(null, period.from().toString(), period.to().toString(), filters.sli(),
-                        filters.belowSlo(), filters.prefix(), filters.product(), null, null, config.pageRows(), cursor);
+                        filters.belowSlo(), filters.prefix(), filters.product(), null, null, null, config.pageRows(), cursor);
         return fleet.page(query, now).chain(page -> Multi.createFrom().iterable(page.items())
                 .onItem().transformToUniAndConcatenate(item -> row(item, page, filters.sli(), now))
                 .collect().asList()

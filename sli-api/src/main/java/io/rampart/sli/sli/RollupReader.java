@@ -42,10 +42,11 @@ public class RollupReader {
 
     private static final String QUERY = """
             with span as (
-                -- grp -1: the range itself; grp >= 0: the minutes an exclusion group leaves out of it,
-                -- of one health check target where target_id is set
-                select * from unnest($2::int[], $3::text[], $4::timestamptz[], $5::timestamptz[], $9::int[], $10::bigint[])
-                    as s(point, resolution, start_at, end_at, grp, target_id)
+                -- grp -1: the range itself, of every app; grp >= 0: the minutes an exclusion group of one
+                -- app (app_key) leaves out of it, of one health check target where target_id is set
+                select * from unnest($2::int[], $3::text[], $4::timestamptz[], $5::timestamptz[], $9::int[], $10::bigint[],
+                                     $11::text[])
+                    as s(point, resolution, start_at, end_at, grp, target_id, app_key)
             ),
             counted as (
                 %s
@@ -61,17 +62,23 @@ public class RollupReader {
             """.formatted(perResolution("r.app_key, s.point, s.grp, r.stream, r.product, r.status_code, r.total, r.good", "sli_count", "true"),
             perResolution("r.app_key, s.point, s.grp, r.stream, r.latency_bins, r.latency_counts", "sli_latency", "s.point < $8"));
 
-    /** The rows of one rollup family (sli_count or sli_latency) under the spans, from each resolution's table. */
+    /**
+     * The rows of one rollup family (sli_count or sli_latency) under the spans, from each resolution's
+     * table: the ranges of every app, and apart the excluded minutes of their one app each (so that a
+     * fleet with a platform fault looks each app's minutes up once, not every app's for each).
+     */
     private static String perResolution(String columns, String family, String condition) {
         return String.join("\n    union all\n", java.util.Arrays.stream(Resolution.values())
-                .map(resolution -> """
+                .flatMap(resolution -> java.util.stream.Stream.of("r.app_key = any($1::text[]) and s.app_key is null",
+                                "r.app_key = s.app_key")
+                        .map(apps -> """
                         select %s
                         from span as s join %s_%s as r
-                          on r.app_key = any($1::text[]) and r.bucket >= s.start_at and r.bucket < s.end_at
+                          on %s and r.bucket >= s.start_at and r.bucket < s.end_at
                         where s.resolution = '%s' and %s and r.stream = any($7::text[])
                           and (r.stream <> 'PROBE' or $6::bigint is null or r.target_id = $6)
                           and (s.target_id is null or r.stream = 'PROBE' and r.target_id = s.target_id)"""
-                        .formatted(columns, family, resolution.sqlName(), resolution.sqlName(), condition))
+                        .formatted(columns, family, resolution.sqlName(), apps, resolution.sqlName(), condition)))
                 .toList());
     }
 
@@ -90,47 +97,51 @@ public class RollupReader {
      */
     Uni<Figures> read(String appKey, List<Range> ranges, Long targetId, Set<String> streams, int quantileRanges,
             List<Exclusions.Group> groups) {
-        Spans spans = new Spans();
-        for (int point = 0; point < ranges.size(); point++) {
-            Range range = ranges.get(point);
-            spans.add(point, WHOLE, null, range.from(), range.to());
-            for (int group = 0; group < groups.size(); group++) {
-                for (Exclusions.Interval interval : groups.get(group).intervals()) {
-                    Instant from = interval.from().isBefore(range.from()) ? range.from() : interval.from();
-                    Instant to = interval.to().isAfter(range.to()) ? range.to() : interval.to();
-                    if (from.isBefore(to)) {
-                        spans.add(point, group, groups.get(group).targetId(), from, to);
-                    }
-                }
-            }
-        }
-        return execute(List.of(appKey), spans, ranges.size(), targetId, streams, quantileRanges, groups.size())
+        return read(List.of(appKey), ranges, targetId, streams, quantileRanges, Map.of(appKey, groups))
                 .map(figures -> figures.getOrDefault(appKey, none(ranges.size(), groups.size())));
     }
 
     /**
-     * The figures of many apps, without exclusions, by app key (an app without rows in any range is
-     * left out): what the fleet reads over thousands of apps in one statement.
+     * The figures of many apps by app key, each less the minutes of its own exclusion groups (an app
+     * without rows in any range and without groups is left out): what the fleet reads over
+     * thousands of apps in one statement.
+     *
+     * @param groups the exclusion groups of the apps that have any, by app key
      */
     Uni<Map<String, Figures>> read(List<String> appKeys, List<Range> ranges, Long targetId, Set<String> streams,
-            int quantileRanges) {
+            int quantileRanges, Map<String, List<Exclusions.Group>> groups) {
         Spans spans = new Spans();
         for (int point = 0; point < ranges.size(); point++) {
-            spans.add(point, WHOLE, null, ranges.get(point).from(), ranges.get(point).to());
+            Range range = ranges.get(point);
+            spans.add(point, WHOLE, null, null, range.from(), range.to());
+            for (Map.Entry<String, List<Exclusions.Group>> app : groups.entrySet()) {
+                for (int group = 0; group < app.getValue().size(); group++) {
+                    for (Exclusions.Interval interval : app.getValue().get(group).intervals()) {
+                        Instant from = interval.from().isBefore(range.from()) ? range.from() : interval.from();
+                        Instant to = interval.to().isAfter(range.to()) ? range.to() : interval.to();
+                        if (from.isBefore(to)) {
+                            spans.add(point, group, app.getValue().get(group).targetId(), app.getKey(), from, to);
+                        }
+                    }
+                }
+            }
         }
-        return execute(appKeys, spans, ranges.size(), targetId, streams, quantileRanges, 0);
+        return execute(appKeys, spans, ranges.size(), targetId, streams, quantileRanges, groups);
     }
 
     private Uni<Map<String, Figures>> execute(List<String> appKeys, Spans spans, int ranges, Long targetId,
-            Set<String> streams, int quantileRanges, int groups) {
+            Set<String> streams, int quantileRanges, Map<String, List<Exclusions.Group>> groups) {
         Tuple parameters = Tuple.from(java.util.Arrays.asList(appKeys.toArray(String[]::new), spans.points.toArray(Integer[]::new),
                 spans.resolutions.toArray(String[]::new), spans.starts.toArray(java.time.OffsetDateTime[]::new),
                 spans.ends.toArray(java.time.OffsetDateTime[]::new), targetId, streams.toArray(String[]::new),
-                quantileRanges, spans.groups.toArray(Integer[]::new), spans.targets.toArray(Long[]::new)));
+                quantileRanges, spans.groups.toArray(Integer[]::new), spans.targets.toArray(Long[]::new),
+                spans.appKeys.toArray(String[]::new)));
         return pool.current().preparedQuery(QUERY).execute(parameters).map(rows -> {
             Map<String, Figures> byApp = new HashMap<>();
+            // an app with exclusion groups has its figures even without rows, each group in its place
+            groups.forEach((appKey, appGroups) -> byApp.put(appKey, none(ranges, appGroups.size())));
             for (Row row : rows) {
-                Figures figures = byApp.computeIfAbsent(row.getString("app_key"), app -> none(ranges, groups));
+                Figures figures = byApp.computeIfAbsent(row.getString("app_key"), app -> none(ranges, 0));
                 int group = row.getInteger("grp");
                 StreamFigures stream = (group == WHOLE ? figures.ranges() : figures.excluded().get(group))
                         .get(row.getInteger("point"))
@@ -163,7 +174,7 @@ public class RollupReader {
         return figures;
     }
 
-    /** The statement's span columns: each range, or excluded stretch of it, covered by whole buckets. */
+    /** The statement's span columns: each range, or an app's excluded stretch of it, covered by whole buckets. */
     private static final class Spans {
         final List<Integer> points = new ArrayList<>();
         final List<String> resolutions = new ArrayList<>();
@@ -171,9 +182,11 @@ public class RollupReader {
         final List<java.time.OffsetDateTime> ends = new ArrayList<>();
         final List<Integer> groups = new ArrayList<>();
         final List<Long> targets = new ArrayList<>();
+        final List<String> appKeys = new ArrayList<>();
 
-        void add(int point, int group, Long target, Instant from, Instant to) {
+        void add(int point, int group, Long target, String appKey, Instant from, Instant to) {
             for (WindowCover.Span span : WindowCover.cover(from, to)) {
+                appKeys.add(appKey);
                 points.add(point);
                 resolutions.add(span.resolution().sqlName());
                 starts.add(span.start().atOffset(ZoneOffset.UTC));

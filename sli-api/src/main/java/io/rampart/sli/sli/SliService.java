@@ -102,26 +102,33 @@ public class SliService {
 
     /**
      * The summaries' SLI entries of many apps over one window, by app key, each as {@link #summary}
-     * answers it without adjustments. With {@code full} false only the window's own counts are
-     * read: values, good, total and error budgets of ratios and counts, no quantiles nor burn rates
-     * (what ranking and compliance need, cheap over thousands of apps).
+     * answers it: every app's active adjustments applied, or none with {@code adjustments} "none".
+     * With {@code full} false only the window's own counts are read: values, good, total and error
+     * budgets of ratios and counts, no quantiles nor burn rates (what ranking and compliance need,
+     * cheap over thousands of apps).
      *
      * @param sloOverrides every app's SLO overrides, by app key
      */
     public Uni<Map<String, List<SliEntry>>> entries(Map<String, Map<String, Double>> sloOverrides, Window window,
-            String webhookPolicy, String quantile, boolean full) {
+            String webhookPolicy, String quantile, String adjustments, boolean full) {
         WebhookPolicy policy = policy(webhookPolicy);
         Quantile parsed = Quantile.parse(quantile);
         List<RollupReader.Range> ranges = ranges(window, full);
+        Instant earliest = ranges.stream().map(RollupReader.Range::from).min(Instant::compareTo).orElseThrow();
         List<String> appKeys = List.copyOf(sloOverrides.keySet());
-        return rollups.read(appKeys, ranges, null, SliFigures.ALL_STREAMS, full ? 1 : 0)
-                .chain(figures -> locations.applyQuorum(appKeys, ranges, figures))
-                .map(figures -> {
-                    Map<String, List<SliEntry>> entries = new java.util.LinkedHashMap<>();
-                    sloOverrides.forEach((appKey, overrides) -> entries.put(appKey, entries(
-                            figures.getOrDefault(appKey, RollupReader.none(ranges.size(), 0)), Exclusions.NONE,
-                            policy, parsed, overrides, full)));
-                    return entries;
+        return exclusions(adjustments, () -> this.adjustments.exclusionsByApp(appKeys, earliest, window.to()), Map.of())
+                .chain(exclusions -> {
+                    Map<String, List<Exclusions.Group>> groups = new HashMap<>();
+                    exclusions.forEach((appKey, excluded) -> groups.put(appKey, excluded.groups()));
+                    return rollups.read(appKeys, ranges, null, SliFigures.ALL_STREAMS, full ? 1 : 0, groups)
+                            .chain(figures -> locations.applyQuorum(appKeys, ranges, figures))
+                            .map(figures -> {
+                                Map<String, List<SliEntry>> entries = new java.util.LinkedHashMap<>();
+                                sloOverrides.forEach((appKey, overrides) -> entries.put(appKey, entries(
+                                        figures.getOrDefault(appKey, RollupReader.none(ranges.size(), 0)),
+                                        exclusions.getOrDefault(appKey, Exclusions.NONE), policy, parsed, overrides, full)));
+                                return entries;
+                            });
                 });
     }
 
@@ -271,14 +278,8 @@ public class SliService {
 
     /** The app's context for an answer over [from, to); its exclusions are read at the same time. */
     private Uni<AppContext> context(String appKey, Query query, Instant from, Instant to) {
-        Uni<Exclusions> exclusions;
-        if (query.adjustments() == null) {
-            exclusions = adjustments.exclusions(appKey, from, to);
-        } else if (NO_ADJUSTMENTS.equals(query.adjustments())) {
-            exclusions = Uni.createFrom().item(Exclusions.NONE);
-        } else {
-            throw ApiException.badRequest("adjustments", "none, or leave it out to apply every active adjustment");
-        }
+        Uni<Exclusions> exclusions = exclusions(query.adjustments(), () -> adjustments.exclusions(appKey, from, to),
+                Exclusions.NONE);
         return Uni.combine().all().unis(registry(appKey, query.target()), exclusions).asTuple()
                 .map(both -> new AppContext(both.getItem1().sloOverrides(), both.getItem1().targetId(), both.getItem2(),
                         both.getItem1().severalLocations()));
@@ -294,6 +295,19 @@ public class SliService {
             return Uni.createFrom().item(figures);
         }
         return locations.apply(appKey, ranges, location, figures.ranges()).replaceWith(figures);
+    }
+
+    /** {@code ?adjustments=}: absent, every active adjustment ({@code applied}); {@code none}, the raw figures ({@code none}). */
+    private static <T> Uni<T> exclusions(String adjustments, java.util.function.Supplier<Uni<T>> applied, T none) {
+        checkAdjustments(adjustments);
+        return adjustments == null ? applied.get() : Uni.createFrom().item(none);
+    }
+
+    /** Refuses an {@code adjustments} other than absent (every active adjustment) or {@code none} (400). */
+    public static void checkAdjustments(String adjustments) {
+        if (adjustments != null && !NO_ADJUSTMENTS.equals(adjustments)) {
+            throw ApiException.badRequest("adjustments", "none, or leave it out to apply every active adjustment");
+        }
     }
 
     private Uni<AppContext> registry(String appKey, String targetLabel) {

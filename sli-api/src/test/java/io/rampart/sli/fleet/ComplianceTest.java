@@ -182,6 +182,7 @@ class ComplianceTest {
         FleetTesting.lifecycle(steady, start(m0).plus(Duration.ofDays(3)), 1000, 5);
         String failing = app("csv-failing");
         FleetTesting.lifecycle(failing, start(m0).plus(Duration.ofDays(3)), 100, 7);
+        incident(failing, LIFECYCLE, start(m0).plus(Duration.ofDays(3)));
 
         Map<String, Map<String, Object>> json = rows("period=" + m0);
         for (String csv : List.of(
@@ -221,9 +222,10 @@ class ComplianceTest {
                 } else {
                     assertThat((Double) other.get("value")).isCloseTo(((Number) row.get("value")).doubleValue(), within(1e-4));
                 }
+                assertThat(other.get("incidents")).isEqualTo(((Number) row.get("incidents")).longValue());
                 assertThat(other.get("breachStreak")).isEqualTo(row.get("breachStreak"));
             });
         }
-        expect(json.get(failing + " " + LIFECYCLE), "missed", 93.0, 93, 100, 0, 1);
+        expect(json.get(failing + " " + LIFECYCLE), "missed", 93.0, 93, 100, 1, 1);
     }
 }

@@ -4,6 +4,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.rampart.store.testing.PlatformTokens;
 import io.rampart.store.testing.PostgresResource;
+import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.Test;
 
@@ -59,6 +60,69 @@ class FleetSlisTest {
         assertThat(budgets).isSortedAccordingTo(Comparator.nullsLast(Comparator.naturalOrder()));
         assertThat(items.get(items.size() - 1).get("appKey")).isEqualTo(apps.get(3));
         assertThat(items.get(0).get("appKey")).isEqualTo(apps.get(1));
+    }
+
+    @Test
+    void adjustmentsApplyToTheFleetAsToEachAppsOwnAnswer() {
+        String prefix = FleetTesting.prefix("adjusted");
+        // maintenance over the minute of its failures
+        String maintained = FleetTesting.register(prefix, "maintained");
+        FleetTesting.lifecycle(maintained, hourAgo, 100, 30);
+        FleetTesting.probes(maintained, hourAgo, 100, 0);
+        given().auth().oauth2(PlatformTokens.admin()).contentType(ContentType.JSON)
+                .body(Map.of("start", hourAgo.toString(), "end", hourAgo.plusSeconds(60).toString(), "reason", "upgrade"))
+                .post("/api/v1/apps/" + maintained + "/maintenance").then().statusCode(201);
+        // a platform fault of its lifecycle callbacks only, over the minute of their failures
+        String faulted = FleetTesting.register(prefix, "faulted");
+        FleetTesting.lifecycle(faulted, hourAgo, 200, 20);
+        FleetTesting.probes(faulted, hourAgo, 100, 0);
+        given().auth().oauth2(PlatformTokens.admin()).contentType(ContentType.JSON)
+                .body(Map.of("kind", "platform_fault", "appKeys", List.of(faulted), "slis", List.of("lifecycle_success_rate"),
+                        "start", hourAgo.toString(), "end", hourAgo.plusSeconds(60).toString(), "reason", "Atlassian outage"))
+                .post("/api/v1/adjustments").then().statusCode(201);
+        String plain = FleetTesting.register(prefix, "plain");
+        FleetTesting.lifecycle(plain, hourAgo, 100, 2);
+
+        for (String adjustments : new String[] {null, "none"}) {
+            JsonPath fleet = fleet("prefix=" + prefix + (adjustments == null ? "" : "&adjustments=" + adjustments));
+            for (Map<String, Object> item : fleet.<Map<String, Object>>getList("items")) {
+                var own = given().auth().oauth2(PlatformTokens.admin()).queryParam("from", fleet.getString("from"))
+                        .queryParam("to", fleet.getString("to"));
+                if (adjustments != null) {
+                    own.queryParam("adjustments", adjustments);
+                }
+                assertThat(item.get("slis")).as(item.get("appKey") + " adjustments=" + adjustments)
+                        .isEqualTo(own.get("/api/v1/apps/" + item.get("appKey") + "/slis").then().statusCode(200)
+                                .extract().jsonPath().getList("slis"));
+            }
+        }
+        // the adjusted fleet leaves the maintained minute out: no failure left, so it ranks last;
+        // without adjustments it is the worst
+        JsonPath adjusted = fleet("prefix=" + prefix);
+        assertThat(adjusted.getList("items.appKey")).containsExactly(plain, faulted, maintained);
+        assertThat(adjusted.getInt("items[2].slis.find { it.id == 'lifecycle_success_rate' }.good")).isEqualTo(40);
+        assertThat(adjusted.getInt("items[1].slis.find { it.id == 'lifecycle_success_rate' }.total")).isEqualTo(140);
+        assertThat(adjusted.getInt("items[1].slis.find { it.id == 'availability_success_rate' }.total")).isEqualTo(100);
+        assertThat(fleet("prefix=" + prefix + "&adjustments=none").getList("items.appKey"))
+                .containsExactly(maintained, faulted, plain);
+        given().auth().oauth2(PlatformTokens.admin()).get("/api/v1/fleet/slis?adjustments=all").then().statusCode(400);
+        given().auth().oauth2(PlatformTokens.admin()).get("/api/v1/fleet/compliance?adjustments=all").then().statusCode(400);
+        given().auth().oauth2(PlatformTokens.admin()).get("/api/v1/apps/" + plain + "/compliance?adjustments=all")
+                .then().statusCode(400);
+
+        // compliance reads the same figures
+        Map<String, Object> row = compliance(prefix, maintained, null);
+        assertThat(row).containsEntry("good", 40).containsEntry("total", 40).containsEntry("attainment", "met");
+        assertThat(compliance(prefix, maintained, "none")).containsEntry("good", 70).containsEntry("total", 100)
+                .containsEntry("attainment", "missed");
+    }
+
+    /** The 28-day compliance row of the app's lifecycle callbacks. */
+    private static Map<String, Object> compliance(String prefix, String appKey, String adjustments) {
+        return given().auth().oauth2(PlatformTokens.admin()).get("/api/v1/fleet/compliance?window=28d"
+                        + (adjustments == null ? "" : "&adjustments=" + adjustments))
+                .then().statusCode(200).extract().jsonPath()
+                .getMap("items.find { it.appKey == '" + appKey + "' && it.sli == 'lifecycle_success_rate' }");
     }
 
     @Test

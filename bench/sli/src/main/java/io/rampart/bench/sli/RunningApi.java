@@ -59,8 +59,14 @@ final class RunningApi implements AutoCloseable {
 
     /** A request of the admin, answered as text. */
     HttpResponse<String> send(String method, String path, String jsonBody) throws IOException, InterruptedException {
+        return send(method, path, jsonBody, Duration.ofSeconds(30));
+    }
+
+    /** A request of the admin answered as text within {@code timeout}. */
+    HttpResponse<String> send(String method, String path, String jsonBody, Duration timeout)
+            throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
-                .header("Authorization", "Bearer " + adminToken).timeout(Duration.ofSeconds(30));
+                .header("Authorization", "Bearer " + adminToken).timeout(timeout);
         if (jsonBody != null) {
             request.header("Content-Type", "application/json");
         }
