@@ -1,5 +1,7 @@
 package io.rampart.sli.registry;
 
+import io.rampart.store.sli.AvailabilityPolicy;
+import io.rampart.store.sli.LifecycleScope;
 import io.rampart.sli.api.ApiException;
 import io.rampart.sli.api.UnicodeText;
 import io.rampart.store.event.Product;
@@ -27,6 +29,9 @@ final class AppValidator {
     static final int MAX_CHECK_INTERVAL_SECONDS = 86_400;
     static final int MAX_BASE_URLS = 50;
 
+    /** The value of availabilityPolicy and lifecycleScope that makes an app follow the platform's default. */
+    static final String FOLLOW_DEFAULT = "default";
+
     private AppValidator() {
     }
 
@@ -48,7 +53,8 @@ final class AppValidator {
                 request.products() == null ? List.of() : request.products(),
                 request.sloOverrides() == null ? Map.of() : request.sloOverrides(),
                 request.statusPagePublic() == null ? Boolean.FALSE : request.statusPagePublic(),
-                request.enabled() == null ? Boolean.TRUE : request.enabled());
+                request.enabled() == null ? Boolean.TRUE : request.enabled(), request.availabilityPolicy(),
+                request.lifecycleScope());
         return forUpdate(withDefaults.appKey(), withDefaults);
     }
 
@@ -77,11 +83,19 @@ final class AppValidator {
         if (interval != null && (interval < 1 || interval > MAX_CHECK_INTERVAL_SECONDS)) {
             throw ApiException.badRequest("checkIntervalSeconds", "from 1 to " + MAX_CHECK_INTERVAL_SECONDS);
         }
+        if (request.availabilityPolicy() != null && !request.availabilityPolicy().equals(FOLLOW_DEFAULT)
+                && AvailabilityPolicy.fromWireValue(request.availabilityPolicy()) == null) {
+            throw ApiException.badRequest("availabilityPolicy", "one of 2xx, http-200, default");
+        }
+        if (request.lifecycleScope() != null && !request.lifecycleScope().equals(FOLLOW_DEFAULT)
+                && LifecycleScope.fromWireValue(request.lifecycleScope()) == null) {
+            throw ApiException.badRequest("lifecycleScope", "one of all, installed, default");
+        }
         return new AppRequest(appKey, request.name(), request.partnerName(), request.healthcheckPath(),
                 request.baseUrls() == null ? null : baseUrls(request.baseUrls()), interval,
                 request.products() == null ? null : products(request.products()),
                 request.sloOverrides() == null ? null : sloOverrides(request.sloOverrides()),
-                request.statusPagePublic(), request.enabled());
+                request.statusPagePublic(), request.enabled(), request.availabilityPolicy(), request.lifecycleScope());
     }
 
     private static String nullToEmpty(String text) {

@@ -7,16 +7,20 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 
-/** An app as the registry answers it; {@code sharedSecret} only on creation and rotation. */
+/**
+ * An app as the registry answers it; {@code sharedSecret} only on creation and rotation;
+ * {@code availabilityPolicy} and {@code lifecycleScope} only where the app sets its own.
+ */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AppView(String appKey, String name, String partnerName, String healthcheckPath,
         int checkIntervalSeconds, List<String> products, Map<String, Double> sloOverrides,
         boolean statusPagePublic, boolean enabled, List<BaseUrl> baseUrls, OffsetDateTime createdAt,
-        OffsetDateTime updatedAt, String sharedSecret) {
+        OffsetDateTime updatedAt, String sharedSecret, String availabilityPolicy, String lifecycleScope) {
 
     AppView withSharedSecret(String secret) {
         return new AppView(appKey, name, partnerName, healthcheckPath, checkIntervalSeconds, products,
-                sloOverrides, statusPagePublic, enabled, baseUrls, createdAt, updatedAt, secret);
+                sloOverrides, statusPagePublic, enabled, baseUrls, createdAt, updatedAt, secret, availabilityPolicy,
+                lifecycleScope);
     }
 }

@@ -96,6 +96,8 @@ class OpenApiHostileInputTest {
             Map.entry("POST /api/v1/shared-secrets/reseal", Caller.ADMIN),
             Map.entry("GET /api/v1/apps/{appKey}/slis", Caller.VENDOR),
             Map.entry("GET /api/v1/apps/{appKey}/slis/{sliId}/series", Caller.VENDOR),
+            Map.entry("GET /api/v1/apps/{appKey}/slis/{sliId}/breakdown", Caller.VENDOR),
+            Map.entry("GET /api/v1/apps/{appKey}/failures", Caller.VENDOR),
             Map.entry("GET /api/v1/apps/{appKey}/incidents", Caller.STATUSPAGE),
             Map.entry("GET /api/v1/apps/{appKey}/incidents/{incidentId}", Caller.STATUSPAGE),
             Map.entry("POST /api/v1/apps/{appKey}/incidents/{incidentId}/ack", Caller.VENDOR),
