@@ -327,6 +327,7 @@ class OpenApiHostileInputTest {
                 .field("products", () -> List.of("jira")).field("sloOverrides", () -> Map.of("availability_success_rate", 99.5))
                 .field("label", fresh).field("url", () -> "https://" + fresh.get() + ".example")
                 .field("statusPagePublic", () -> false).field("enabled", () -> true)
+                .field("availabilityPolicy", () -> "2xx").field("lifecycleScope", () -> "installed")
                 .field("apiBaseUrl", () -> "https://statuspage.example").field("pageId", () -> "page1")
                 .field("apiKey", () -> STATUSPAGE_KEY).field("metrics", () -> Map.of("availability_success_rate", "metric1"))
                 .body(OPENSLO_PUT, OPENSLO_DOCUMENT).field(OPENSLO_PUT, "apiVersion", () -> "openslo/v1")
