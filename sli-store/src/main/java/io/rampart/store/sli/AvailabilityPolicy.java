@@ -24,15 +24,10 @@ public enum AvailabilityPolicy {
     }
 
     /**
-     * Whether a probe is good under this policy. A 2xx other than 200 is recorded as
-     * {@link ProbeOutcome#HTTP_STATUS} with its code, decided as soon as its status line arrived.
+     * Whether an answer within the timeout is good under this policy (200 is good under both). A
+     * 2xx other than 200 is recorded as {@link ProbeOutcome#HTTP_STATUS} with its code, decided as
+     * soon as its status line arrived; the database's {@code rampart_probe_good} is the same rule.
      */
-    public boolean isGood(ProbeOutcome outcome, Integer statusCode) {
-        return outcome == ProbeOutcome.SUCCESS
-                || this == TWO_XX && outcome == ProbeOutcome.HTTP_STATUS && statusCode != null && isTwoXx(statusCode);
-    }
-
-    /** Whether an answered status code is good under this policy (200 is good under both). */
     public boolean isGoodAnswer(int statusCode) {
         return statusCode == 200 || this == TWO_XX && isTwoXx(statusCode);
     }
