@@ -29,6 +29,7 @@ public class HostEventIngest {
 
     private static final int MIN_STATUS_CODE = 100;
     private static final int MAX_STATUS_CODE = 599;
+    private static final java.util.regex.Pattern SITE = java.util.regex.Pattern.compile("[!-~]{1,255}");
 
     private final CredentialStore credentials;
     private final Payloads payloads;
@@ -63,14 +64,15 @@ public class HostEventIngest {
         var occurredAt = item.time("occurredAt", null);
         int durationMs = item.requiredInt("durationMs", 0, Integer.MAX_VALUE);
         String eventId = item.optionalText("eventId");
+        String site = site(item);
         return switch (type) {
             case IFRAME_LOAD -> new EventRow(appKey, EventKind.IFRAME_HOST, occurredAt, durationMs,
-                    item.requiredBoolean("connected"), null, null, null, null, null, null, null, eventId);
+                    item.requiredBoolean("connected"), null, null, null, null, null, null, null, eventId, site);
             case LIFECYCLE -> {
                 LifecycleKind lifecycle = item.requiredChoice("lifecycle", LifecycleKind.class, LifecycleKind::wireValue);
                 Outcome outcome = outcome(item);
                 yield new EventRow(appKey, EventKind.LIFECYCLE, occurredAt, durationMs, null, outcome.statusCode,
-                        outcome.errorKind, lifecycle, null, null, null, null, eventId);
+                        outcome.errorKind, lifecycle, null, null, null, null, eventId, site);
             }
             case WEBHOOK -> {
                 Product product = item.requiredChoice("product", Product.class, Product::wireValue);
@@ -78,9 +80,21 @@ public class HostEventIngest {
                 Integer queueMs = item.optionalInt("queueMs", 0, Integer.MAX_VALUE);
                 Outcome outcome = outcome(item);
                 yield new EventRow(appKey, EventKind.WEBHOOK, occurredAt, durationMs, null, outcome.statusCode,
-                        outcome.errorKind, null, product, webhookEvent, queueMs, null, eventId);
+                        outcome.errorKind, null, product, webhookEvent, queueMs, null, eventId, site);
             }
         };
+    }
+
+    /**
+     * The customer installation the event happened on (its base URL or client key), optional: 1 to
+     * 255 visible ASCII characters, no spaces or control characters, as shown to the app's vendor.
+     */
+    private static String site(ItemReader item) {
+        String site = item.optionalText("site");
+        if (site != null && !SITE.matcher(site).matches()) {
+            throw item.invalid("site", "must be visible ASCII characters without spaces (a base URL or client key)");
+        }
+        return site;
     }
 
     /** Exactly one of the app's answer (statusCode) and why it was not reached (errorKind). */

@@ -67,7 +67,7 @@ public class MetricPublisher {
             Integer duration = item.optionalInt("durationInMillis", 0, Integer.MAX_VALUE);
             rows.add(new EventRow(appKey, type.kind, item.time("timestamp", bounds.now()), duration,
                     status == MetricStatus.SUCCESS, null, null, null, null, null, null,
-                    item.optionalText("checkName"), item.optionalText("eventId")));
+                    item.optionalText("checkName"), item.optionalText("eventId"), null));
         }
         return rows;
     }

@@ -60,7 +60,8 @@ class HostEventTest {
                         + "\", \"durationMs\": 120, \"queueMs\": 40, \"product\": \"confluence\","
                         + " \"event\": \"page_created\", \"statusCode\": 302, \"eventId\": \"wh-1\"}",
                 "{\"type\": \"WEBHOOK\", \"appKey\": \"" + first + "\", \"occurredAt\": \"" + at
-                        + "\", \"durationMs\": 10, \"product\": \"jira\", \"event\": \"jira:issue_created\", \"errorKind\": \"DNS\"}")
+                        + "\", \"durationMs\": 10, \"product\": \"jira\", \"event\": \"jira:issue_created\", \"errorKind\": \"DNS\","
+                        + " \"site\": \"https://customer-7.example\"}")
                 .statusCode(200).body("accepted", equalTo(5)).body("duplicates", equalTo(0));
 
         // Raw outcomes only: the 14 s load keeps connected = true (sli-api applies the 12 s rule).
@@ -74,7 +75,9 @@ class HostEventTest {
                 + " and product = 'CONFLUENCE' and webhook_event = 'page_created' and status_code = 302"
                 + " and queue_ms = 40 and duration_ms = 120 and event_id = 'wh-1'", first)).isEqualTo(1);
         assertThat(TestApps.count("select count(*) from app_event where app_key = ? and kind = 'WEBHOOK'"
-                + " and product = 'JIRA' and error_kind = 'DNS' and queue_ms is null", first)).isEqualTo(1);
+                + " and product = 'JIRA' and error_kind = 'DNS' and queue_ms is null"
+                + " and site = 'https://customer-7.example'", first)).isEqualTo(1);
+        assertThat(TestApps.count("select count(*) from app_event where app_key = ? and site is not null", second)).isZero();
     }
 
     @Test
@@ -142,7 +145,11 @@ class HostEventTest {
                 Arguments.of("{\"type\": \"WEBHOOK\", " + base + ", \"product\": \"bitbucket\", \"event\": \"x\", \"statusCode\": 200}", "product", "must be one of jira, confluence"),
                 Arguments.of("{\"type\": \"WEBHOOK\", " + base + ", \"product\": \"jira\", \"statusCode\": 200}", "event", "is required"),
                 Arguments.of("{\"type\": \"WEBHOOK\", " + base + ", \"product\": \"jira\", \"event\": \"x\", \"queueMs\": -1, \"statusCode\": 200}", "queueMs", "between 0 and"),
-                Arguments.of("{\"type\": \"WEBHOOK\", " + base + ", \"product\": \"jira\", \"event\": \"x\"}", "statusCode", "exactly one of statusCode"));
+                Arguments.of("{\"type\": \"WEBHOOK\", " + base + ", \"product\": \"jira\", \"event\": \"x\"}", "statusCode", "exactly one of statusCode"),
+                Arguments.of("{\"type\": \"IFRAME_LOAD\", " + base + ", \"connected\": true, \"site\": \"acme site\"}", "site", "without spaces"),
+                Arguments.of("{\"type\": \"IFRAME_LOAD\", " + base + ", \"connected\": true, \"site\": \"" + "s".repeat(256) + "\"}", "site", "at most 255"),
+                Arguments.of("{\"type\": \"IFRAME_LOAD\", " + base + ", \"connected\": true, \"site\": \"caf\u00e9.example\"}", "site", "visible ASCII"),
+                Arguments.of("{\"type\": \"IFRAME_LOAD\", " + base + ", \"connected\": true, \"site\": 7}", "site", "must be a string"));
     }
 
     @ParameterizedTest(name = "{1}: {2}")

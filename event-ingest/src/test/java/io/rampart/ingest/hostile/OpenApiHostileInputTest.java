@@ -77,7 +77,8 @@ class OpenApiHostileInputTest {
                             "occurredAt", TIME, "durationMs", WHOLE, "eventId", TEXT, "connected", Schema.of("boolean"),
                             "lifecycle", Schema.enumOf("installed", "updated", "uninstalled", "enabled", "disabled"),
                             "statusCode", WHOLE, "product", Schema.enumOf("jira", "confluence"), "event", TEXT,
-                            "queueMs", WHOLE, "errorKind", Schema.enumOf("DNS", "CONNECT", "TLS", "TIMEOUT"))))))));
+                            "queueMs", WHOLE, "errorKind", Schema.enumOf("DNS", "CONNECT", "TLS", "TIMEOUT"),
+                            "site", TEXT)))))));
 
     /** How each operation is authenticated: every operation of the document must be here. */
     private final Map<String, Function<HostileRequest, Map<String, String>>> credentials = Map.of(
@@ -92,10 +93,11 @@ class OpenApiHostileInputTest {
      */
     private static final Set<String> ACCEPTED_PARTS = Set.of("undeclared query parameter", "body field [0].eventId",
             "body field [0].checkName", "body field events[0].eventId", "body field events[0].event",
-            "body field aggregates[0].idempotencyKey");
+            "body field aggregates[0].idempotencyKey", "body field events[0].site");
     /** Optional fields, for which null reads as absent. */
     private static final Set<String> OPTIONAL = Set.of("body field [0].durationInMillis", "body field [0].timestamp",
-            "body field [0].eventId", "body field [0].checkName", "body field events[0].eventId", "body field events[0].queueMs");
+            "body field [0].eventId", "body field [0].checkName", "body field events[0].eventId", "body field events[0].queueMs",
+            "body field events[0].site");
 
     @Inject
     SecretSealer sealer;
@@ -192,6 +194,7 @@ class OpenApiHostileInputTest {
         item.put("event", "jira:issue_created");
         item.put("queueMs", 40);
         item.put("statusCode", 200);
+        item.put("site", "https://customer.example");
         return item;
     }
 

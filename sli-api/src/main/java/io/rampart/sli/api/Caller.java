@@ -50,6 +50,11 @@ public class Caller {
         return identity.hasRole(ADMIN);
     }
 
+    /** Whether the caller may see the sites (customer installations) of the app's events: its vendor and admins. */
+    public boolean maySeeSites(String appKey) {
+        return identity.hasRole(ADMIN) || identity.hasRole(VENDOR) && appKeys().contains(appKey);
+    }
+
     /** Who calls, as an acknowledgement records it: the token's upn, else its subject. */
     public String name() {
         String upn = token.getClaim("upn");

@@ -23,16 +23,21 @@ import java.util.stream.StreamSupport;
 public class AppRepository {
 
     private static final String APP_COLUMNS = "app_key, name, partner_name, healthcheck_path, check_interval_seconds,"
-            + " products, slo_overrides, status_page_public, enabled, created_at, updated_at, synthetic_stale_after_minutes";
+            + " products, slo_overrides, status_page_public, enabled, created_at, updated_at, synthetic_stale_after_minutes,"
+            + " availability_policy, lifecycle_scope";
 
     /** Inserts a new app; answers false where the app key is taken. */
     Uni<Boolean> insert(SqlClient client, AppRequest app) {
         return client.preparedQuery("insert into app (app_key, name, partner_name, healthcheck_path,"
-                        + " check_interval_seconds, products, slo_overrides, status_page_public, enabled, synthetic_stale_after_minutes)"
-                        + " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) on conflict (app_key) do nothing returning app_key")
+                        + " check_interval_seconds, products, slo_overrides, status_page_public, enabled,"
+                        + " synthetic_stale_after_minutes, availability_policy, lifecycle_scope)"
+                        + " values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
+                        + " nullif($11, '" + AppValidator.FOLLOW_DEFAULT + "'), nullif($12, '" + AppValidator.FOLLOW_DEFAULT + "'))"
+                        + " on conflict (app_key) do nothing returning app_key")
                 .execute(Tuple.from(Arrays.asList(app.appKey(), app.name(), app.partnerName(), app.healthcheckPath(),
                         app.checkIntervalSeconds(), app.products().toArray(String[]::new), SloOverrides.toJson(app.sloOverrides()),
-                        app.statusPagePublic(), app.enabled(), app.syntheticStaleAfterMinutes())))
+                        app.statusPagePublic(), app.enabled(), app.syntheticStaleAfterMinutes(), app.availabilityPolicy(),
+                        app.lifecycleScope())))
                 .map(rows -> rows.rowCount() == 1);
     }
 
@@ -44,24 +49,30 @@ public class AppRepository {
                         + " products = n.products, slo_overrides = n.slo_overrides,"
                         + " status_page_public = n.status_page_public, enabled = n.enabled,"
                         + " synthetic_stale_after_minutes = n.synthetic_stale_after_minutes,"
+                        + " availability_policy = n.availability_policy, lifecycle_scope = n.lifecycle_scope,"
                         + " updated_at = case when (a.name, a.partner_name, a.healthcheck_path, a.check_interval_seconds,"
-                        + " a.products, a.slo_overrides, a.status_page_public, a.enabled, a.synthetic_stale_after_minutes)"
-                        + " is distinct from (n.name,"
+                        + " a.products, a.slo_overrides, a.status_page_public, a.enabled, a.synthetic_stale_after_minutes,"
+                        + " a.availability_policy, a.lifecycle_scope) is distinct from (n.name,"
                         + " n.partner_name, n.healthcheck_path, n.check_interval_seconds, n.products, n.slo_overrides,"
-                        + " n.status_page_public, n.enabled, n.synthetic_stale_after_minutes) then now() else a.updated_at end"
+                        + " n.status_page_public, n.enabled, n.synthetic_stale_after_minutes, n.availability_policy,"
+                        + " n.lifecycle_scope) then now() else a.updated_at end"
                         + " from (select coalesce($2, name) as name, coalesce($3, partner_name) as partner_name,"
                         + " coalesce($4, healthcheck_path) as healthcheck_path,"
                         + " coalesce($5, check_interval_seconds) as check_interval_seconds,"
                         + " coalesce($6::text[], products) as products, coalesce($7::jsonb, slo_overrides) as slo_overrides,"
                         + " coalesce($8, status_page_public) as status_page_public, coalesce($9, enabled) as enabled,"
-                        + " coalesce($10, synthetic_stale_after_minutes) as synthetic_stale_after_minutes"
+                        + " coalesce($10, synthetic_stale_after_minutes) as synthetic_stale_after_minutes,"
+                        // "default" clears the app's own choice: it follows the platform's again
+                        + " nullif(coalesce($11, availability_policy), '" + AppValidator.FOLLOW_DEFAULT + "') as availability_policy,"
+                        + " nullif(coalesce($12, lifecycle_scope), '" + AppValidator.FOLLOW_DEFAULT + "') as lifecycle_scope"
                         + " from app where app_key = $1) as n"
                         + " where a.app_key = $1 returning a.app_key")
                 .execute(Tuple.from(Arrays.asList(change.appKey(), change.name(), change.partnerName(),
                         change.healthcheckPath(), change.checkIntervalSeconds(),
                         change.products() == null ? null : change.products().toArray(String[]::new),
                         change.sloOverrides() == null ? null : SloOverrides.toJson(change.sloOverrides()),
-                        change.statusPagePublic(), change.enabled(), change.syntheticStaleAfterMinutes())))
+                        change.statusPagePublic(), change.enabled(), change.syntheticStaleAfterMinutes(),
+                        change.availabilityPolicy(), change.lifecycleScope())))
                 .map(rows -> rows.rowCount() == 1);
     }
 
@@ -137,6 +148,7 @@ public class AppRepository {
                 Arrays.stream(row.getArrayOfStrings("products")).map(name -> Product.valueOf(name).wireValue()).toList(),
                 SloOverrides.fromJson(row.getJsonObject("slo_overrides")), row.getBoolean("status_page_public"), row.getBoolean("enabled"), baseUrls,
                 row.getOffsetDateTime("created_at"), row.getOffsetDateTime("updated_at"), null,
-                row.getInteger("synthetic_stale_after_minutes"));
+                row.getInteger("synthetic_stale_after_minutes"), row.getString("availability_policy"),
+                row.getString("lifecycle_scope"));
     }
 }

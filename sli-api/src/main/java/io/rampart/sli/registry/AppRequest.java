@@ -9,9 +9,12 @@ import java.util.Map;
  * The body of {@code POST /api/v1/apps} and of {@code PATCH /api/v1/apps/{appKey}}. On PATCH an
  * absent (null) field keeps its value; {@code baseUrls} replaces the whole set, matched by label.
  * {@code syntheticStaleAfterMinutes}: the app's own time for the no-data rule synthetic_checks_stale.
+ * {@code availabilityPolicy} and {@code lifecycleScope} left unset (or set to {@code "default"})
+ * follow the platform's default.
  */
 @RegisterForReflection
 public record AppRequest(String appKey, String name, String partnerName, String healthcheckPath,
         List<BaseUrl> baseUrls, Integer checkIntervalSeconds, List<String> products,
-        Map<String, Double> sloOverrides, Boolean statusPagePublic, Boolean enabled, Integer syntheticStaleAfterMinutes) {
+        Map<String, Double> sloOverrides, Boolean statusPagePublic, Boolean enabled, Integer syntheticStaleAfterMinutes,
+        String availabilityPolicy, String lifecycleScope) {
 }

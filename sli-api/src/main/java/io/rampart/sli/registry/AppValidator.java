@@ -1,5 +1,7 @@
 package io.rampart.sli.registry;
 
+import io.rampart.store.sli.AvailabilityPolicy;
+import io.rampart.store.sli.LifecycleScope;
 import io.rampart.sli.api.ApiException;
 import io.rampart.sli.api.UnicodeText;
 import io.rampart.store.event.Product;
@@ -29,6 +31,9 @@ final class AppValidator {
     /** 28 days: the SLO window; the column's check (V160) says the same. */
     static final int MAX_SYNTHETIC_STALE_AFTER_MINUTES = 40_320;
 
+    /** The value of availabilityPolicy and lifecycleScope that makes an app follow the platform's default. */
+    static final String FOLLOW_DEFAULT = "default";
+
     private AppValidator() {
     }
 
@@ -50,7 +55,8 @@ final class AppValidator {
                 request.products() == null ? List.of() : request.products(),
                 request.sloOverrides() == null ? Map.of() : request.sloOverrides(),
                 request.statusPagePublic() == null ? Boolean.FALSE : request.statusPagePublic(),
-                request.enabled() == null ? Boolean.TRUE : request.enabled(), request.syntheticStaleAfterMinutes());
+                request.enabled() == null ? Boolean.TRUE : request.enabled(), request.syntheticStaleAfterMinutes(),
+                request.availabilityPolicy(), request.lifecycleScope());
         return forUpdate(withDefaults.appKey(), withDefaults);
     }
 
@@ -83,11 +89,20 @@ final class AppValidator {
         if (staleAfter != null && (staleAfter < 1 || staleAfter > MAX_SYNTHETIC_STALE_AFTER_MINUTES)) {
             throw ApiException.badRequest("syntheticStaleAfterMinutes", "from 1 to " + MAX_SYNTHETIC_STALE_AFTER_MINUTES);
         }
+        if (request.availabilityPolicy() != null && !request.availabilityPolicy().equals(FOLLOW_DEFAULT)
+                && AvailabilityPolicy.fromWireValue(request.availabilityPolicy()) == null) {
+            throw ApiException.badRequest("availabilityPolicy", "one of 2xx, http-200, default");
+        }
+        if (request.lifecycleScope() != null && !request.lifecycleScope().equals(FOLLOW_DEFAULT)
+                && LifecycleScope.fromWireValue(request.lifecycleScope()) == null) {
+            throw ApiException.badRequest("lifecycleScope", "one of all, installed, default");
+        }
         return new AppRequest(appKey, request.name(), request.partnerName(), request.healthcheckPath(),
                 request.baseUrls() == null ? null : baseUrls(request.baseUrls()), interval,
                 request.products() == null ? null : products(request.products()),
                 request.sloOverrides() == null ? null : sloOverrides(request.sloOverrides()),
-                request.statusPagePublic(), request.enabled(), staleAfter);
+                request.statusPagePublic(), request.enabled(), staleAfter, request.availabilityPolicy(),
+                request.lifecycleScope());
     }
 
     private static String nullToEmpty(String text) {

@@ -1,6 +1,7 @@
 package io.rampart.sli.sli;
 
 import io.rampart.sli.replica.ReadPool;
+import io.rampart.store.sli.AvailabilityPolicy;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -25,15 +26,15 @@ public class ProbeLocationReader {
     /** Per app and range: the correction of the per-probe counts (zeros unless the app has several locations). */
     private static final String QUORUM = """
             select a.app_key, r.point, c.results, c.good_results, c.slots, c.good_slots
-            from unnest($1::text[]) as a(app_key),
+            from unnest($1::text[], $4::text[]) as a(app_key, policy),
                  unnest($2::timestamptz[], $3::timestamptz[]) with ordinality as r(from_at, to_at, point),
-                 lateral rampart_probe_quorum_correction(a.app_key, r.from_at, r.to_at) as c""";
+                 lateral rampart_probe_quorum_correction(a.app_key, r.from_at, r.to_at, a.policy) as c""";
 
     /** Per range: one location's slots of the app and how many were good. */
     private static final String ONE_LOCATION = """
             select r.point, c.good, c.total
             from unnest($2::timestamptz[], $3::timestamptz[]) with ordinality as r(from_at, to_at, point),
-                 lateral rampart_probe_slot_counts($1, r.from_at, r.to_at, $4) as c""";
+                 lateral rampart_probe_slot_counts($1, r.from_at, r.to_at, $4, $5) as c""";
 
     private final ReadPool pool;
 
@@ -43,19 +44,21 @@ public class ProbeLocationReader {
 
     /**
      * Makes the PROBE counts of each range (figures by range index, as RollupReader answers them)
-     * count slots by their quorum verdict, or, with a location, that location's slots alone.
+     * count slots by their quorum verdict, or, with a location, that location's slots alone, each
+     * probe judged by the availability policy the answer applies.
      */
     Uni<List<Map<String, StreamFigures>>> apply(String appKey, List<RollupReader.Range> ranges, String location,
-            List<Map<String, StreamFigures>> figures) {
+            List<Map<String, StreamFigures>> figures, AvailabilityPolicy policy) {
         if (location == null) {
             Map<String, RollupReader.Figures> byApp = new HashMap<>(Map.of(appKey, new RollupReader.Figures(figures, List.of())));
-            return applyQuorum(List.of(appKey), ranges, byApp).replaceWith(figures);
+            return applyQuorum(List.of(appKey), ranges, byApp, Map.of(appKey, policy)).replaceWith(figures);
         }
-        return pool.current().preparedQuery(ONE_LOCATION).execute(Tuple.of(appKey, froms(ranges), tos(ranges), location))
+        return pool.current().preparedQuery(ONE_LOCATION)
+                .execute(Tuple.of(appKey, froms(ranges), tos(ranges), location, policy.wireValue()))
                 .map(rows -> {
                     for (Row row : rows) {
                         StreamFigures probes = probes(figures, row);
-                        probes.adjust(row.getLong("total") - probes.total(), row.getLong("good") - probes.good());
+                        probes.adjust(row.getLong("total") - probes.total(), row.getLong("good") - probes.good(policy));
                     }
                     return figures;
                 });
@@ -63,11 +66,14 @@ public class ProbeLocationReader {
 
     /**
      * {@link #apply} without a location for many apps at once (figures by app key, as RollupReader
-     * answers them; an app without figures gets them where its correction is not zero).
+     * answers them; an app without figures gets them where its correction is not zero), each app's
+     * probes judged by its availability policy.
      */
     Uni<Map<String, RollupReader.Figures>> applyQuorum(List<String> appKeys,
-            List<RollupReader.Range> ranges, Map<String, RollupReader.Figures> figures) {
-        return pool.current().preparedQuery(QUORUM).execute(Tuple.of(appKeys.toArray(String[]::new), froms(ranges), tos(ranges)))
+            List<RollupReader.Range> ranges, Map<String, RollupReader.Figures> figures,
+            Map<String, AvailabilityPolicy> policies) {
+        return pool.current().preparedQuery(QUORUM).execute(Tuple.of(appKeys.toArray(String[]::new), froms(ranges), tos(ranges),
+                        appKeys.stream().map(app -> policies.get(app).wireValue()).toArray(String[]::new)))
                 .map(rows -> {
                     for (Row row : rows) {
                         long slots = row.getLong("slots") - row.getLong("results");

@@ -46,17 +46,17 @@ final class SliFigures {
      * Ratios: value, good, total. Latencies: value, count (observations). Counts: value (failures,
      * null without events), count (failures) and total (events).
      */
-    static Reading reading(SliId sli, Map<String, StreamFigures> figures, WebhookPolicy policy, Quantile quantile) {
-        Double value = value(sli, figures, policy, quantile);
+    static Reading reading(SliId sli, Map<String, StreamFigures> figures, ReadRules rules, Quantile quantile) {
+        Double value = value(sli, figures, rules, quantile);
         return switch (sli.measure()) {
             case RATIO -> {
-                Counts counts = counts(sli, figures, policy);
+                Counts counts = counts(sli, figures, rules);
                 yield new Reading(value, counts.good(), counts.total(), null);
             }
             case LATENCY -> new Reading(value, null, null,
                     figures.getOrDefault(stream(sli), StreamFigures.NONE).latencies().observations());
             case COUNT -> {
-                Counts counts = counts(sli, figures, policy);
+                Counts counts = counts(sli, figures, rules);
                 yield new Reading(value, null, counts.total(), counts.bad());
             }
         };
@@ -68,13 +68,21 @@ final class SliFigures {
     }
 
     /** Good and total of a ratio or count SLI over one range. */
-    static Counts counts(SliId sli, Map<String, StreamFigures> figures, WebhookPolicy policy) {
+    static Counts counts(SliId sli, Map<String, StreamFigures> figures, ReadRules rules) {
         return switch (sli) {
             // The app server's figure wherever the app sent any in the range, else the host's.
             case IFRAME_LOAD_SUCCESS_RATE_EFFECTIVE -> figures.getOrDefault(IFRAME_APP, StreamFigures.NONE).total() > 0
-                    ? counts(SliId.IFRAME_LOAD_SUCCESS_RATE_APP_SERVER, figures, policy)
-                    : counts(SliId.IFRAME_LOAD_SUCCESS_RATE, figures, policy);
-            case WEBHOOK_DELIVERY_SUCCESS_RATE -> webhookCounts(figures.getOrDefault(WEBHOOK, StreamFigures.NONE), policy);
+                    ? counts(SliId.IFRAME_LOAD_SUCCESS_RATE_APP_SERVER, figures, rules)
+                    : counts(SliId.IFRAME_LOAD_SUCCESS_RATE, figures, rules);
+            case WEBHOOK_DELIVERY_SUCCESS_RATE -> webhookCounts(figures.getOrDefault(WEBHOOK, StreamFigures.NONE), rules.webhook());
+            case AVAILABILITY_SUCCESS_RATE -> {
+                StreamFigures probes = figures.getOrDefault(PROBE, StreamFigures.NONE);
+                yield new Counts(probes.good(rules.availability()), probes.total());
+            }
+            case LIFECYCLE_SUCCESS_RATE, LIFECYCLE_FAILURE_COUNT -> {
+                long[] scoped = figures.getOrDefault(LIFECYCLE, StreamFigures.NONE).goodAndTotal(rules.lifecycle());
+                yield new Counts(scoped[0], scoped[1]);
+            }
             default -> {
                 StreamFigures stream = figures.getOrDefault(stream(sli), StreamFigures.NONE);
                 yield new Counts(stream.good(), stream.total());
@@ -83,12 +91,12 @@ final class SliFigures {
     }
 
     /** The value of an SLI over one range: percent, quantile in ms, or number of failures; null without events. */
-    static Double value(SliId sli, Map<String, StreamFigures> figures, WebhookPolicy policy, Quantile quantile) {
+    static Double value(SliId sli, Map<String, StreamFigures> figures, ReadRules rules, Quantile quantile) {
         return switch (sli.measure()) {
-            case RATIO -> counts(sli, figures, policy).percent();
+            case RATIO -> counts(sli, figures, rules).percent();
             case LATENCY -> figures.getOrDefault(stream(sli), StreamFigures.NONE).latencies().quantile(quantile.fraction());
             case COUNT -> {
-                Counts counts = counts(sli, figures, policy);
+                Counts counts = counts(sli, figures, rules);
                 yield counts.total() == 0 ? null : (double) counts.bad();
             }
         };
@@ -96,7 +104,7 @@ final class SliFigures {
 
     private static Counts webhookCounts(StreamFigures webhooks, WebhookPolicy policy) {
         long good = 0;
-        for (StreamFigures.WebhookCount count : webhooks.webhooks()) {
+        for (StreamFigures.KeyedCount count : webhooks.keyed()) {
             Product product = java.util.Arrays.stream(Product.values())
                     .filter(known -> known.name().equalsIgnoreCase(count.product())).findFirst().orElse(null);
             if (policy.isGood(product, count.statusCode() == 0 ? null : count.statusCode())) {

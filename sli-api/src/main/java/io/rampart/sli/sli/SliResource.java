@@ -27,9 +27,11 @@ public class SliResource {
     public Uni<SliSummary> summary(@PathParam("appKey") String appKey, @QueryParam("window") String window,
             @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("target") String target,
             @QueryParam("webhookPolicy") String webhookPolicy, @QueryParam("quantile") String quantile,
-            @QueryParam("location") String location, @QueryParam("adjustments") String adjustments) {
+            @QueryParam("location") String location, @QueryParam("adjustments") String adjustments,
+            @QueryParam("availabilityPolicy") String availabilityPolicy, @QueryParam("lifecycleScope") String lifecycleScope) {
         caller.requireSliReader(appKey);
-        return slis.summary(appKey, new SliService.Query(window, from, to, target, webhookPolicy, quantile, adjustments),
+        return slis.summary(appKey, new SliService.Query(window, from, to, target, webhookPolicy, quantile, adjustments,
+                        availabilityPolicy, lifecycleScope),
                 location,
                 Instant.now());
     }
@@ -40,9 +42,10 @@ public class SliResource {
             @QueryParam("window") String window, @QueryParam("from") String from, @QueryParam("to") String to,
             @QueryParam("step") String step, @QueryParam("target") String target,
             @QueryParam("webhookPolicy") String webhookPolicy, @QueryParam("quantile") String quantile,
-            @QueryParam("location") String location, @QueryParam("adjustments") String adjustments) {
+            @QueryParam("location") String location, @QueryParam("adjustments") String adjustments,
+            @QueryParam("availabilityPolicy") String availabilityPolicy, @QueryParam("lifecycleScope") String lifecycleScope) {
         caller.requireSliReader(appKey);
         return slis.series(appKey, sliId, new SliService.Query(window, from, to, target, webhookPolicy, quantile,
-                adjustments), step, location, Instant.now());
+                adjustments, availabilityPolicy, lifecycleScope), step, location, Instant.now());
     }
 }

@@ -11,6 +11,6 @@ import java.util.List;
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SliSeries(String appKey, String sliId, String unit, String step, Instant from, Instant to,
-        String webhookPolicy, String target, String quantile, List<Exclusions.Applied> adjustments,
+        String webhookPolicy, String availabilityPolicy, String lifecycleScope, String target, String quantile, List<Exclusions.Applied> adjustments,
         List<SeriesPoint> points) {
 }

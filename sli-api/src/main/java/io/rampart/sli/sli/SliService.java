@@ -6,6 +6,8 @@ import io.rampart.sli.api.ApiException;
 import io.rampart.sli.slo.BurnRateWindow;
 import io.rampart.sli.slo.SloCalculator;
 import io.rampart.sli.slo.SloOverrides;
+import io.rampart.store.sli.AvailabilityPolicy;
+import io.rampart.store.sli.LifecycleScope;
 import io.rampart.store.sli.SliId;
 import io.rampart.store.sli.WebhookPolicy;
 import io.smallrye.mutiny.Uni;
@@ -32,15 +34,36 @@ public class SliService {
     /** {@code ?adjustments=none}: the raw figures. */
     static final String NO_ADJUSTMENTS = "none";
 
-    /** Query parameters common to both answers; {@code adjustments} is {@code none} for the raw figures. */
+    /**
+     * Query parameters common to both answers; {@code adjustments} is {@code none} for the raw
+     * figures; a null policy or scope takes the app's, else the platform's.
+     */
     public record Query(String window, String from, String to, String target, String webhookPolicy, String quantile,
-            String adjustments) {
+            String adjustments, String availabilityPolicy, String lifecycleScope) {
+
+        /** With the app's availability policy and lifecycle scope. */
+        public Query(String window, String from, String to, String target, String webhookPolicy, String quantile,
+                String adjustments) {
+            this(window, from, to, target, webhookPolicy, quantile, adjustments, null, null);
+        }
 
         /** With every active adjustment applied. */
         public Query(String window, String from, String to, String target, String webhookPolicy, String quantile) {
             this(window, from, to, target, webhookPolicy, quantile, null);
         }
     }
+
+    /** The registry's settings of many apps that read rules take: null where the app sets none. */
+    private static final String APP_RULES = """
+            select app_key, availability_policy, lifecycle_scope from app where app_key = any($1::text[])""";
+
+    /** One app's SLO overrides, read rules, and the id of the target labelled $2 (null without one). */
+    private static final String APP_CONTEXT = """
+            select a.slo_overrides, a.availability_policy, a.lifecycle_scope, t.id as target_id,
+                rampart_probe_several_locations(a.probe_locations) as several_locations
+            from app as a
+            left join healthcheck_target as t on t.app_key = a.app_key and t.label = $2
+            where a.app_key = $1""";
 
     /** A location's name, as the prober's RAMPART_PROBER_LOCATION: letters, digits, '.', '_', '-'. */
     private static final java.util.regex.Pattern LOCATION = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
@@ -50,7 +73,7 @@ public class SliService {
      * the target's id, and the minutes its adjustments leave out.
      */
     /** @param severalLocations whether a slot can have results of several probe locations (V170) */
-    private record AppContext(Map<String, Double> sloOverrides, Long targetId, Exclusions exclusions,
+    private record AppContext(Map<String, Double> sloOverrides, Long targetId, Exclusions exclusions, ReadRules rules,
             boolean severalLocations) {
     }
 
@@ -82,7 +105,6 @@ public class SliService {
     public Uni<SliSummary> summary(String appKey, Query query, String location, Instant now) {
         checkLocation(location);
         Window window = window(query, now);
-        WebhookPolicy policy = policy(query.webhookPolicy());
         Quantile quantile = Quantile.parse(query.quantile());
         List<RollupReader.Range> ranges = ranges(window, true);
         Instant earliest = ranges.stream().map(RollupReader.Range::from).min(Instant::compareTo).orElseThrow();
@@ -90,9 +112,19 @@ public class SliService {
                 .chain(app -> rollups.read(appKey, ranges, app.targetId(), SliFigures.ALL_STREAMS, 1,
                                 app.exclusions().groups())
                         .chain(figures -> byLocation(appKey, app, ranges, location, figures))
-                        .map(figures -> new SliSummary(appKey, window.from(), window.to(), policy.wireValue(),
+                        .map(figures -> new SliSummary(appKey, window.from(), window.to(), app.rules().webhook().wireValue(),
+                                app.rules().availability().wireValue(), app.rules().lifecycle().wireValue(),
                                 query.target(), app.exclusions().appliedWithin(window.from(), window.to()),
-                                entries(figures, app.exclusions(), policy, quantile, app.sloOverrides(), true))));
+                                entries(figures, app.exclusions(), app.rules(), quantile, app.sloOverrides(), true))));
+    }
+
+    /**
+     * The read rules of an answer about one app that asks for these (each null where it asks
+     * none); fails with 404 for an unknown app.
+     */
+    public Uni<ReadRules> readRules(String appKey, String webhookPolicy, String availabilityPolicy, String lifecycleScope) {
+        return registry(appKey, null, policy(webhookPolicy), availabilityPolicy(availabilityPolicy),
+                lifecycleScope(lifecycleScope)).map(AppContext::rules);
     }
 
     /** The window of a summary: {@code window}, or {@code from} and {@code to}, by default the last 28 days. */
@@ -102,10 +134,10 @@ public class SliService {
 
     /**
      * The summaries' SLI entries of many apps over one window, by app key, each as {@link #summary}
-     * answers it: every app's active adjustments applied, or none with {@code adjustments} "none".
-     * With {@code full} false only the window's own counts are read: values, good, total and error
-     * budgets of ratios and counts, no quantiles nor burn rates (what ranking and compliance need,
-     * cheap over thousands of apps).
+     * answers it: every app's active adjustments applied, or none with {@code adjustments} "none",
+     * each app under its own read rules. With {@code full} false only the window's own counts are
+     * read: values, good, total and error budgets of ratios and counts, no quantiles nor burn rates
+     * (what ranking and compliance need, cheap over thousands of apps).
      *
      * @param sloOverrides every app's SLO overrides, by app key
      */
@@ -117,19 +149,40 @@ public class SliService {
         Instant earliest = ranges.stream().map(RollupReader.Range::from).min(Instant::compareTo).orElseThrow();
         List<String> appKeys = List.copyOf(sloOverrides.keySet());
         return exclusions(adjustments, () -> this.adjustments.exclusionsByApp(appKeys, earliest, window.to()), Map.of())
-                .chain(exclusions -> {
+                .chain(exclusions -> appRules(appKeys, policy).chain(rules -> {
                     Map<String, List<Exclusions.Group>> groups = new HashMap<>();
                     exclusions.forEach((appKey, excluded) -> groups.put(appKey, excluded.groups()));
                     return rollups.read(appKeys, ranges, null, SliFigures.ALL_STREAMS, full ? 1 : 0, groups)
-                            .chain(figures -> locations.applyQuorum(appKeys, ranges, figures))
+                            .chain(figures -> locations.applyQuorum(appKeys, ranges, figures, availabilityPolicies(rules)))
                             .map(figures -> {
                                 Map<String, List<SliEntry>> entries = new java.util.LinkedHashMap<>();
                                 sloOverrides.forEach((appKey, overrides) -> entries.put(appKey, entries(
                                         figures.getOrDefault(appKey, RollupReader.none(ranges.size(), 0)),
-                                        exclusions.getOrDefault(appKey, Exclusions.NONE), policy, parsed, overrides, full)));
+                                        exclusions.getOrDefault(appKey, Exclusions.NONE), rules.get(appKey), parsed,
+                                        overrides, full)));
                                 return entries;
                             });
-                });
+                }));
+    }
+
+    /** Each app's read rules, by app key, under one webhook policy. */
+    private Uni<Map<String, ReadRules>> appRules(List<String> appKeys, WebhookPolicy webhook) {
+        return pool.preparedQuery(APP_RULES).execute(Tuple.of(appKeys.toArray(String[]::new))).map(rows -> {
+            Map<String, ReadRules> rules = new HashMap<>();
+            for (String appKey : appKeys) {
+                rules.put(appKey, new ReadRules(webhook, config.availabilityPolicy(), config.lifecycleScope()));
+            }
+            for (Row row : rows) {
+                rules.put(row.getString("app_key"), rules(webhook, null, null, row));
+            }
+            return rules;
+        });
+    }
+
+    private static Map<String, AvailabilityPolicy> availabilityPolicies(Map<String, ReadRules> rules) {
+        Map<String, AvailabilityPolicy> policies = new HashMap<>();
+        rules.forEach((appKey, rule) -> policies.put(appKey, rule.availability()));
+        return policies;
     }
 
     /** The window and, for a full summary, each burn-rate window ending where it ends. */
@@ -144,11 +197,11 @@ public class SliService {
         return ranges;
     }
 
-    private List<SliEntry> entries(RollupReader.Figures figures, Exclusions exclusions, WebhookPolicy policy,
+    private List<SliEntry> entries(RollupReader.Figures figures, Exclusions exclusions, ReadRules rules,
             Quantile quantile, Map<String, Double> overrides, boolean full) {
         List<SliEntry> entries = new ArrayList<>();
         for (SliId sli : SliId.values()) {
-            entries.add(entry(sli, figures, exclusions, policy, quantile, overrides, full));
+            entries.add(entry(sli, figures, exclusions, rules, quantile, overrides, full));
         }
         return entries;
     }
@@ -161,7 +214,6 @@ public class SliService {
         }
         Window window = Window.parse(query.window(), query.from(), query.to(), SERIES_WINDOW, config.maxWindowDays(), now);
         Duration stepLength = step == null ? SERIES_STEP : Window.length("step", step);
-        WebhookPolicy policy = policy(query.webhookPolicy());
         Quantile quantile = Quantile.parse(query.quantile());
         // Points start on multiples of the step (since the epoch, UTC), so graphs show round
         // times; the first and the last point cover only the part of their step inside the window.
@@ -191,26 +243,27 @@ public class SliService {
                     List<SeriesPoint> seriesPoints = new ArrayList<>();
                     for (int point = 0; point < ranges.size(); point++) {
                         SliFigures.Reading reading = SliFigures.reading(sli,
-                                adjusted(figures, app.exclusions(), sli, point), policy, quantile);
+                                adjusted(figures, app.exclusions(), sli, point), app.rules(), quantile);
                         seriesPoints.add(new SeriesPoint(timestamps.get(point), reading.value(), reading.good(),
                                 reading.total(), reading.count()));
                     }
                     return new SliSeries(appKey, sli.id(), sli.unit(), step == null ? "5m" : step, window.from(),
-                            window.to(), policy.wireValue(), query.target(),
+                            window.to(), app.rules().webhook().wireValue(), app.rules().availability().wireValue(),
+                            app.rules().lifecycle().wireValue(), query.target(),
                             sli.measure() == SliId.Measure.LATENCY ? quantile.name() : null,
                             app.exclusions().appliedWithin(window.from(), window.to()), seriesPoints);
                 }));
     }
 
-    private SliEntry entry(SliId sli, RollupReader.Figures figures, Exclusions exclusions, WebhookPolicy policy,
+    private SliEntry entry(SliId sli, RollupReader.Figures figures, Exclusions exclusions, ReadRules rules,
             Quantile quantile, Map<String, Double> overrides, boolean full) {
-        SliFigures.Reading reading = SliFigures.reading(sli, adjusted(figures, exclusions, sli, 0), policy, quantile);
-        SliFigures.Reading raw = SliFigures.reading(sli, figures.ranges().get(0), policy, quantile);
+        SliFigures.Reading reading = SliFigures.reading(sli, adjusted(figures, exclusions, sli, 0), rules, quantile);
+        SliFigures.Reading raw = SliFigures.reading(sli, figures.ranges().get(0), rules, quantile);
         Double target = sli.measure() == SliId.Measure.RATIO ? slos.target(sli, overrides) : null;
         return new SliEntry(sli.id(), sli.displayName(), sli.unit(), reading.value(), reading.good(), reading.total(),
                 reading.count(), sli.measure() == SliId.Measure.LATENCY ? quantile.name() : null,
                 target == null ? null : slos.status(target, reading.total() - reading.good(), reading.total(),
-                        burnWindows(sli, figures, exclusions, policy, full)),
+                        burnWindows(sli, figures, exclusions, rules, full)),
                 events(raw) - events(reading));
     }
 
@@ -248,11 +301,11 @@ public class SliService {
     }
 
     private static Map<BurnRateWindow, long[]> burnWindows(SliId sli, RollupReader.Figures figures,
-            Exclusions exclusions, WebhookPolicy policy, boolean full) {
+            Exclusions exclusions, ReadRules rules, boolean full) {
         Map<BurnRateWindow, long[]> burn = new EnumMap<>(BurnRateWindow.class);
         for (BurnRateWindow window : BurnRateWindow.values()) {
             SliFigures.Counts counts = full
-                    ? SliFigures.counts(sli, adjusted(figures, exclusions, sli, window.ordinal() + 1), policy)
+                    ? SliFigures.counts(sli, adjusted(figures, exclusions, sli, window.ordinal() + 1), rules)
                     : new SliFigures.Counts(0, 0);
             burn.put(window, new long[] {counts.bad(), counts.total()});
         }
@@ -280,9 +333,12 @@ public class SliService {
     private Uni<AppContext> context(String appKey, Query query, Instant from, Instant to) {
         Uni<Exclusions> exclusions = exclusions(query.adjustments(), () -> adjustments.exclusions(appKey, from, to),
                 Exclusions.NONE);
-        return Uni.combine().all().unis(registry(appKey, query.target()), exclusions).asTuple()
+        WebhookPolicy webhook = policy(query.webhookPolicy());
+        AvailabilityPolicy availability = availabilityPolicy(query.availabilityPolicy());
+        LifecycleScope lifecycle = lifecycleScope(query.lifecycleScope());
+        return Uni.combine().all().unis(registry(appKey, query.target(), webhook, availability, lifecycle), exclusions).asTuple()
                 .map(both -> new AppContext(both.getItem1().sloOverrides(), both.getItem1().targetId(), both.getItem2(),
-                        both.getItem1().severalLocations()));
+                        both.getItem1().rules(), both.getItem1().severalLocations()));
     }
 
     /**
@@ -294,7 +350,7 @@ public class SliService {
         if (location == null && !app.severalLocations()) {
             return Uni.createFrom().item(figures);
         }
-        return locations.apply(appKey, ranges, location, figures.ranges()).replaceWith(figures);
+        return locations.apply(appKey, ranges, location, figures.ranges(), app.rules().availability()).replaceWith(figures);
     }
 
     /** {@code ?adjustments=}: absent, every active adjustment ({@code applied}); {@code none}, the raw figures ({@code none}). */
@@ -310,11 +366,45 @@ public class SliService {
         }
     }
 
-    private Uni<AppContext> registry(String appKey, String targetLabel) {
-        return pool.preparedQuery("select a.slo_overrides, t.id as target_id,"
-                        + " rampart_probe_several_locations(a.probe_locations) as several_locations from app as a"
-                        + " left join healthcheck_target as t on t.app_key = a.app_key and t.label = $2"
-                        + " where a.app_key = $1")
+    /**
+     * The read rules of one answer: those it asks for ({@code availability}, {@code lifecycle} null
+     * where it asks none), else the app's row's, else the platform's.
+     */
+    private ReadRules rules(WebhookPolicy webhook, AvailabilityPolicy availability, LifecycleScope lifecycle, Row app) {
+        AvailabilityPolicy appAvailability = AvailabilityPolicy.fromWireValue(app.getString("availability_policy"));
+        LifecycleScope appLifecycle = LifecycleScope.fromWireValue(app.getString("lifecycle_scope"));
+        return new ReadRules(webhook,
+                availability != null ? availability : appAvailability != null ? appAvailability : config.availabilityPolicy(),
+                lifecycle != null ? lifecycle : appLifecycle != null ? appLifecycle : config.lifecycleScope());
+    }
+
+    /** {@code ?availabilityPolicy=}: null where the answer asks none. */
+    public static AvailabilityPolicy availabilityPolicy(String requested) {
+        if (requested == null) {
+            return null;
+        }
+        AvailabilityPolicy policy = AvailabilityPolicy.fromWireValue(requested);
+        if (policy == null) {
+            throw ApiException.badRequest("availabilityPolicy", "one of 2xx, http-200");
+        }
+        return policy;
+    }
+
+    /** {@code ?lifecycleScope=}: null where the answer asks none. */
+    public static LifecycleScope lifecycleScope(String requested) {
+        if (requested == null) {
+            return null;
+        }
+        LifecycleScope scope = LifecycleScope.fromWireValue(requested);
+        if (scope == null) {
+            throw ApiException.badRequest("lifecycleScope", "one of all, installed");
+        }
+        return scope;
+    }
+
+    private Uni<AppContext> registry(String appKey, String targetLabel, WebhookPolicy webhook,
+            AvailabilityPolicy availability, LifecycleScope lifecycle) {
+        return pool.preparedQuery(APP_CONTEXT)
                 .execute(Tuple.of(appKey, targetLabel))
                 .map(rows -> {
                     if (rows.size() == 0) {
@@ -325,7 +415,8 @@ public class SliService {
                         throw ApiException.notFound("the app " + appKey + " has no target labelled " + targetLabel);
                     }
                     return new AppContext(SloOverrides.fromJson(row.getJsonObject("slo_overrides")),
-                            row.getLong("target_id"), Exclusions.NONE, row.getBoolean("several_locations"));
+                            row.getLong("target_id"), Exclusions.NONE, rules(webhook, availability, lifecycle, row),
+                            row.getBoolean("several_locations"));
                 });
     }
 }

@@ -13,6 +13,7 @@ import java.util.List;
  */
 @RegisterForReflection
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record SliSummary(String appKey, Instant from, Instant to, String webhookPolicy, String target,
+public record SliSummary(String appKey, Instant from, Instant to, String webhookPolicy, String availabilityPolicy,
+        String lifecycleScope, String target,
         List<Exclusions.Applied> adjustments, List<SliEntry> slis) {
 }

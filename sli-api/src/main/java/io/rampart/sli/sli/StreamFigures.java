@@ -1,29 +1,36 @@
 package io.rampart.sli.sli;
 
+import io.rampart.store.event.LifecycleKind;
+import io.rampart.store.sli.AvailabilityPolicy;
+import io.rampart.store.sli.LifecycleScope;
+
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * What the rollups hold for one stream (PROBE or an app_event kind) over one time range: counts,
- * webhook deliveries by product and status code, and the histogram of its latencies.
+ * split by product (webhooks) or kind (lifecycle) and status code, and the histogram of its latencies.
  */
 final class StreamFigures {
 
-    /** Events of one product with one status code (0: not reached); only webhooks carry either. */
-    record WebhookCount(String product, int statusCode, long total) {
+    /**
+     * Events of one product or lifecycle kind with one status code (0: not reached, or for probes
+     * no answer within the timeout), and how many were good by the stream's fixed rule.
+     */
+    record KeyedCount(String product, int statusCode, long total, long good) {
     }
 
     static final StreamFigures NONE = new StreamFigures();
 
     private long total;
     private long good;
-    private final List<WebhookCount> webhooks = new ArrayList<>();
+    private final List<KeyedCount> keyed = new ArrayList<>();
     private final LatencyHistogram latencies = new LatencyHistogram();
 
     void addCounts(String product, int statusCode, long total, long good) {
         this.total += total;
         this.good += good;
-        webhooks.add(new WebhookCount(product, statusCode, total));
+        keyed.add(new KeyedCount(product, statusCode, total, good));
     }
 
     /** Corrects the counts by what the rollups cannot tell (probe slots seen from several locations). */
@@ -39,8 +46,8 @@ final class StreamFigures {
     void add(StreamFigures other, int sign) {
         total += sign * other.total;
         good += sign * other.good;
-        for (WebhookCount count : other.webhooks) {
-            webhooks.add(new WebhookCount(count.product(), count.statusCode(), sign * count.total()));
+        for (KeyedCount count : other.keyed) {
+            keyed.add(new KeyedCount(count.product(), count.statusCode(), sign * count.total(), sign * count.good()));
         }
         latencies.add(other.latencies, sign);
     }
@@ -49,13 +56,52 @@ final class StreamFigures {
         return total;
     }
 
-    /** Good events by the stream's fixed rule (not meaningful for webhooks: see {@link #webhooks()}). */
+    /** Good events by the stream's fixed rule (not meaningful for webhooks: see {@link #keyed()}). */
     long good() {
         return good;
     }
 
-    List<WebhookCount> webhooks() {
-        return webhooks;
+    /**
+     * Good probes under an availability policy: the fixed rule's (200 within the timeout, and the
+     * probe-location correction) and, under {@code 2xx}, the other 2xx answers within the timeout.
+     */
+    long good(AvailabilityPolicy policy) {
+        long answered = 0;
+        for (KeyedCount count : keyed) {
+            if (count.statusCode() != 200 && count.statusCode() != 0 && policy.isGoodAnswer(count.statusCode())) {
+                answered += count.total();
+            }
+        }
+        return good + answered;
+    }
+
+    /** Good and total lifecycle callbacks in a scope (a callback of no known kind counts under {@code all} only). */
+    long[] goodAndTotal(LifecycleScope scope) {
+        if (scope == LifecycleScope.ALL) {
+            return new long[] {good, total};
+        }
+        long scopedGood = 0;
+        long scopedTotal = 0;
+        for (KeyedCount count : keyed) {
+            if (scope.counts(kind(count.product()))) {
+                scopedGood += count.good();
+                scopedTotal += count.total();
+            }
+        }
+        return new long[] {scopedGood, scopedTotal};
+    }
+
+    private static LifecycleKind kind(String stored) {
+        for (LifecycleKind kind : LifecycleKind.values()) {
+            if (kind.name().equals(stored)) {
+                return kind;
+            }
+        }
+        return null;
+    }
+
+    List<KeyedCount> keyed() {
+        return keyed;
     }
 
     LatencyHistogram latencies() {

@@ -6,23 +6,24 @@ import java.util.List;
 
 /**
  * What the status page shows, already formatted: every number comes from an {@code SliEntry} or
- * {@code SliSeries} of the SLI API's own computation ({@link StatusPageService}).
+ * {@code SliSeries} of the SLI API's own computation ({@link StatusPageService}); {@code readRules}
+ * names the rules its figures were read by.
  */
 @TemplateData
 public record StatusPage(String appKey, String name, String partnerName, StatusRange range, List<RangeLink> ranges,
-        String period, String headline, String headlineState, boolean signedIn, List<Panel> panels,
+        String period, String readRules, String headline, String headlineState, boolean signedIn, List<Panel> panels,
         List<TargetRow> targets, List<IncidentRow> incidents, List<FailingChannel> failingChannels,
         List<AdjustmentRow> adjustments, String seriesJson, List<LocationRow> locations) {
 
     /** The same page for a visitor who is (or is not) signed in: one built page serves both. */
     public StatusPage withSignedIn(boolean visitorSignedIn) {
-        return new StatusPage(appKey, name, partnerName, range, ranges, period, headline, headlineState, visitorSignedIn,
-                panels, targets, incidents, failingChannels, adjustments, seriesJson, locations);
+        return new StatusPage(appKey, name, partnerName, range, ranges, period, readRules, headline, headlineState,
+                visitorSignedIn, panels, targets, incidents, failingChannels, adjustments, seriesJson, locations);
     }
 
     /** The same page with the availability per probe location (none where the app has one location). */
     public StatusPage withLocations(List<LocationRow> perLocation) {
-        return new StatusPage(appKey, name, partnerName, range, ranges, period, headline, headlineState, signedIn,
+        return new StatusPage(appKey, name, partnerName, range, ranges, period, readRules, headline, headlineState, signedIn,
                 panels, targets, incidents, failingChannels, adjustments, seriesJson, perLocation);
     }
 

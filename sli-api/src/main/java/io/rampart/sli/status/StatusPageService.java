@@ -160,7 +160,9 @@ public class StatusPageService {
             adjustmentRows.add(new StatusPage.AdjustmentRow(adjustment.kind(), maintenance ? "Maintenance" : "Platform fault",
                     state, PERIOD.format(adjustment.start()) + " to " + PERIOD.format(adjustment.end()), adjustment.reason()));
         }
-        return new StatusPage(app.appKey(), app.name(), app.partnerName(), range, links, period, headline,
+        String readRules = "Availability policy " + summary.availabilityPolicy() + " · lifecycle scope "
+                + summary.lifecycleScope() + " · webhook policy " + summary.webhookPolicy();
+        return new StatusPage(app.appKey(), app.name(), app.partnerName(), range, links, period, readRules, headline,
                 headlineState, false, panels, rows, recentIncidents, failingChannels, adjustmentRows,
                 seriesJson(range, summary, series, applied), List.of());
     }

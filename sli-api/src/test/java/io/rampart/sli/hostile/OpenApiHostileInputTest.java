@@ -106,6 +106,8 @@ class OpenApiHostileInputTest {
             Map.entry("POST /api/v1/shared-secrets/reseal", Caller.ADMIN),
             Map.entry("GET /api/v1/apps/{appKey}/slis", Caller.VENDOR),
             Map.entry("GET /api/v1/apps/{appKey}/slis/{sliId}/series", Caller.VENDOR),
+            Map.entry("GET /api/v1/apps/{appKey}/slis/{sliId}/breakdown", Caller.VENDOR),
+            Map.entry("GET /api/v1/apps/{appKey}/failures", Caller.VENDOR),
             Map.entry("GET /api/v1/apps/{appKey}/incidents", Caller.STATUSPAGE),
             Map.entry("GET /api/v1/apps/{appKey}/incidents/{incidentId}", Caller.STATUSPAGE),
             Map.entry("POST /api/v1/apps/{appKey}/incidents/{incidentId}/ack", Caller.VENDOR),
@@ -338,6 +340,7 @@ class OpenApiHostileInputTest {
                 .field("products", () -> List.of("jira")).field("sloOverrides", () -> Map.of("availability_success_rate", 99.5))
                 .field("label", fresh).field("url", () -> "https://" + fresh.get() + ".example")
                 .field("statusPagePublic", () -> false).field("enabled", () -> true)
+                .field("availabilityPolicy", () -> "2xx").field("lifecycleScope", () -> "installed")
                 .field("apiBaseUrl", () -> "https://statuspage.example").field("pageId", () -> "page1")
                 .field("apiKey", () -> STATUSPAGE_KEY).field("metrics", () -> Map.of("availability_success_rate", "metric1"))
                 .body(OPENSLO_PUT, OPENSLO_DOCUMENT).field(OPENSLO_PUT, "apiVersion", () -> "openslo/v1")

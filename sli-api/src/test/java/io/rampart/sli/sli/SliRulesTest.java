@@ -37,7 +37,7 @@ class SliRulesTest {
     private final Instant end = base.plus(1, ChronoUnit.HOURS);
 
     @Test
-    void availabilityCountsOnlyHttp200Within3sAsGood() {
+    void availabilityCountsA2xxWithin3sAsGoodAndNoRedirect() {
         String app = registerApp("availability", "prod");
         long prod = targetId(app, "prod");
         for (int i = 0; i < 3; i++) {

@@ -93,6 +93,16 @@ class StatusPageAccessTest {
     }
 
     @Test
+    void thePageNamesTheReadRulesOfItsFigures() {
+        String app = registerApp("status-rules", "prod");
+        given().auth().oauth2(PlatformTokens.admin()).contentType(ContentType.JSON)
+                .body("{\"statusPagePublic\": true, \"availabilityPolicy\": \"http-200\", \"lifecycleScope\": \"installed\"}")
+                .patch("/api/v1/apps/" + app).then().statusCode(200);
+        given().redirects().follow(false).get("/status/" + app).then().statusCode(200)
+                .body(containsString("Availability policy http-200 · lifecycle scope installed · webhook policy normalized"));
+    }
+
+    @Test
     void aCookieWhoseTokenNoLongerVerifiesReadsAsSignedOut() {
         String app = registerApp("status-stale", "prod");
         given().redirects().follow(false).cookie(COOKIE, PlatformTokens.untrusted(Set.of("admin")))

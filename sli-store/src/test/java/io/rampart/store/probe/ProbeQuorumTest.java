@@ -98,7 +98,7 @@ class ProbeQuorumTest {
                 update.setString(2, app);
                 update.execute();
             }
-            try (PreparedStatement query = db.prepareStatement("select * from rampart_probe_slot_counts(?, ?, ?, ?)")) {
+            try (PreparedStatement query = db.prepareStatement("select * from rampart_probe_slot_counts(?, ?, ?, ?, 'http-200')")) {
                 query.setString(1, app);
                 query.setTimestamp(2, Timestamp.from(SLOT.minusSeconds(1800)));
                 query.setTimestamp(3, Timestamp.from(SLOT.plusSeconds(1800)));

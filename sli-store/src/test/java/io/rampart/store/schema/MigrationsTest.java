@@ -82,6 +82,39 @@ class MigrationsTest {
         }
     }
 
+    @Test
+    void probesAndCallbacksRolledUpBeforeV175KeepTheirStatusCodesAndKinds() throws Exception {
+        String url = freshDatabase("status_codes_kept");
+        Flyway.configure().dataSource(url, LocalPostgres.USER, LocalPostgres.PASSWORD)
+                .locations("classpath:db/migration").target("150").load().migrate();
+        try (Connection connection = DriverManager.getConnection(url, LocalPostgres.USER, LocalPostgres.PASSWORD);
+                Statement statement = connection.createStatement()) {
+            statement.execute("insert into probe_result (target_id, app_key, scheduled_at, occurred_at, duration_ms,"
+                    + " outcome, status_code, prober) values"
+                    + " (7, 'a', now() - interval '1 hour', now() - interval '1 hour', 90, 'SUCCESS', 200, 'p'),"
+                    + " (7, 'a', now() - interval '1 hour', now() - interval '1 hour', 80, 'HTTP_STATUS', 204, 'p'),"
+                    + " (7, 'a', now() - interval '1 hour', now() - interval '1 hour', 3000, 'TIMEOUT', 204, 'p')");
+            statement.execute("insert into app_event (app_key, kind, occurred_at, duration_ms, status_code, lifecycle) values"
+                    + " ('a', 'LIFECYCLE', now() - interval '1 hour', 50, 200, 'INSTALLED'),"
+                    + " ('a', 'LIFECYCLE', now() - interval '1 hour', 50, 500, 'UPDATED')");
+            flyway(url).migrate();
+            for (String level : new String[] {"minute", "hour", "day"}) {
+                String rows = "(select string_agg(stream || ':' || product || ':' || status_code || ':' || total || ':' || good,"
+                        + " ',' order by stream, product, status_code) from sli_count_" + level + " where app_key = 'a')";
+                try (ResultSet row = statement.executeQuery("select " + rows)) {
+                    row.next();
+                    assertThat(row.getString(1)).as(level).isEqualTo(
+                            "LIFECYCLE:INSTALLED:200:1:1,LIFECYCLE:UPDATED:500:1:0,PROBE::0:1:0,PROBE::200:1:1,PROBE::204:1:0");
+                }
+            }
+            statement.execute("insert into probe_result (target_id, app_key, scheduled_at, occurred_at, duration_ms,"
+                    + " outcome, status_code, prober) values"
+                    + " (7, 'a', now() - interval '1 hour', now() - interval '1 hour', 70, 'HTTP_STATUS', 204, 'p')");
+            assertThat(count(connection, "select total from sli_count_minute where app_key = 'a' and status_code = 204"))
+                    .as("a new probe lands in its status code's row").isEqualTo(2);
+        }
+    }
+
     private static String freshDatabase(String name) throws Exception {
         String admin = "jdbc:postgresql://localhost:" + postgres.port() + "/postgres";
         try (Connection connection = DriverManager.getConnection(admin, "postgres", "");
