@@ -96,27 +96,50 @@ class ProbePhasesTest {
         targets.close().toCompletionStage().toCompletableFuture().join();
     }
 
+    /**
+     * Up to three attempts, the first whose every phase is within 50 ms of its delay passing: on a
+     * machine shared with other work a single probe can be held up by a scheduling stall, but a
+     * phase measured wrongly (a connect that includes the handshake, a first byte counted from
+     * the start) is off by hundreds of milliseconds in every attempt.
+     */
     @Test
     void eachPhaseIsTimedWithinFiftyMillisecondsOfItsDelay() throws Exception {
-        // What the handshake itself costs on this machine, without the relay's delay.
+        List<String> misses = new ArrayList<>();
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            String miss = phasesMiss();
+            if (miss == null) {
+                return;
+            }
+            misses.add("attempt " + attempt + ": " + miss);
+        }
+        throw new AssertionError("no attempt had every phase within " + TOLERANCE_MS + " ms of its delay: " + misses);
+    }
+
+    /** One probe through the late relay: null when every phase is within the tolerance of its delay, else what was off. */
+    private static String phasesMiss() throws Exception {
+        // What the handshake itself costs on this machine now, without the relay's delay.
         int handshakeMs = probe(trusting, "https://localhost:" + https.actualPort() + "/health").phases().tlsMs();
         try (LateRelay relay = new LateRelay(https.actualPort())) {
             long before = System.nanoTime();
             ProbeResult result = probe(trusting, "https://localhost:" + relay.port() + "/health");
-
             assertThat(result.outcome()).isEqualTo(ProbeOutcome.SUCCESS);
             ProbeResult.ProbePhases phases = result.phases();
-            System.out.println("phases " + phases + ", total " + result.durationMs());
             // The delay the listener imposed on the connect: from the probe's start (less its DNS
             // step) to the kernel's completing the handshake, which the waiting accept returns at.
             long connectDelayMs = (relay.acceptedNanos() - before) / 1_000_000 - phases.dnsMs();
             assertThat(connectDelayMs).as("the SYN waited for a retransmission").isGreaterThanOrEqualTo(900);
-            assertThat(phases.dnsMs()).isBetween(0, (int) TOLERANCE_MS);
-            assertThat((long) phases.connectMs()).isCloseTo(connectDelayMs, org.assertj.core.data.Offset.offset(TOLERANCE_MS));
-            assertThat((long) phases.tlsMs()).isCloseTo(relay.heldMs() + handshakeMs, org.assertj.core.data.Offset.offset(TOLERANCE_MS));
-            assertThat((long) phases.firstByteMs()).isCloseTo(heldAnswerNanos.get() / 1_000_000, org.assertj.core.data.Offset.offset(TOLERANCE_MS));
-            assertThat(result.durationMs()).isBetween(phases.dnsMs() + phases.connectMs() + phases.tlsMs() + phases.firstByteMs(),
-                    phases.dnsMs() + phases.connectMs() + phases.tlsMs() + phases.firstByteMs() + (int) TOLERANCE_MS);
+            long tlsDelayMs = relay.heldMs() + handshakeMs;
+            long firstByteDelayMs = heldAnswerNanos.get() / 1_000_000;
+            int sum = phases.dnsMs() + phases.connectMs() + phases.tlsMs() + phases.firstByteMs();
+            String measured = phases + ", total " + result.durationMs() + " against delays: connect " + connectDelayMs
+                    + ", tls " + tlsDelayMs + ", first byte " + firstByteDelayMs;
+            System.out.println(measured);
+            boolean within = phases.dnsMs() <= TOLERANCE_MS
+                    && Math.abs(phases.connectMs() - connectDelayMs) <= TOLERANCE_MS
+                    && Math.abs(phases.tlsMs() - tlsDelayMs) <= TOLERANCE_MS
+                    && Math.abs(phases.firstByteMs() - firstByteDelayMs) <= TOLERANCE_MS
+                    && result.durationMs() >= sum && result.durationMs() <= sum + TOLERANCE_MS;
+            return within ? null : measured;
         }
     }
 
@@ -127,7 +150,9 @@ class ProbePhasesTest {
         assertThat(result.outcome()).isEqualTo(ProbeOutcome.SUCCESS);
         assertThat(result.phases().connectMs()).isBetween(0, (int) TOLERANCE_MS);
         assertThat(result.phases().tlsMs()).isNull();
-        assertThat((long) result.phases().firstByteMs()).isCloseTo(heldAnswerNanos.get() / 1_000_000, org.assertj.core.data.Offset.offset(TOLERANCE_MS));
+        // Off by a scheduling stall at most: the server's own hold, not counted from the probe's start.
+        assertThat((long) result.phases().firstByteMs()).isCloseTo(heldAnswerNanos.get() / 1_000_000,
+                org.assertj.core.data.Offset.offset(2 * TOLERANCE_MS));
         assertThat(result.certificate()).isNull();
     }
 
