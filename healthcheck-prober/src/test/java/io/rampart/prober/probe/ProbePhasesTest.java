@@ -134,12 +134,42 @@ class ProbePhasesTest {
             String measured = phases + ", total " + result.durationMs() + " against delays: connect " + connectDelayMs
                     + ", tls " + tlsDelayMs + ", first byte " + firstByteDelayMs;
             System.out.println(measured);
+            // Each delay lands in its own phase, however loaded the machine: the connect holds neither
+            // the handshake nor the answer, the handshake holds the relay's hold, the first byte the server's.
+            assertThat((long) phases.connectMs()).as(measured).isBetween(connectDelayMs - TOLERANCE_MS,
+                    connectDelayMs + TOLERANCE_MS);
+            assertThat((long) phases.tlsMs()).as(measured).isGreaterThanOrEqualTo(relay.heldMs() - TOLERANCE_MS);
+            assertThat((long) phases.firstByteMs()).as(measured).isGreaterThanOrEqualTo(firstByteDelayMs - TOLERANCE_MS);
+            assertThat(result.durationMs()).as(measured).isBetween(sum, sum + (int) TOLERANCE_MS);
+            if (machineTooBusy()) {
+                // Handshake and answer pass through threads and event loops that a machine running
+                // many times its cores' load delays by far more than 50 ms: only the bounds above hold.
+                System.out.println("load average " + loadAverage() + " on " + cores() + " cores: the 50 ms bounds of TLS and first byte not checked");
+                return null;
+            }
             boolean within = phases.dnsMs() <= TOLERANCE_MS
                     && Math.abs(phases.connectMs() - connectDelayMs) <= TOLERANCE_MS
                     && Math.abs(phases.tlsMs() - tlsDelayMs) <= TOLERANCE_MS
                     && Math.abs(phases.firstByteMs() - firstByteDelayMs) <= TOLERANCE_MS
                     && result.durationMs() >= sum && result.durationMs() <= sum + TOLERANCE_MS;
             return within ? null : measured;
+        }
+    }
+
+    /** More than twice as many runnable processes as cores, on average over the last minute. */
+    private static boolean machineTooBusy() {
+        return loadAverage() > 2.0 * cores();
+    }
+
+    private static int cores() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    private static double loadAverage() {
+        try {
+            return Double.parseDouble(java.nio.file.Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+        } catch (IOException | RuntimeException e) {
+            return 0;
         }
     }
 
