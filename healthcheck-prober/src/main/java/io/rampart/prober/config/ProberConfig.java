@@ -80,6 +80,16 @@ public interface ProberConfig {
     @WithDefault("5s")
     Duration controlPeriod();
 
+    /**
+     * The certificates trusted for https targets, instead of the JVM's default trust store: a
+     * PEM file of CA certificates ({@code .pem}, {@code .crt}) or a PKCS#12 key store (any other
+     * name, with {@link #trustStorePassword()}). Unset: the JVM's default trust store.
+     */
+    Optional<String> trustStore();
+
+    /** The password of a PKCS#12 {@link #trustStore()}. */
+    Optional<String> trustStorePassword();
+
     /** Reuse connections between probes; off so that every probe measures what a first request costs. */
     @WithDefault("false")
     boolean keepAlive();

@@ -46,7 +46,8 @@ public final class ControlTarget implements AutoCloseable {
             return result;
         }
         return new ProbeResult(result.targetId(), result.appKey(), result.scheduledAt(), result.startedAt(),
-                result.durationMs(), ProbeOutcome.PROBER_FAULT, result.statusCode(), result.prober());
+                result.durationMs(), ProbeOutcome.PROBER_FAULT, result.statusCode(), result.prober(), result.phases(),
+                result.certificate());
     }
 
     private void check() {

@@ -15,6 +15,9 @@ import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Verticle;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.PfxOptions;
+import io.vertx.core.net.TrustOptions;
 import io.vertx.mutiny.sqlclient.Pool;
 import org.jboss.logging.Logger;
 
@@ -77,7 +80,8 @@ public final class ProbeEngine {
         this.config = config;
         this.replicaId = replicaId;
         this.probe = new HttpProbe(vertx, new HttpProbe.Settings(config.timeout(), config.maxBodyBytes(),
-                config.maxHeaderBytes(), config.keepAlive(), config.maxInFlight(), config.allowPrivateNetworks()),
+                config.maxHeaderBytes(), config.keepAlive(), config.maxInFlight(), config.allowPrivateNetworks(),
+                trust(config)),
                 replicaId);
         this.schedule = new ProbeSchedule(pool, replicaId, config.location(), config.locationExpiry());
         this.metrics = new ProberMetrics(registry, inFlight::get, this::buffered);
@@ -85,6 +89,13 @@ public final class ProbeEngine {
                 config.writeConcurrency(), metrics);
         this.control = config.controlUrl().map(url -> new ControlTarget(vertx, url, config.controlPeriod(),
                 config.timeout(), replicaId)).orElse(null);
+    }
+
+    /** The configured trust store, or null for the JVM's default. */
+    static TrustOptions trust(ProberConfig config) {
+        return config.trustStore().<TrustOptions>map(path -> path.endsWith(".pem") || path.endsWith(".crt")
+                ? new PemTrustOptions().addCertPath(path)
+                : new PfxOptions().setPath(path).setPassword(config.trustStorePassword().orElse(null))).orElse(null);
     }
 
     /**

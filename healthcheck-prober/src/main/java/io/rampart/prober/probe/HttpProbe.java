@@ -8,17 +8,23 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
+import io.vertx.core.net.TrustOptions;
 
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketException;
 import java.net.UnknownHostException;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -41,9 +47,16 @@ public final class HttpProbe implements AutoCloseable {
      *
      * @param allowPrivateNetworks whether targets on loopback, private and other special-purpose
      *                             addresses are probed rather than BLOCKED
+     * @param trust                the certificates trusted for https targets; null for the JVM's default trust store
      */
     public record Settings(Duration timeout, int maxBodyBytes, int maxHeaderBytes, boolean keepAlive,
-                           int maxConnections, boolean allowPrivateNetworks) {
+                           int maxConnections, boolean allowPrivateNetworks, TrustOptions trust) {
+
+        /** With the JVM's default trust store. */
+        public Settings(Duration timeout, int maxBodyBytes, int maxHeaderBytes, boolean keepAlive,
+                        int maxConnections, boolean allowPrivateNetworks) {
+            this(timeout, maxBodyBytes, maxHeaderBytes, keepAlive, maxConnections, allowPrivateNetworks, null);
+        }
     }
 
     private static final String USER_AGENT = "Rampart-Prober/1.0";
@@ -73,7 +86,11 @@ public final class HttpProbe implements AutoCloseable {
                 .setMaxInitialLineLength(settings.maxHeaderBytes())
                 .setDecompressionSupported(false)
                 .setForceSni(true)
-                .setVerifyHost(true);
+                .setVerifyHost(true)
+                .setSslEngineOptions(new TimedTls());
+        if (settings.trust() != null) {
+            options.setTrustOptions(settings.trust());
+        }
         this.clients = new HttpClient[Math.max(1, Math.min(MAX_CLIENTS, settings.maxConnections() / CONNECTIONS_PER_CLIENT))];
         for (int i = 0; i < clients.length; i++) {
             clients[i] = vertx.createHttpClient(options);
@@ -129,6 +146,12 @@ public final class HttpProbe implements AutoCloseable {
         private volatile HttpClientRequest request;
         private volatile Integer statusCode;
         private int bodyBytes;
+        /** When each step ended (System.nanoTime), 0 where it has not: see phases(). */
+        private volatile long resolvedNanos;
+        private volatile long connectedNanos;
+        private volatile long obtainedNanos;
+        private volatile long headersNanos;
+        private volatile ProbeResult.ProbeCertificate certificate;
 
         Attempt(ProbeTarget target, Consumer<ProbeResult> done) {
             this.target = target;
@@ -155,6 +178,7 @@ public final class HttpProbe implements AutoCloseable {
                 if (decided.get()) {
                     return;
                 }
+                resolvedNanos = System.nanoTime();
                 if (resolved.failed()) {
                     fail(resolved.cause());
                 } else if (!addresses.allowed(resolved.result())) {
@@ -172,6 +196,7 @@ public final class HttpProbe implements AutoCloseable {
                     .onFailure(this::fail)
                     .onSuccess(sent -> {
                         request = sent;
+                        connected(sent);
                         // Also swallows the reset that abort() causes: without a handler, Vert.x logs
                         // each one as an error, and a burst of timeouts became a burst of log lines.
                         sent.exceptionHandler(this::fail);
@@ -186,6 +211,7 @@ public final class HttpProbe implements AutoCloseable {
         private void onResponse(HttpClientResponse response) {
             // Also swallows the reset that abort() causes once the probe is decided.
             response.exceptionHandler(this::fail);
+            headersNanos = System.nanoTime();
             statusCode = response.statusCode();
             if (statusCode != 200) {
                 // The verdict is in the status line: the body is not worth the wait.
@@ -217,8 +243,58 @@ public final class HttpProbe implements AutoCloseable {
             // has passed, before its timer runs: that is no answer within the timeout either.
             boolean late = durationMs >= timeoutMs;
             done.accept(new ProbeResult(target.targetId(), target.appKey(), target.slot(), startedAt,
-                    late ? timeoutMs : durationMs, late ? ProbeOutcome.TIMEOUT : outcome, statusCode, replicaId));
+                    late ? timeoutMs : durationMs, late ? ProbeOutcome.TIMEOUT : outcome, statusCode, replicaId,
+                    phases(), certificate));
             return true;
+        }
+
+        /** Notes when the connection was ready (connected, and for https handshaken) and the certificate it presented. */
+        private void connected(HttpClientRequest sent) {
+            obtainedNanos = System.nanoTime();
+            HttpConnection connection = sent.connection();
+            if (connection == null || !connection.isSsl()) {
+                return;
+            }
+            Long tcpConnected = TimedTls.connectedNanos(connection);
+            connectedNanos = tcpConnected == null ? 0 : tcpConnected;
+            try {
+                List<Certificate> chain = connection.peerCertificates();
+                if (chain != null && !chain.isEmpty() && chain.get(0) instanceof X509Certificate leaf) {
+                    certificate = new ProbeResult.ProbeCertificate(leaf.getNotAfter().toInstant(),
+                            leaf.getIssuerX500Principal().getName());
+                }
+            } catch (SSLPeerUnverifiedException | RuntimeException unverified) {
+                // No certificate to record: the handshake verified none.
+            }
+        }
+
+        /**
+         * The steps completed so far. For https, the TCP connect ends when the TLS handler saw the
+         * channel become active and the handshake ends when Vert.x handed over the connection; for
+         * http, the connect ends there. A kept-alive connection made before this probe started
+         * records neither connect nor handshake.
+         */
+        private ProbeResult.ProbePhases phases() {
+            long resolved = resolvedNanos;
+            if (resolved == 0) {
+                return ProbeResult.ProbePhases.NONE;
+            }
+            long obtained = obtainedNanos;
+            long tcp = connectedNanos;
+            long headers = headersNanos;
+            boolean fresh = tcp == 0 || tcp >= startNanos;
+            Integer connectMs = null;
+            Integer tlsMs = null;
+            if (obtained != 0 && fresh) {
+                connectMs = millis(resolved, tcp == 0 ? obtained : tcp);
+                tlsMs = tcp == 0 ? null : millis(tcp, obtained);
+            }
+            return new ProbeResult.ProbePhases(millis(startNanos, resolved), connectMs, tlsMs,
+                    obtained != 0 && headers != 0 ? millis(obtained, headers) : null);
+        }
+
+        private static int millis(long fromNanos, long toNanos) {
+            return (int) Math.max(0, Math.min(Integer.MAX_VALUE, (toNanos - fromNanos) / 1_000_000));
         }
 
         /** Drops the connection of a decided probe, so that a target streaming forever costs nothing more. */

@@ -29,9 +29,13 @@ public final class ResultWriter {
 
     private static final String INSERT = """
             insert into probe_result
-                (target_id, app_key, scheduled_at, occurred_at, duration_ms, outcome, status_code, prober, location)
-            select *, $9 from unnest($1::bigint[], $2::text[], $3::timestamptz[], $4::timestamptz[],
-                                     $5::integer[], $6::text[], $7::integer[], $8::text[])""";
+                (target_id, app_key, scheduled_at, occurred_at, duration_ms, outcome, status_code, prober, location,
+                 dns_ms, connect_ms, tls_ms, first_byte_ms, certificate_not_after, certificate_issuer)
+            select u.t, u.a, u.s, u.o, u.d, u.oc, u.sc, u.p, $9, u.dns, u.con, u.tls, u.fb, u.na, u.iss
+            from unnest($1::bigint[], $2::text[], $3::timestamptz[], $4::timestamptz[],
+                        $5::integer[], $6::text[], $7::integer[], $8::text[],
+                        $10::integer[], $11::integer[], $12::integer[], $13::integer[], $14::timestamptz[], $15::text[])
+                as u(t, a, s, o, d, oc, sc, p, dns, con, tls, fb, na, iss)""";
 
     private final Pool pool;
     /** This replica's location, stored with each of its results. */
@@ -179,6 +183,12 @@ public final class ResultWriter {
         String[] outcomes = new String[size];
         Integer[] statusCodes = new Integer[size];
         String[] probers = new String[size];
+        Integer[] dnsMs = new Integer[size];
+        Integer[] connectMs = new Integer[size];
+        Integer[] tlsMs = new Integer[size];
+        Integer[] firstByteMs = new Integer[size];
+        OffsetDateTime[] notAfter = new OffsetDateTime[size];
+        String[] issuers = new String[size];
         for (int i = 0; i < size; i++) {
             ProbeResult result = batch.get(i);
             targetIds[i] = result.targetId();
@@ -189,8 +199,17 @@ public final class ResultWriter {
             outcomes[i] = result.outcome().name();
             statusCodes[i] = result.statusCode();
             probers[i] = result.prober();
+            ProbeResult.ProbePhases phases = result.phases();
+            dnsMs[i] = phases.dnsMs();
+            connectMs[i] = phases.connectMs();
+            tlsMs[i] = phases.tlsMs();
+            firstByteMs[i] = phases.firstByteMs();
+            if (result.certificate() != null) {
+                notAfter[i] = result.certificate().notAfter().atOffset(ZoneOffset.UTC);
+                issuers[i] = result.certificate().issuer();
+            }
         }
         return Tuple.from(List.<Object>of(targetIds, appKeys, scheduledAt, startedAt, durations, outcomes,
-                statusCodes, probers, location));
+                statusCodes, probers, location, dnsMs, connectMs, tlsMs, firstByteMs, notAfter, issuers));
     }
 }

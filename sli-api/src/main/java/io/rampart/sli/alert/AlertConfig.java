@@ -50,6 +50,13 @@ public interface AlertConfig {
     Duration syntheticStaleAfter();
 
     /**
+     * How many days before an https target's certificate expires the rule {@code certificate_expiring}
+     * opens an incident ({@code RAMPART_ALERTS_CERTIFICATE_EXPIRING_DAYS}, default 14).
+     */
+    @WithDefault("14")
+    int certificateExpiringDays();
+
+    /**
      * Where people reach this sli-api, for the links in notifications to the status page and the
      * incident ({@code RAMPART_ALERTS_PUBLIC_URL}, default {@code http://localhost:8083}).
      */

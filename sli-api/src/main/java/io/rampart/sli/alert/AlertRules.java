@@ -1,5 +1,7 @@
 package io.rampart.sli.alert;
 
+import io.rampart.sli.certificate.CertificateRepository;
+import io.rampart.sli.certificate.TargetCertificate;
 import io.rampart.sli.sli.SliEntry;
 import io.rampart.sli.sli.SliService;
 import io.rampart.sli.sli.SliSummary;
@@ -29,6 +31,10 @@ public class AlertRules {
     static final String WEBHOOK_DELIVERY = "webhook_delivery_below_slo_15m";
     static final String LIFECYCLE = "lifecycle_below_threshold_24h";
     static final String PAGE = "page";
+    static final String CERTIFICATE_EXPIRING = "certificate_expiring";
+    static final String TICKET = "ticket";
+    /** A certificate counts while a probe saw it this recently (a target that went http or silent stops counting). */
+    private static final Duration CERTIFICATE_SEEN_WITHIN = Duration.ofDays(1);
 
     private static final String RECENT = "15m";
     private static final String DAY = "1d";
@@ -38,11 +44,13 @@ public class AlertRules {
     private final SliService slis;
     private final AlertConfig config;
     private final NoDataRules noData;
+    private final CertificateRepository certificates;
 
-    public AlertRules(SliService slis, AlertConfig config, NoDataRules noData) {
+    public AlertRules(SliService slis, AlertConfig config, NoDataRules noData, CertificateRepository certificates) {
         this.slis = slis;
         this.config = config;
         this.noData = noData;
+        this.certificates = certificates;
     }
 
     /** The burn-rate rule of one SLI and window pair, e.g. {@code burn_rate:lifecycle_success_rate:1h/5m}. */
@@ -71,12 +79,32 @@ public class AlertRules {
                             byWindow.put(labels.get(i), summaries.get(i));
                         }
                         return readings(recent, byWindow);
-                    });
+                    })
+                    .chain(readings -> certificateReading(appKey, now).map(certificate -> {
+                        List<RuleReading> all = new ArrayList<>(readings);
+                        all.add(certificate);
+                        return all;
+                    }));
         }).chain(readings -> noData.evaluate(appKey, now).map(more -> {
             List<RuleReading> all = new ArrayList<>(readings);
             all.addAll(more);
             return all;
         }));
+    }
+
+    /**
+     * {@code certificate_expiring}: fires while a certificate of one of the app's enabled https
+     * targets, seen within the last day, has fewer than the configured days left; the incident
+     * carries the fewest days left and the threshold. A renewed certificate, once probed, resolves it.
+     */
+    private Uni<RuleReading> certificateReading(String appKey, Instant now) {
+        return certificates.current(appKey, now.minus(CERTIFICATE_SEEN_WITHIN), now).map(byLabel -> {
+            Long fewestDays = byLabel.values().stream().map(TargetCertificate::daysLeft).min(Long::compare).orElse(null);
+            int threshold = config.certificateExpiringDays();
+            return new RuleReading(CERTIFICATE_EXPIRING, TICKET, "certificate_days_left", "days", 0,
+                    fewestDays == null ? null : fewestDays.doubleValue(), (double) threshold,
+                    fewestDays != null && fewestDays < threshold);
+        });
     }
 
     private List<RuleReading> readings(SliSummary recent, Map<String, SliSummary> byWindow) {

@@ -1,6 +1,7 @@
 package io.rampart.sli.registry;
 
 import io.rampart.sli.api.Caller;
+import io.rampart.sli.certificate.CertificateRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DELETE;
@@ -12,6 +13,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Response;
 
 import java.net.URI;
+import java.time.Instant;
 import java.util.List;
 
 /** The app registry (admin only): apps, their health check targets and shared secrets. */
@@ -21,10 +23,12 @@ public class AppResource {
 
     private final RegistryService registry;
     private final SharedSecrets secrets;
+    private final CertificateRepository certificates;
 
-    public AppResource(RegistryService registry, SharedSecrets secrets) {
+    public AppResource(RegistryService registry, SharedSecrets secrets, CertificateRepository certificates) {
         this.registry = registry;
         this.secrets = secrets;
+        this.certificates = certificates;
     }
 
     /** 201 with the app and its {@code sharedSecret}, shown only here and on rotation. */
@@ -62,8 +66,11 @@ public class AppResource {
 
     @GET
     @Path("/apps/{appKey}/targets")
-    public Uni<List<BaseUrl>> targets(@PathParam("appKey") String appKey) {
-        return registry.get(appKey).map(AppView::baseUrls);
+    public Uni<List<TargetView>> targets(@PathParam("appKey") String appKey) {
+        Instant now = Instant.now();
+        return registry.get(appKey).chain(app -> certificates.byLabel(appKey, now).map(byLabel -> app.baseUrls().stream()
+                .map(target -> new TargetView(target.label(), target.url(), target.enabled(), byLabel.get(target.label())))
+                .toList()));
     }
 
     @POST

@@ -26,7 +26,9 @@ public class RollupRetention {
         return pool.preparedQuery("with minute_counts as (delete from sli_count_minute where bucket < now() - make_interval(days => $1)),"
                         + " minute_latencies as (delete from sli_latency_minute where bucket < now() - make_interval(days => $1)),"
                         + " hour_counts as (delete from sli_count_hour where bucket < now() - make_interval(days => $2)),"
-                        + " hour_latencies as (delete from sli_latency_hour where bucket < now() - make_interval(days => $2))"
+                        + " hour_latencies as (delete from sli_latency_hour where bucket < now() - make_interval(days => $2)),"
+                        + " minute_phases as (delete from probe_phase_minute where bucket < now() - make_interval(days => $1)),"
+                        + " hour_phases as (delete from probe_phase_hour where bucket < now() - make_interval(days => $2))"
                         + " select 1")
                 .execute(Tuple.of(config.minuteRetentionDays(), config.hourRetentionDays()))
                 .onFailure().invoke(e -> LOG.warnf("rollup retention failed: %s", e.getMessage()))

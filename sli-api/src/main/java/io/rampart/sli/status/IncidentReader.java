@@ -55,8 +55,12 @@ public class IncidentReader {
                 + (open ? "" : ", resolved " + TIME.format(row.getOffsetDateTime("resolved_at")));
         Double value = row.getDouble("sli_value");
         Double target = row.getDouble("slo_value");
-        String figures = (value == null ? Figures.NO_DATA : Figures.value(SliId.Measure.RATIO, value))
-                + (target == null ? "" : " against " + Figures.percent(target));
+        String figures = "certificate_days_left".equals(row.getString("metric_name"))
+                // certificate_expiring (docs/alerts.md): days, not a ratio
+                ? (value == null ? Figures.NO_DATA : String.format(java.util.Locale.ROOT, "%.0f days left", value))
+                        + (target == null ? "" : String.format(java.util.Locale.ROOT, ", alert under %.0f", target))
+                : (value == null ? Figures.NO_DATA : Figures.value(SliId.Measure.RATIO, value))
+                        + (target == null ? "" : " against " + Figures.percent(target));
         return new StatusPage.IncidentRow(open ? "Open" : "Resolved", open ? "missed" : "met",
                 sli == null ? row.getString("metric_name") : sli.displayName(), row.getString("rule"),
                 row.getString("severity"), figures, when,

@@ -13,18 +13,20 @@ import java.util.List;
 public record StatusPage(String appKey, String name, String partnerName, StatusRange range, List<RangeLink> ranges,
         String period, String readRules, String headline, String headlineState, boolean signedIn, List<Panel> panels,
         List<TargetRow> targets, List<IncidentRow> incidents, List<FailingChannel> failingChannels,
-        List<AdjustmentRow> adjustments, String seriesJson, List<LocationRow> locations) {
+        List<AdjustmentRow> adjustments, String seriesJson, List<LocationRow> locations, List<PhaseRow> phases,
+        List<CertificateRow> certificates) {
 
     /** The same page for a visitor who is (or is not) signed in: one built page serves both. */
     public StatusPage withSignedIn(boolean visitorSignedIn) {
         return new StatusPage(appKey, name, partnerName, range, ranges, period, readRules, headline, headlineState,
-                visitorSignedIn, panels, targets, incidents, failingChannels, adjustments, seriesJson, locations);
+                visitorSignedIn, panels, targets, incidents, failingChannels, adjustments, seriesJson, locations, phases,
+                certificates);
     }
 
     /** The same page with the availability per probe location (none where the app has one location). */
     public StatusPage withLocations(List<LocationRow> perLocation) {
         return new StatusPage(appKey, name, partnerName, range, ranges, period, readRules, headline, headlineState, signedIn,
-                panels, targets, incidents, failingChannels, adjustments, seriesJson, perLocation);
+                panels, targets, incidents, failingChannels, adjustments, seriesJson, perLocation, phases, certificates);
     }
 
     /** One button of the range switch. */
@@ -76,5 +78,19 @@ public record StatusPage(String appKey, String name, String partnerName, StatusR
     /** The availability of one health check target (base URL). */
     @TemplateData
     public record TargetRow(String label, String url, String successRate, String rawSuccessRate, String latency) {
+    }
+
+    /** One phase of the app's probes over the range: its P90, as shown ({@code rawValue} in ms, empty without one). */
+    @TemplateData
+    public record PhaseRow(String id, String name, String value, String rawValue) {
+    }
+
+    /**
+     * The certificate of one https target: {@code state} missed when fewer days are left than the
+     * certificate_expiring rule's threshold, else met.
+     */
+    @TemplateData
+    public record CertificateRow(String label, String url, String expires, long daysLeft, String daysLeftLabel,
+            String issuer, String state) {
     }
 }

@@ -7,10 +7,15 @@ import io.quarkus.cache.CacheResult;
 import io.rampart.sli.adjustment.AdjustmentService;
 import io.rampart.sli.adjustment.AdjustmentView;
 import io.rampart.sli.adjustment.Exclusions;
+import io.rampart.sli.alert.AlertConfig;
 import io.rampart.sli.api.ApiException;
+import io.rampart.sli.certificate.CertificateRepository;
+import io.rampart.sli.certificate.TargetCertificate;
 import io.rampart.sli.registry.AppView;
 import io.rampart.sli.registry.BaseUrl;
 import io.rampart.sli.registry.RegistryService;
+import io.rampart.sli.sli.ProbePhaseService;
+import io.rampart.sli.sli.ProbePhases;
 import io.rampart.sli.sli.SeriesPoint;
 import io.rampart.sli.sli.SliEntry;
 import io.rampart.sli.sli.SliSeries;
@@ -40,6 +45,8 @@ public class StatusPageService {
     /** How far ahead the page lists upcoming maintenance windows. */
     private static final java.time.Duration UPCOMING = java.time.Duration.ofDays(28);
 
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("d MMM yyyy", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter PERIOD = DateTimeFormatter.ofPattern("d MMM yyyy HH:mm 'UTC'", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 
@@ -50,10 +57,14 @@ public class StatusPageService {
     private final ObjectMapper json;
     private final AdjustmentService adjustments;
     private final ProbeLocationRepository locations;
+    private final ProbePhaseService phases;
+    private final CertificateRepository certificates;
+    private final AlertConfig alerts;
 
     public StatusPageService(RegistryService registry, SliService slis, IncidentReader incidents,
             ChannelHealthReader channels, ObjectMapper json, AdjustmentService adjustments,
-            ProbeLocationRepository locations) {
+            ProbeLocationRepository locations, ProbePhaseService phases, CertificateRepository certificates,
+            AlertConfig alerts) {
         this.locations = locations;
         this.registry = registry;
         this.slis = slis;
@@ -61,6 +72,9 @@ public class StatusPageService {
         this.channels = channels;
         this.json = json;
         this.adjustments = adjustments;
+        this.phases = phases;
+        this.certificates = certificates;
+        this.alerts = alerts;
     }
 
     /** Whether anyone may read the app's page without signing in; false for an unknown app. */
@@ -94,7 +108,10 @@ public class StatusPageService {
                                                             now.plus(UPCOMING))
                                                     .map(adjusted -> view(app, range, summary, allSeries, targets,
                                                             perTarget, recent, failing, adjusted.applied(), now)
-                                                            .withLocations(locationRows))))))));
+                                                            .withLocations(locationRows))))))))
+                    .chain(page -> phases.phases(appKey, range.window(), null, null, now)
+                            .chain(phased -> certificates.byLabel(appKey, now)
+                                    .map(byLabel -> withDiagnostics(page, app, phased, byLabel))));
         });
     }
 
@@ -113,6 +130,36 @@ public class StatusPageService {
                             return new StatusPage.LocationRow(location, Figures.value(SliId.Measure.RATIO,
                                     success.value()), Figures.raw(success.value()), success.total());
                         })));
+    }
+
+    /** The page with the P90 of each probe phase and the https targets' certificates. */
+    private StatusPage withDiagnostics(StatusPage page, AppView app, ProbePhases phased,
+            Map<String, TargetCertificate> byLabel) {
+        List<StatusPage.PhaseRow> phaseRows = List.of(
+                phaseRow("dns", "DNS", phased.dnsMs()), phaseRow("connect", "Connect", phased.connectMs()),
+                phaseRow("tls", "TLS handshake", phased.tlsMs()), phaseRow("first_byte", "First byte", phased.firstByteMs()),
+                phaseRow("total", "Total", phased.totalMs()));
+        List<StatusPage.CertificateRow> certificateRows = new ArrayList<>();
+        for (BaseUrl target : app.baseUrls()) {
+            TargetCertificate certificate = byLabel.get(target.label());
+            if (certificate == null) {
+                continue;
+            }
+            long days = certificate.daysLeft();
+            String label = days < 0 ? "expired " + (-days) + (days == -1 ? " day ago" : " days ago")
+                    : days + (days == 1 ? " day left" : " days left");
+            certificateRows.add(new StatusPage.CertificateRow(target.label(), target.url(),
+                    DAY.format(certificate.notAfter()), days, label, certificate.issuer(),
+                    days < alerts.certificateExpiringDays() ? "missed" : "met"));
+        }
+        return new StatusPage(page.appKey(), page.name(), page.partnerName(), page.range(), page.ranges(), page.period(),
+                page.readRules(), page.headline(), page.headlineState(), page.signedIn(), page.panels(), page.targets(),
+                page.incidents(), page.failingChannels(), page.adjustments(), page.seriesJson(), page.locations(),
+                phased.totalMs() == null ? List.of() : phaseRows, certificateRows);
+    }
+
+    private static StatusPage.PhaseRow phaseRow(String id, String name, Double p90) {
+        return new StatusPage.PhaseRow(id, name, Figures.value(SliId.Measure.LATENCY, p90), Figures.raw(p90));
     }
 
     /** {@code read} of each item, one after the other, in the items' order. */
@@ -164,7 +211,7 @@ public class StatusPageService {
                 + summary.lifecycleScope() + " · webhook policy " + summary.webhookPolicy();
         return new StatusPage(app.appKey(), app.name(), app.partnerName(), range, links, period, readRules, headline,
                 headlineState, false, panels, rows, recentIncidents, failingChannels, adjustmentRows,
-                seriesJson(range, summary, series, applied), List.of());
+                seriesJson(range, summary, series, applied), List.of(), List.of(), List.of());
     }
 
     private static StatusPage.Panel panel(SliEntry entry, StatusRange range) {

@@ -144,6 +144,7 @@ class OpenApiHostileInputTest {
             Map.entry("GET /api/v1/apps/{appKey}/probe-locations", Caller.VENDOR),
             Map.entry(PROBE_LOCATIONS_PUT, Caller.VENDOR),
             Map.entry("GET /api/v1/probe-locations", Caller.ADMIN),
+            Map.entry("GET /api/v1/apps/{appKey}/probe-phases", Caller.VENDOR),
             Map.entry("GET /fleet", Caller.FLEET_COOKIE),
             Map.entry("GET /fleet/compliance.csv", Caller.FLEET_COOKIE));
 

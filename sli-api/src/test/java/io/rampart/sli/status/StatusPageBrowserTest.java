@@ -74,6 +74,7 @@ class StatusPageBrowserTest {
                 .body("{\"name\": \"Timesheets for Jira\", \"partnerName\": \"Acme Software\"}")
                 .patch("/api/v1/apps/" + app).then().statusCode(200);
         SampleTraffic.record(app);
+        httpsProbes(app, "eu");
         // Incidents as the alert rules write them (io.rampart.sli.alert): one open, one resolved, one resolved long ago.
         incident(app, "webhook_delivery_below_slo_15m", "webhook_delivery_success_rate", "OPEN", 90, null);
         incident(app, "availability_failed_check_15m", "availability_success_rate", "RESOLVED", 600, 560);
@@ -99,6 +100,24 @@ class StatusPageBrowserTest {
         assertThat(cell("eu")).isEqualTo(apiValue(app, vendor, day, "eu", SliId.AVAILABILITY_SUCCESS_RATE));
         assertThat(cell("us")).isEqualTo(apiValue(app, vendor, day, "us", SliId.AVAILABILITY_SUCCESS_RATE));
         assertThat(chart(SliId.AVAILABILITY_SUCCESS_RATE).findElements(By.tagName("canvas"))).isNotEmpty();
+        // The availability latency panel's phases are the API's P90s of the same window.
+        JsonPath phases = given().auth().oauth2(vendor).queryParams(day.parameters())
+                .get("/api/v1/apps/" + app + "/probe-phases").then().statusCode(200).extract().jsonPath(EXACT);
+        for (String[] phase : new String[][] {{"dns", "dnsMs"}, {"connect", "connectMs"}, {"tls", "tlsMs"},
+                {"first_byte", "firstByteMs"}, {"total", "totalMs"}}) {
+            String shown = browser.findElement(By.cssSelector("#sli-availability_latency .phases [data-phase='"
+                    + phase[0] + "']")).getAttribute("data-value");
+            assertThat(Double.parseDouble(shown)).as(phase[0]).isEqualTo(((Number) phases.get(phase[1])).doubleValue());
+        }
+        assertThat(browser.findElement(By.cssSelector("#sli-availability_latency .phases [data-phase='tls'] dd")).getText())
+                .matches("1(19|20|21) ms"); // 120 ms, within the rollup bins' 1 %
+        // The certificate of eu: ten days left, under the 14 days of certificate_expiring.
+        WebElement daysLeft = browser.findElement(By.cssSelector("tr[data-certificate='eu'] .days-left"));
+        assertThat(daysLeft.getText()).isEqualTo("10 days left");
+        assertThat(daysLeft.getAttribute("class")).contains("state-missed");
+        assertThat(browser.findElement(By.cssSelector("tr[data-certificate='eu'] .issuer")).getText())
+                .isEqualTo("CN=Rampart Test CA");
+        assertThat(browser.findElements(By.cssSelector("tr[data-certificate='us']"))).isEmpty();
         List<WebElement> incidents = browser.findElements(By.cssSelector("li.incident"));
         assertThat(incidents).extracting(incident -> incident.getAttribute("data-rule"))
                 .containsExactly("webhook_delivery_below_slo_15m", "availability_failed_check_15m");
@@ -141,6 +160,21 @@ class StatusPageBrowserTest {
         browser.get(url("status/" + other));
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Not your app");
         assertThat(browser.findElements(By.cssSelector("[data-chart]"))).isEmpty();
+    }
+
+    /** Five https probes of the target in the last hour, with phases and the certificate they saw. */
+    private static void httpsProbes(String app, String label) {
+        java.time.Instant now = java.time.Instant.now();
+        for (int i = 1; i <= 5; i++) {
+            java.time.Instant at = now.minusSeconds(600L * i);
+            io.rampart.sli.TestData.execute("insert into probe_result (target_id, app_key, scheduled_at, occurred_at,"
+                            + " duration_ms, outcome, status_code, prober, dns_ms, connect_ms, tls_ms, first_byte_ms,"
+                            + " certificate_not_after, certificate_issuer) values (?, ?, ?, ?, ?, 'SUCCESS', 200, 'test',"
+                            + " ?, ?, 120, ?, ?, 'CN=Rampart Test CA')",
+                    io.rampart.sli.TestData.targetId(app, label), app, java.sql.Timestamp.from(at),
+                    java.sql.Timestamp.from(at), 200 + i, i, 10 * i, 50 + i,
+                    java.sql.Timestamp.from(now.plus(Duration.ofDays(10)).plus(Duration.ofHours(1))));
+        }
     }
 
     private void assertPanelsShow(String app, String token, PageWindow window) {
