@@ -71,10 +71,11 @@ public final class Registry implements AutoCloseable {
 
     /**
      * The app's good and total probe slots among the probes started in [from, to), by its quorum
-     * rule, or one location's alone: the database's definition (V150) that availability counts.
+     * rule, or one location's alone, under the availability policy 2xx: the database's definition
+     * (V150, V175) that availability counts.
      */
     public long[] slotCounts(String appKey, Instant from, Instant to, String location) {
-        Row row = pool.preparedQuery("select good, total from rampart_probe_slot_counts($1, $2, $3, $4)")
+        Row row = pool.preparedQuery("select good, total from rampart_probe_slot_counts($1, $2, $3, $4, '2xx')")
                 .execute(Tuple.of(appKey, from.atOffset(ZoneOffset.UTC), to.atOffset(ZoneOffset.UTC), location))
                 .await().atMost(WAIT).iterator().next();
         return new long[] {row.getLong("good"), row.getLong("total")};

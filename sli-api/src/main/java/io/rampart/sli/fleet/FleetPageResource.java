@@ -17,7 +17,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import java.time.Instant;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * The operators' page of the fleet (docs/fleet.md): every app by error budget left, over a rolling
@@ -50,7 +50,8 @@ public class FleetPageResource {
     public Uni<Response> page(@QueryParam("period") String period, @QueryParam("sli") String sli,
             @QueryParam("belowSlo") String belowSlo, @QueryParam("prefix") String prefix,
             @QueryParam("product") String product, @QueryParam("cursor") String cursor) {
-        return operator(() -> views.view(FleetView.Filters.of(period, sli, belowSlo, prefix, product), cursor, Instant.now())
+        return operator(visitor -> views.view(FleetView.Filters.of(period, sli, belowSlo, prefix, product), cursor,
+                        Instant.now(), visitor.hasRole(Caller.ADMIN))
                 .map(view -> Response.ok(Templates.page(view)).build()));
     }
 
@@ -59,7 +60,7 @@ public class FleetPageResource {
     @Path("/compliance.csv")
     @Produces({ComplianceCsv.MEDIA_TYPE, MediaType.TEXT_HTML})
     public Uni<Response> csv(@QueryParam("period") String period) {
-        return operator(() -> {
+        return operator(visitor -> {
             FleetView.Filters filters = FleetView.Filters.of(period, null, null, null, null);
             return compliance.compliance(filters.calendarPeriod(), filters.rollingWindow(), null, null, Instant.now()).map(answer -> Response.ok(ComplianceCsv.write(answer), ComplianceCsv.MEDIA_TYPE + "; charset=utf-8")
                         .header("Content-Disposition", "attachment; filename=\"compliance-" + answer.period() + ".csv\"")
@@ -68,7 +69,7 @@ public class FleetPageResource {
     }
 
     /** The answer for an admin or statuspage sign-in; a refusal page for others, the sign-in form for anonymous visitors. */
-    private Uni<Response> operator(Supplier<Uni<? extends Response>> answer) {
+    private Uni<Response> operator(Function<SecurityIdentity, Uni<? extends Response>> answer) {
         return identities.getDeferredIdentity().onFailure().recoverWithNull().chain(visitor -> {
             if (visitor == null || visitor.isAnonymous()) {
                 return Uni.createFrom().item(Response.seeOther(StatusPageResource.signInUri(null, true)).build());
@@ -77,7 +78,7 @@ public class FleetPageResource {
                 return Uni.createFrom().item(refusal(Response.Status.FORBIDDEN, "Not an operator",
                         "The fleet page is for the programme's operators: this token may read its own apps' status pages only."));
             }
-            return Uni.createFrom().<Response>deferred(answer).onFailure(ApiException.class).recoverWithItem(failure -> {
+            return Uni.createFrom().<Response>deferred(() -> answer.apply(visitor)).onFailure(ApiException.class).recoverWithItem(failure -> {
                 ApiException refused = (ApiException) failure;
                 return refusal(refused.status(), "No fleet page", refused.body().detail());
             });

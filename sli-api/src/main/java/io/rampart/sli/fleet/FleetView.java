@@ -14,7 +14,8 @@ import java.util.stream.Collectors;
 
 /** What the fleet page shows: the filters, the period switch, one row per app of the page and the links. */
 public record FleetView(Filters filters, String periodLabel, String window, List<Link> periods, List<Option> slis,
-        List<Option> products, List<Row> rows, String csvHref, String nextHref, String firstHref) {
+        List<Option> products, List<Row> rows, String csvHref, String nextHref, String firstHref,
+        List<SuspectedFaultRow> suspectedFaults) {
 
     /** The rolling period, the page's default. */
     static final String ROLLING = "28d";
@@ -96,6 +97,13 @@ public record FleetView(Filters filters, String periodLabel, String window, List
     public record Row(String appKey, String name, String sliName, String value, String target, String budget,
             boolean belowSlo, String stateLabel, long openIncidents, String sparkline, int sparklinePoints,
             String statusHref) {
+    }
+
+    /**
+     * An open suspected platform-wide fault, for an admin to confirm (it becomes a platform fault)
+     * or dismiss through the API; {@code apps} the first of the failing apps' keys.
+     */
+    public record SuspectedFaultRow(long id, String minute, String summary, String apps) {
     }
 
     static List<Option> sliOptions() {

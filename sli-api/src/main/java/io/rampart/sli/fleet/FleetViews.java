@@ -1,5 +1,7 @@
 package io.rampart.sli.fleet;
 
+import io.rampart.sli.adjustment.SuspectedFault;
+import io.rampart.sli.adjustment.SuspectedFaultService;
 import io.rampart.sli.sli.SeriesPoint;
 import io.rampart.sli.sli.SliEntry;
 import io.rampart.sli.sli.SliService;
@@ -13,6 +15,7 @@ import jakarta.ws.rs.core.UriBuilder;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.format.TextStyle;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -29,28 +32,39 @@ import java.util.Objects;
 public class FleetViews {
 
     private static final String SPARKLINE_STEP = "1d";
+    private static final DateTimeFormatter MINUTE = DateTimeFormatter.ofPattern("d MMM yyyy HH:mm 'UTC'", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
     private static final double SPARKLINE_WIDTH = 120;
     private static final double SPARKLINE_HEIGHT = 28;
     private static final double SPARKLINE_DASH = 3;
 
+    /** How many of a suspected fault's failing apps its row names. */
+    private static final int SUSPECTED_FAULT_APPS_SHOWN = 10;
+
     private final FleetService fleet;
     private final SliService slis;
     private final FleetConfig config;
+    private final SuspectedFaultService suspectedFaults;
 
-    public FleetViews(FleetService fleet, SliService slis, FleetConfig config) {
+    public FleetViews(FleetService fleet, SliService slis, FleetConfig config, SuspectedFaultService suspectedFaults) {
         this.fleet = fleet;
         this.slis = slis;
         this.config = config;
+        this.suspectedFaults = suspectedFaults;
     }
 
-    Uni<FleetView> view(FleetView.Filters filters, String cursor, Instant now) {
+    /** The page; {@code admin} adds the open suspected platform faults, which only admins decide. */
+    Uni<FleetView> view(FleetView.Filters filters, String cursor, Instant now, boolean admin) {
         Period period = filters.calendarPeriod() == null ? null : Period.parse(filters.calendarPeriod(), null, null);
         FleetService.Query query = period == null
                 ? new FleetService.Query(FleetView.ROLLING, null, null, filters.sli(), filters.belowSlo(), filters.prefix(),
                         filters.product(), null, null, null, config.pageRows(), cursor)
                 : new FleetService.Query(null, period.from().toString(), period.to().toString(), filters.sli(),
                         filters.belowSlo(), filters.prefix(), filters.product(), null, null, null, config.pageRows(), cursor);
-        return fleet.page(query, now).chain(page -> Multi.createFrom().iterable(page.items())
+        Uni<List<FleetView.SuspectedFaultRow>> suspected = admin
+                ? suspectedFaults.list("open").map(open -> open.stream().map(FleetViews::suspectedFaultRow).toList())
+                : Uni.createFrom().item(List.of());
+        return suspected.chain(faults -> fleet.page(query, now).chain(page -> Multi.createFrom().iterable(page.items())
                 .onItem().transformToUniAndConcatenate(item -> row(item, page, filters.sli(), now))
                 .collect().asList()
                 .map(rows -> new FleetView(filters, label(filters.period()),
@@ -58,7 +72,14 @@ public class FleetViews {
                         FleetView.productOptions(), rows,
                         UriBuilder.fromPath("/fleet/compliance.csv").queryParam("period", filters.period()).build().toString(),
                         page.next() == null ? null : filters.href(filters.period(), page.next()),
-                        cursor == null ? null : filters.href(filters.period(), null))));
+                        cursor == null ? null : filters.href(filters.period(), null), faults))));
+    }
+
+    private static FleetView.SuspectedFaultRow suspectedFaultRow(SuspectedFault fault) {
+        List<String> keys = fault.appKeys();
+        String apps = String.join(", ", keys.subList(0, Math.min(keys.size(), SUSPECTED_FAULT_APPS_SHOWN)))
+                + (keys.size() > SUSPECTED_FAULT_APPS_SHOWN ? " and " + (keys.size() - SUSPECTED_FAULT_APPS_SHOWN) + " more" : "");
+        return new FleetView.SuspectedFaultRow(fault.id(), MINUTE.format(fault.minute()), fault.summary(), apps);
     }
 
     /** An app's row, with the sparkline of its ranked SLI over the page's window by day. */

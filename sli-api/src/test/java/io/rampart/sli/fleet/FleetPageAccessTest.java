@@ -50,6 +50,28 @@ class FleetPageAccessTest {
     }
 
     @Test
+    void adminsSeeOpenSuspectedPlatformFaultsOnThePageOtherOperatorsDoNot() {
+        String prefix = FleetTesting.prefix("suspected");
+        String app = FleetTesting.register(prefix, "one");
+        // A minute of its own (the table keeps one row per minute), far from any other test's.
+        java.sql.Timestamp minute = java.sql.Timestamp.from(java.time.Instant.parse("2024-02-29T12:00:00Z")
+                .plusSeconds(60L * (System.nanoTime() % 100_000)));
+        io.rampart.sli.TestData.execute("insert into suspected_platform_fault (minute, failing, apps, app_keys)"
+                + " values (?, 15, 25, ?::text[])", minute, "{" + app + "}");
+        Object id = io.rampart.sli.TestData.query("select id from suspected_platform_fault where minute = ?", minute).get("id");
+        String row = "data-suspected-fault=\"" + id + "\"";
+        given().cookie(COOKIE, PlatformTokens.admin()).queryParam("prefix", prefix).get("/fleet").then().statusCode(200)
+                .body(containsString("Suspected platform-wide faults"), containsString(row),
+                        containsString("suspected platform-wide fault: 15 of 25 apps failing (id " + id + "): " + app));
+        given().cookie(COOKIE, PlatformTokens.statuspage()).queryParam("prefix", prefix).get("/fleet").then()
+                .statusCode(200).body(org.hamcrest.Matchers.not(containsString("Suspected platform-wide faults")));
+        // Decided, it leaves the page.
+        io.rampart.sli.TestData.execute("update suspected_platform_fault set status = 'DISMISSED' where minute = ?", minute);
+        given().cookie(COOKIE, PlatformTokens.admin()).queryParam("prefix", prefix).get("/fleet").then().statusCode(200)
+                .body(org.hamcrest.Matchers.not(containsString(row)));
+    }
+
+    @Test
     void signingInFromTheFleetPageLeadsBackToItWithTheCookieOnBothPages() {
         given().queryParam("page", "fleet").get("/status/sign-in").then().statusCode(200)
                 .body(containsString("Sign in to the fleet page"), containsString("name=\"page\" value=\"fleet\""));

@@ -52,7 +52,8 @@ class HostileRegistryInputTest {
     private static ObjectNode validApp(String appKey) {
         ObjectNode app = JsonNodeFactory.instance.objectNode().put("appKey", appKey).put("name", "Timesheets")
                 .put("partnerName", "Acme").put("healthcheckPath", "/health").put("checkIntervalSeconds", 60)
-                .put("statusPagePublic", false).put("enabled", true);
+                .put("statusPagePublic", false).put("enabled", true).put("syntheticStaleAfterMinutes", 120)
+                .put("availabilityPolicy", "2xx").put("lifecycleScope", "all");
         app.putArray("baseUrls").addObject().put("label", "prod").put("url", "https://acme.example");
         app.putArray("products").add("jira");
         app.putObject("sloOverrides").put("availability_success_rate", 99.5);
