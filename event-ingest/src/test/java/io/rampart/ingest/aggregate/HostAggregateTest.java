@@ -200,14 +200,15 @@ class HostAggregateTest {
 
     /**
      * Every row of a rollup table for the app, its key and figures as text, app key left out. A
-     * lifecycle count's kind (kept in {@code product}) is left out too: aggregates carry none, and
-     * count under the lifecycle scope {@code all} only (docs/slis.md).
+     * lifecycle count's kind (kept in {@code product}) and status code are left out too: aggregates
+     * carry neither, and count under the lifecycle scope {@code all} only (docs/slis.md).
      */
     private static List<String> rollupRows(String table, String appKey) throws SQLException {
         String query = table.startsWith("sli_count")
                 ? "select concat_ws('|', bucket, stream, target_id, product, status_code, sum(total), sum(good)) from"
                         + " (select bucket, stream, target_id, case when stream = 'LIFECYCLE' then '' else product end"
-                        + " as product, status_code, total, good from " + table + " where app_key = ?) as row"
+                        + " as product, case when stream = 'LIFECYCLE' then 0 else status_code end as status_code, total,"
+                        + " good from " + table + " where app_key = ?) as row"
                         + " group by bucket, stream, target_id, product, status_code order by 1"
                 : "select concat_ws('|', bucket, stream, target_id, latency_bins, latency_counts) from " + table
                         + " where app_key = ? order by 1";
