@@ -52,7 +52,7 @@ public class Caller {
 
     /** Whether the caller may see the sites (customer installations) of the app's events: its vendor and admins. */
     public boolean maySeeSites(String appKey) {
-        return identity.hasRole(ADMIN) || identity.hasRole(VENDOR) && appKeys().contains(appKey);
+        return isAdmin() || identity.hasRole(VENDOR) && appKeys().contains(appKey);
     }
 
     /** Who calls, as an acknowledgement records it: the token's upn, else its subject. */
