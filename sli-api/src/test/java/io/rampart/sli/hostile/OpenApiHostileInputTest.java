@@ -156,15 +156,18 @@ class OpenApiHostileInputTest {
      */
     private static final Set<String> ACCEPTED_PARTS = Set.of("undeclared query parameter", "body field name",
             "body field partnerName", "body field apiKey", "body field reason");
-    /** The lists an app may have empty: no base URL to probe (the default), no product. */
-    private static final Set<String> MAY_BE_EMPTY = Set.of("body field baseUrls", "body field products");
+    /** The lists that may be empty: no base URL to probe (the default), no product, a channel's every severity. */
+    private static final Set<String> MAY_BE_EMPTY = Set.of("body field baseUrls", "body field products",
+            "body field severities");
     /**
-     * JSON scalars Jackson's default coercions turn into a valid value: a number as text or as a
-     * boolean, "12" as 12, "true" as true; null, and for a number or boolean a string of nothing but
-     * what Java's trim() drops (spaces and control characters, NUL included), as absent.
+     * JSON scalars Jackson's default coercions turn into a valid value, alone or as a list's one
+     * item: a number as text or as a boolean, "12" as 12, "true" as true; null, and for a number or
+     * boolean a string of nothing but what Java's trim() drops (spaces and control characters, NUL
+     * included), as absent.
      */
-    private static final Pattern COERCED = Pattern.compile(
-            "\"?(-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?|true|false)\"?|null|\"(\\\\u00[01][0-9a-f]| )*\"");
+    private static final String COERCED_SCALAR =
+            "(\"?(-?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?|true|false)\"?|null|\"(\\\\u00[01][0-9a-f]| )*\")";
+    private static final Pattern COERCED = Pattern.compile(COERCED_SCALAR + "|\\[" + COERCED_SCALAR + "\\]");
 
     /**
      * A path parameter of "." or ".." (also as %2e): the server resolves dot segments (RFC 3986)
