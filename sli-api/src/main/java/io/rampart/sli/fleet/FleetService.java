@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,7 +30,8 @@ import java.util.stream.Collectors;
  * code as its own summary ({@link SliService#entries}). A ranking orders every app on the
  * window's counts in one read of the rollups and is stored; pages answer its apps in full. A
  * first page reads the newest ranking of the same question (made anew in the background once
- * it is older than rampart.fleet.ranking-refresh), whose first apps were answered in full when
+ * it is older than rampart.fleet.ranking-refresh and than twice what the last one took to make,
+ * so that a large fleet on a busy replica spends at most a third of its time ranking), whose first apps were answered in full when
  * it was made, so that it costs no rollup read; a cursor names a ranking and its window, so
  * later pages neither skip nor repeat an app while events keep arriving.
  */
@@ -49,9 +51,10 @@ public class FleetService {
 
     /**
      * The first {@link #FIRST_PAGE_APPS} apps of a ranking answered in full when it was made, with
-     * its window and length: what first pages are served from.
+     * its window and length: what first pages are served from; and how long making it took.
      */
-    private record FirstPage(UUID ranking, Instant made, Instant from, Instant to, int size, List<FleetItem> items) {
+    private record FirstPage(UUID ranking, Instant made, Duration took, Instant from, Instant to, int size,
+            List<FleetItem> items) {
     }
 
     /** How many apps of each ranking are answered when it is made: the default page. */
@@ -94,7 +97,7 @@ public class FleetService {
             if (latest == null) {
                 return rank(query, sli, product, now).chain(id -> fromRanking(id, 0, limit, query, sli));
             }
-            if (latest.age().compareTo(config.rankingRefresh()) > 0) {
+            if (latest.age().compareTo(refreshAfter(query)) > 0) {
                 refreshInBackground(query, sli, product, now);
             }
             return fromRanking(latest.id(), 0, limit, query, sli);
@@ -107,6 +110,7 @@ public class FleetService {
      * first apps are answered in full at the same time, for the first pages to come.
      */
     private Uni<UUID> rank(Query query, SliId sli, String product, Instant now) {
+        long started = System.nanoTime();
         Window window = slis.window(new SliService.Query(query.window(), query.from(), query.to(), null,
                 query.webhookPolicy(), query.quantile()), now);
         return repository.enabledApps(query.prefix(), product).chain(apps -> slis.entries(FleetRepository.overrides(apps),
@@ -118,7 +122,8 @@ public class FleetService {
                     List<FleetRepository.App> first = order.stream().limit(FIRST_PAGE_APPS).map(byKey::get).toList();
                     return answer(first, window, query, sli, null).chain(page -> repository
                             .saveRanking(window.from(), window.to(), query.rankingKey(), order, config.rankingTtl())
-                            .invoke(id -> remember(query, new FirstPage(id, Instant.now(), window.from(), window.to(),
+                            .invoke(id -> remember(query, new FirstPage(id, Instant.now(),
+                                    Duration.ofNanos(System.nanoTime() - started), window.from(), window.to(),
                                     order.size(), page.items()))));
                 }));
     }
@@ -132,6 +137,16 @@ public class FleetService {
 
     private static String firstPageKey(Query query) {
         return query.rankingKey() + "|" + query.quantile();
+    }
+
+    /**
+     * The age after which a question's ranking is made anew: the setting, or twice what making the
+     * last one here took if longer.
+     */
+    private Duration refreshAfter(Query query) {
+        FirstPage last = firstPages.get(firstPageKey(query));
+        return last == null || last.took().multipliedBy(2).compareTo(config.rankingRefresh()) <= 0
+                ? config.rankingRefresh() : last.took().multipliedBy(2);
     }
 
     /** A newer ranking for the next first pages, made once at a time per question in this replica. */

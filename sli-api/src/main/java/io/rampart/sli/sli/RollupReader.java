@@ -3,7 +3,9 @@ package io.rampart.sli.sli;
 import io.smallrye.mutiny.Uni;
 import io.rampart.sli.adjustment.Exclusions;
 import io.rampart.sli.replica.ReadPool;
+import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -36,6 +38,13 @@ public class RollupReader {
      */
     record Figures(List<Map<String, StreamFigures>> ranges, List<List<Map<String, StreamFigures>>> excluded) {
     }
+
+    /**
+     * Answers of more rows than this are merged on a worker thread: a fleet's thousands of apps give
+     * hundreds of thousands, whose merge would hold the event loop (and every other request) for
+     * as long; one app's few hundred are merged where they arrive.
+     */
+    private static final int MERGED_ON_A_WORKER_ABOVE_ROWS = 2_000;
 
     /** The group of the spans read whole, in the statement's grp column. */
     private static final int WHOLE = -1;
@@ -83,9 +92,11 @@ public class RollupReader {
     }
 
     private final ReadPool pool;
+    private final Vertx vertx;
 
-    public RollupReader(ReadPool pool) {
+    public RollupReader(ReadPool pool, Vertx vertx) {
         this.pool = pool;
+        this.vertx = vertx;
     }
 
     /**
@@ -136,25 +147,29 @@ public class RollupReader {
                 spans.ends.toArray(java.time.OffsetDateTime[]::new), targetId, streams.toArray(String[]::new),
                 quantileRanges, spans.groups.toArray(Integer[]::new), spans.targets.toArray(Long[]::new),
                 spans.appKeys.toArray(String[]::new)));
-        return pool.current().preparedQuery(QUERY).execute(parameters).map(rows -> {
-            Map<String, Figures> byApp = new HashMap<>();
-            // an app with exclusion groups has its figures even without rows, each group in its place
-            groups.forEach((appKey, appGroups) -> byApp.put(appKey, none(ranges, appGroups.size())));
-            for (Row row : rows) {
-                Figures figures = byApp.computeIfAbsent(row.getString("app_key"), app -> none(ranges, 0));
-                int group = row.getInteger("grp");
-                StreamFigures stream = (group == WHOLE ? figures.ranges() : figures.excluded().get(group))
-                        .get(row.getInteger("point"))
-                        .computeIfAbsent(row.getString("stream"), key -> new StreamFigures());
-                if (row.getLong("total") != null) {
-                    stream.addCounts(row.getString("product"), row.getInteger("status_code"),
-                            row.getLong("total"), row.getLong("good"));
-                } else {
-                    stream.latencies().add(row.getArrayOfIntegers("latency_bins"), row.getArrayOfLongs("latency_counts"));
-                }
+        return pool.current().preparedQuery(QUERY).execute(parameters).chain(rows -> rows.size() > MERGED_ON_A_WORKER_ABOVE_ROWS
+                ? vertx.executeBlocking(() -> merge(rows, ranges, groups), false)
+                : Uni.createFrom().item(merge(rows, ranges, groups)));
+    }
+
+    private static Map<String, Figures> merge(RowSet<Row> rows, int ranges, Map<String, List<Exclusions.Group>> groups) {
+        Map<String, Figures> byApp = new HashMap<>();
+        // an app with exclusion groups has its figures even without rows, each group in its place
+        groups.forEach((appKey, appGroups) -> byApp.put(appKey, none(ranges, appGroups.size())));
+        for (Row row : rows) {
+            Figures figures = byApp.computeIfAbsent(row.getString("app_key"), app -> none(ranges, 0));
+            int group = row.getInteger("grp");
+            StreamFigures stream = (group == WHOLE ? figures.ranges() : figures.excluded().get(group))
+                    .get(row.getInteger("point"))
+                    .computeIfAbsent(row.getString("stream"), key -> new StreamFigures());
+            if (row.getLong("total") != null) {
+                stream.addCounts(row.getString("product"), row.getInteger("status_code"),
+                        row.getLong("total"), row.getLong("good"));
+            } else {
+                stream.latencies().add(row.getArrayOfIntegers("latency_bins"), row.getArrayOfLongs("latency_counts"));
             }
-            return byApp;
-        });
+        }
+        return byApp;
     }
 
     /** No figures yet: this many ranges, and as many per exclusion group. */
