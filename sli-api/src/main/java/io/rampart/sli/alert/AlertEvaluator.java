@@ -21,6 +21,10 @@ public class AlertEvaluator {
 
     private static final Logger LOG = Logger.getLogger(AlertEvaluator.class);
 
+    /** The apps alerts are evaluated for: the enabled ones, by key. */
+    private static final String ENABLED_APPS = """
+            select app_key, name, partner_name from app where enabled order by app_key""";
+
     private final Pool pool;
     private final AlertRules rules;
     private final IncidentStore incidents;
@@ -55,7 +59,7 @@ public class AlertEvaluator {
                     LOG.warnf("suspected platform fault detection failed: %s", e.getClass().getName());
                     return null;
                 })
-                .chain(() -> pool.query("select app_key, name, partner_name from app where enabled order by app_key").execute())
+                .chain(() -> pool.query(ENABLED_APPS).execute())
                 .chain(rows -> Multi.createFrom().iterable(rows)
                         .map(row -> new IncidentStore.App(row.getString("app_key"), row.getString("name"),
                                 row.getString("partner_name")))

@@ -21,6 +21,13 @@ public class PartitionMaintenance {
     private static final Logger LOG = Logger.getLogger(PartitionMaintenance.class);
     static final String[] RAW_EVENT_TABLES = {"probe_result", "app_event"};
 
+    /**
+     * Creates table $1's daily partitions from $2 to $3 and drops those before $4 (past retention);
+     * answers how many of each.
+     */
+    private static final String MAINTAIN_PARTITIONS = """
+            select rampart_ensure_daily_partitions($1, $2, $3), rampart_drop_daily_partitions_before($1, $4)""";
+
     private final Pool pool;
     private final PartitionConfig config;
 
@@ -42,8 +49,7 @@ public class PartitionMaintenance {
 
     private Uni<Void> maintain(String table, LocalDate today) {
         return pool.withTransaction(connection -> connection
-                        .preparedQuery("select rampart_ensure_daily_partitions($1, $2, $3),"
-                                + " rampart_drop_daily_partitions_before($1, $4)")
+                        .preparedQuery(MAINTAIN_PARTITIONS)
                         .execute(Tuple.of(table, today.minusDays(1), today.plusDays(config.daysAhead()),
                                 today.minusDays(config.retentionDays()))))
                 .invoke(rows -> rows.forEach(row -> {
