@@ -108,6 +108,17 @@ public record StatusPage(String appKey, String name, String partnerName, StatusR
     @TemplateData
     public record FailureRow(String time, String where, String outcome, String statusCode, String duration,
             String durationMs) {
+
+        /** The date part of {@code time} with its "T" ("2026-12-02T"): a narrow panel may break the line after it. */
+        public String day() {
+            int clock = time.indexOf('T') + 1;
+            return clock > 0 ? time.substring(0, clock) : "";
+        }
+
+        /** The rest of {@code time}: "14:03:27Z". */
+        public String clock() {
+            return time.substring(time.indexOf('T') + 1);
+        }
     }
 
     /**

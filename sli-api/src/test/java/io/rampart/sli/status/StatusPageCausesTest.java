@@ -37,7 +37,7 @@ class StatusPageCausesTest {
     private static final Pattern CAUSE = Pattern.compile(
             "<li class=\"cause\" data-count=\"(\\d+)\" data-of=\"(\\d+)\">([^<]*)</li>");
     private static final Pattern FAILURE = Pattern.compile("<tr class=\"failure\">\\s*<td class=\"time\"><time datetime=\"([^\"]*)\">"
-            + "[^<]*</time></td>\\s*<td class=\"where\">([^<]*)</td>\\s*<td class=\"outcome\">([^<]*)</td>\\s*"
+            + "[^<]*<wbr>[^<]*</time></td>\\s*<td class=\"where\">([^<]*)</td>\\s*<td class=\"outcome\">([^<]*)</td>\\s*"
             + "<td class=\"status-code\">([^<]*)</td>\\s*<td class=\"duration\" data-value=\"[^\"]*\">([^<]*)</td>");
     private static final String HOSTILE_SITE = "https://c.example/<script>alert(1)</script>";
 
