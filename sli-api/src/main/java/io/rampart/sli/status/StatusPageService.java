@@ -90,8 +90,8 @@ public class StatusPageService {
      * for others). Built pages are cached per app and range for {@code RAMPART_STATUS_PAGE_CACHE_TTL}
      * (30 s): a page costs about 67 queries, and a flood of views must not reach the database.
      * Concurrent views of a page being built wait for that one build. Beside the figures, and at
-     * the same time, the ratio panels' causes and latest failures ({@link FailureReader}, at most
-     * two queries per ratio SLI): a build holds at most two pooled connections.
+     * the same time, the ratio panels' causes and latest failures ({@link FailureReader}, two to
+     * four queries per ratio SLI): a build holds at most two pooled connections.
      */
     @CacheResult(cacheName = CACHE)
     public Uni<StatusPage> page(@CacheKey String appKey, @CacheKey StatusRange range, Instant now) {
