@@ -3,6 +3,7 @@ package io.rampart.sli.status;
 import io.quarkus.qute.TemplateData;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the status page shows, already formatted: every number comes from an {@code SliEntry} or
@@ -16,10 +17,24 @@ public record StatusPage(String appKey, String name, String partnerName, StatusR
         List<AdjustmentRow> adjustments, String seriesJson, List<LocationRow> locations, List<PhaseRow> phases,
         List<CertificateRow> certificates) {
 
-    /** The same page for a visitor who is (or is not) signed in: one built page serves both. */
-    public StatusPage withSignedIn(boolean visitorSignedIn) {
+    /**
+     * The same page for a visitor (one built page serves all): signed in or not, and whether the visitor may see sites (the
+     * app's vendor and admins, {@code Caller.maySeeSites}); the others get each panel's causes
+     * merged without sites and failures without their site.
+     */
+    public StatusPage forViewer(boolean visitorSignedIn, boolean seesSites) {
+        List<Panel> shown = panels.stream().map(panel -> panel.forViewer(seesSites)).toList();
         return new StatusPage(appKey, name, partnerName, range, ranges, period, readRules, headline, headlineState,
-                visitorSignedIn, panels, targets, incidents, failingChannels, adjustments, seriesJson, locations, phases,
+                visitorSignedIn, shown, targets, incidents, failingChannels, adjustments, seriesJson, locations, phases,
+                certificates);
+    }
+
+    /** The same page with each ratio panel's causes and latest failures, by SLI id. */
+    public StatusPage withDiagnoses(Map<String, Panel.Diagnoses> bySli) {
+        List<Panel> diagnosed = panels.stream().map(panel -> bySli.containsKey(panel.id())
+                ? panel.withDiagnoses(bySli.get(panel.id())) : panel).toList();
+        return new StatusPage(appKey, name, partnerName, range, ranges, period, readRules, headline, headlineState,
+                signedIn, diagnosed, targets, incidents, failingChannels, adjustments, seriesJson, locations, phases,
                 certificates);
     }
 
@@ -41,10 +56,68 @@ public record StatusPage(String appKey, String name, String partnerName, StatusR
      */
     @TemplateData
     public record Panel(String id, String name, String value, String rawValue, String detail, String sloTarget,
-            String budget, Double budgetMeter, String state, String stateLabel, String chartLabel, String adjusted) {
+            String budget, Double budgetMeter, String state, String stateLabel, String chartLabel, String adjusted,
+            Diagnosis diagnosis, Diagnosis diagnosisWithSites) {
+
+        public Panel(String id, String name, String value, String rawValue, String detail, String sloTarget,
+                String budget, Double budgetMeter, String state, String stateLabel, String chartLabel, String adjusted) {
+            this(id, name, value, rawValue, detail, sloTarget, budget, budgetMeter, state, stateLabel, chartLabel, adjusted,
+                    null, null);
+        }
 
         public boolean hasSlo() {
             return sloTarget != null;
+        }
+
+        Panel withDiagnoses(Diagnoses diagnoses) {
+            return new Panel(id, name, value, rawValue, detail, sloTarget, budget, budgetMeter, state, stateLabel,
+                    chartLabel, adjusted, diagnoses.withoutSites(), diagnoses.withSites());
+        }
+
+        /** The panel as a visitor sees it: {@code diagnosis} with sites only for who may see them, never both. */
+        Panel forViewer(boolean seesSites) {
+            Diagnosis shown = seesSites && diagnosisWithSites != null ? diagnosisWithSites : diagnosis;
+            return new Panel(id, name, value, rawValue, detail, sloTarget, budget, budgetMeter, state, stateLabel,
+                    chartLabel, adjusted, shown, null);
+        }
+
+        /** A ratio panel's diagnosis as the app's vendor and admins see it, and as everyone else does. */
+        public record Diagnoses(Diagnosis withSites, Diagnosis withoutSites) {
+        }
+    }
+
+    /**
+     * Why a ratio SLI failed over the range ({@code FailureReader}): {@code failures} of {@code total}
+     * raw events failed, the causes with the most failures first (at most 3) and the latest failed
+     * events of the range (at most 5), newest first.
+     */
+    @TemplateData
+    public record Diagnosis(long failures, long total, List<CauseRow> causes, List<FailureRow> recent) {
+    }
+
+    /** One cause in words: "42 of 61 failures: HTTP 503 at prod from eu-west"; {@code count} of {@code of} failures. */
+    @TemplateData
+    public record CauseRow(long count, long of, String cause, String sentence) {
+    }
+
+    /**
+     * One failed event: {@code time} ISO-8601 in UTC, {@code where} its target (and probe location)
+     * or site, {@code outcome} in the failures API's words, status code and duration as shown
+     * ({@code durationMs} raw, empty without one).
+     */
+    @TemplateData
+    public record FailureRow(String time, String where, String outcome, String statusCode, String duration,
+            String durationMs) {
+
+        /** The date part of {@code time} with its "T" ("2026-12-02T"): a narrow panel may break the line after it. */
+        public String day() {
+            int clock = time.indexOf('T') + 1;
+            return clock > 0 ? time.substring(0, clock) : "";
+        }
+
+        /** The rest of {@code time}: "14:03:27Z". */
+        public String clock() {
+            return time.substring(time.indexOf('T') + 1);
         }
     }
 

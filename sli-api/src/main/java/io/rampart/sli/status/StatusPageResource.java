@@ -152,11 +152,11 @@ public class StatusPageResource {
                 }
             }
             if (signedIn && mayRead(visitor, appKey)) {
-                return render(appKey, chosen, true);
+                return render(appKey, chosen, true, maySeeSites(visitor, appKey));
             }
             return pages.isPublic(appKey).chain(isPublic -> {
                 if (isPublic) {
-                    return render(appKey, chosen, signedIn);
+                    return render(appKey, chosen, signedIn, signedIn && maySeeSites(visitor, appKey));
                 }
                 if (!signedIn) {
                     return Uni.createFrom().item(Response.seeOther(signInUri(appKey, false)).build());
@@ -168,9 +168,10 @@ public class StatusPageResource {
         });
     }
 
-    private Uni<Response> render(String appKey, StatusRange range, boolean signedIn) {
+    /** The page; {@code seesSites}: the visitor is the app's vendor or an admin, who see customer sites. */
+    private Uni<Response> render(String appKey, StatusRange range, boolean signedIn, boolean seesSites) {
         return pages.page(appKey, range, Instant.now())
-                .map(page -> Response.ok(Templates.page(page.withSignedIn(signedIn))).build())
+                .map(page -> Response.ok(Templates.page(page.forViewer(signedIn, seesSites))).build())
                 .onFailure(ApiException.class).recoverWithItem(failure -> {
                     ApiException refused = (ApiException) failure;
                     return refusal(refused.status(), "No status page", refused.body().detail(), appKey, signedIn);
@@ -193,6 +194,11 @@ public class StatusPageResource {
         } catch (ApiException refused) {
             return false;
         }
+    }
+
+    /** The breakdown's site rule ({@link Caller#maySeeSites}): the app's vendor and admins. */
+    private static boolean maySeeSites(SecurityIdentity visitor, String appKey) {
+        return visitor.getPrincipal() instanceof JsonWebToken token && new Caller(visitor, token).maySeeSites(appKey);
     }
 
     private Response refusal(Response.Status status, String title, String detail, String appKey, boolean signedIn) {

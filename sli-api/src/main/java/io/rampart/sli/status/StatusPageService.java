@@ -60,11 +60,13 @@ public class StatusPageService {
     private final ProbePhaseService phases;
     private final CertificateRepository certificates;
     private final AlertConfig alerts;
+    private final FailureReader failures;
 
     public StatusPageService(RegistryService registry, SliService slis, IncidentReader incidents,
             ChannelHealthReader channels, ObjectMapper json, AdjustmentService adjustments,
             ProbeLocationRepository locations, ProbePhaseService phases, CertificateRepository certificates,
-            AlertConfig alerts) {
+            AlertConfig alerts, FailureReader failures) {
+        this.failures = failures;
         this.locations = locations;
         this.registry = registry;
         this.slis = slis;
@@ -84,10 +86,12 @@ public class StatusPageService {
     }
 
     /**
-     * The page of an app over a range, as an anonymous visitor sees it ({@link StatusPage#withSignedIn}
+     * The page of an app over a range, as an anonymous visitor sees it ({@link StatusPage#forViewer}
      * for others). Built pages are cached per app and range for {@code RAMPART_STATUS_PAGE_CACHE_TTL}
      * (30 s): a page costs about 67 queries, and a flood of views must not reach the database.
-     * Concurrent views of a page being built wait for that one build.
+     * Concurrent views of a page being built wait for that one build. Beside the figures, and at
+     * the same time, the ratio panels' causes and latest failures ({@link FailureReader}, two to
+     * four queries per ratio SLI): a build holds at most two pooled connections.
      */
     @CacheResult(cacheName = CACHE)
     public Uni<StatusPage> page(@CacheKey String appKey, @CacheKey StatusRange range, Instant now) {
@@ -97,7 +101,7 @@ public class StatusPageService {
         return registry.get(appKey).chain(app -> {
             // Per-target figures matter only where there is more than one target to tell apart.
             List<BaseUrl> targets = app.baseUrls().size() > 1 ? app.baseUrls() : List.of();
-            return slis.summary(appKey, query, now).chain(summary -> inTurn(List.of(SliId.values()),
+            Uni<StatusPage> figures = slis.summary(appKey, query, now).chain(summary -> inTurn(List.of(SliId.values()),
                             sli -> slis.series(appKey, sli.id(), query, range.step(), null, now))
                     .chain(allSeries -> inTurn(targets, target -> slis.summary(appKey, query(range, target.label()), now))
                             .chain(perTarget -> perLocation(appKey, query, now)
@@ -112,6 +116,12 @@ public class StatusPageService {
                     .chain(page -> phases.phases(appKey, range.window(), null, null, now)
                             .chain(phased -> certificates.byLabel(appKey, now)
                                     .map(byLabel -> withDiagnostics(page, app, phased, byLabel))));
+            // In parallel with the figures, one query after another too; a window older than the raw
+            // retention (RAMPART_RAW_EVENTS_RETENTION_DAYS set below 28) leaves the panels without causes.
+            Uni<Map<String, StatusPage.Panel.Diagnoses>> why = failures.read(appKey, range, now)
+                    .onFailure(ApiException.class).recoverWithItem(Map.of());
+            return Uni.combine().all().unis(figures, why).asTuple()
+                    .map(both -> both.getItem1().withDiagnoses(both.getItem2()));
         });
     }
 

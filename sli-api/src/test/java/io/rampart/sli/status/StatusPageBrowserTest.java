@@ -118,6 +118,29 @@ class StatusPageBrowserTest {
         assertThat(browser.findElement(By.cssSelector("tr[data-certificate='eu'] .issuer")).getText())
                 .isEqualTo("CN=Rampart Test CA");
         assertThat(browser.findElements(By.cssSelector("tr[data-certificate='us']"))).isEmpty();
+        // Why figures dropped, in words, under each ratio panel: the day's failures SampleTraffic wrote
+        // (eu's 503 five hours ago, the host load that never came, the failed vendor check, 3 webhooks answered 500).
+        assertThat(causes(SliId.AVAILABILITY_SUCCESS_RATE)).containsExactly("1 of 1 failures: HTTP 503 at eu from local");
+        assertThat(causes(SliId.IFRAME_LOAD_SUCCESS_RATE)).containsExactly("1 of 1 failures: never loaded");
+        assertThat(causes(SliId.SYNTHETIC_CHECK_SUCCESS_RATE_APP_SERVER))
+                .containsExactly("1 of 1 failures: failed, as the app server reported");
+        assertThat(causes(SliId.WEBHOOK_DELIVERY_SUCCESS_RATE)).containsExactly("3 of 3 failures: HTTP 500 on confluence");
+        for (SliId none : new SliId[] {SliId.LIFECYCLE_SUCCESS_RATE, SliId.IFRAME_LOAD_SUCCESS_RATE_EFFECTIVE}) {
+            assertThat(browser.findElement(By.cssSelector("#sli-" + none.id() + " .why")).getText()).as(none.id())
+                    .contains("No failures in this range.");
+        }
+        assertThat(browser.findElements(By.cssSelector("#sli-availability_latency .why"))).isEmpty();
+        // The latest failures: the time in UTC a vendor can find in its logs (the failures API's), where, status.
+        List<WebElement> failed = browser.findElements(By.cssSelector("#sli-availability_success_rate tr.failure"));
+        assertThat(failed).hasSize(1);
+        String latest = given().auth().oauth2(vendor).queryParam("sli", "availability_success_rate").queryParam("limit", 1)
+                .get("/api/v1/apps/" + app + "/failures").then().statusCode(200).extract().jsonPath().getString("failures[0].time");
+        assertThat(failed.get(0).findElement(By.cssSelector(".time")).getText()).endsWith("Z")
+                .satisfies(shown -> assertThat(Instant.parse(shown)).isEqualTo(Instant.parse(latest)));
+        assertThat(failed.get(0).findElement(By.cssSelector(".where")).getText()).isEqualTo("eu from local");
+        assertThat(failed.get(0).findElement(By.cssSelector(".status-code")).getText()).isEqualTo("503");
+        assertThat(browser.findElements(By.cssSelector("#sli-webhook_delivery_success_rate tr.failure .status-code")))
+                .extracting(WebElement::getText).containsExactly("500", "500", "500");
         List<WebElement> incidents = browser.findElements(By.cssSelector("li.incident"));
         assertThat(incidents).extracting(incident -> incident.getAttribute("data-rule"))
                 .containsExactly("webhook_delivery_below_slo_15m", "availability_failed_check_15m");
@@ -142,6 +165,9 @@ class StatusPageBrowserTest {
         assertThat(drawnFrom()).isEqualTo(week.from().getEpochSecond());
         assertThat(browser.findElement(By.cssSelector("a.range[aria-current='page']")).getText()).isEqualTo("Week");
         assertPanelsShow(app, vendor, week);
+        // The week holds eu's 30-minute outage too: 31 failed probes, the 5 latest listed.
+        assertThat(causes(SliId.AVAILABILITY_SUCCESS_RATE)).containsExactly("31 of 31 failures: HTTP 503 at eu from local");
+        assertThat(browser.findElements(By.cssSelector("#sli-availability_success_rate tr.failure"))).hasSize(5);
         assertThat(points(SliId.WEBHOOK_LATENCY))
                 .isEqualTo(apiPoints(app, vendor, week, "1h", SliId.WEBHOOK_LATENCY)).isGreaterThan(160);
 
@@ -266,6 +292,12 @@ class StatusPageBrowserTest {
                 .get("/api/v1/apps/" + app + "/slis/" + sli.id() + "/series").then().statusCode(200).extract()
                 .jsonPath().getList("points.value");
         return values.stream().filter(java.util.Objects::nonNull).count();
+    }
+
+    /** The causes a ratio panel lists, as the visitor reads them. */
+    private List<String> causes(SliId sli) {
+        return browser.findElements(By.cssSelector("#sli-" + sli.id() + " .causes li")).stream().map(WebElement::getText)
+                .toList();
     }
 
     private Double cell(String target) {
