@@ -52,7 +52,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class OpenApiHostileInputTest {
 
     /** About 1 500 hostile requests a run over the 39 operations. */
-    private static final int TRIES_PER_OPERATION = Integer.getInteger("hostile.tries", 38);
+    private static final int TRIES_PER_OPERATION = Integer.getInteger("hostile.tries", 30);
     private static final String STATUSPAGE_KEY = "sp-key-hostile-0123456789";
     private static final String LABEL = "prod";
 
