@@ -1,7 +1,7 @@
 package io.rampart.sli.export;
 
-import io.rampart.sli.api.ApiError;
 import io.rampart.sli.api.Caller;
+import io.rampart.store.error.ErrorBody;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -39,7 +39,7 @@ public class SliMetricsResource {
         if (exposition == null) {
             return Response.status(Response.Status.SERVICE_UNAVAILABLE).header("Retry-After", 5)
                     .type(MediaType.APPLICATION_JSON_TYPE)
-                    .entity(new ApiError("unavailable", "the SLI export is being computed for the first time"))
+                    .entity(new ErrorBody("unavailable", "the SLI export is being computed for the first time"))
                     .build();
         }
         boolean gzip = acceptEncoding != null && acceptEncoding.toLowerCase(Locale.ROOT).contains("gzip");

@@ -4,8 +4,9 @@ import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.quarkus.security.identity.SecurityIdentity;
-import io.rampart.sli.api.ApiException;
 import io.rampart.sli.api.Caller;
+import io.rampart.store.error.Refusal;
+import io.rampart.store.http.RefusalStatus;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
@@ -171,9 +172,10 @@ public class StatusPageResource {
     private Uni<Response> render(String appKey, StatusRange range, boolean signedIn) {
         return pages.page(appKey, range, Instant.now())
                 .map(page -> Response.ok(Templates.page(page.withSignedIn(signedIn))).build())
-                .onFailure(ApiException.class).recoverWithItem(failure -> {
-                    ApiException refused = (ApiException) failure;
-                    return refusal(refused.status(), "No status page", refused.body().detail(), appKey, signedIn);
+                .onFailure(Refusal.class).recoverWithItem(failure -> {
+                    Refusal refused = (Refusal) failure;
+                    return refusal(Response.Status.fromStatusCode(RefusalStatus.of(refused.kind())), "No status page",
+                            refused.detail(), appKey, signedIn);
                 });
     }
 
@@ -190,7 +192,7 @@ public class StatusPageResource {
         try {
             new Caller(visitor, token).requireSliReader(appKey);
             return true;
-        } catch (ApiException refused) {
+        } catch (Refusal refused) {
             return false;
         }
     }
