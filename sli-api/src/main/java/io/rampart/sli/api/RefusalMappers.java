@@ -29,7 +29,12 @@ public class RefusalMappers {
 
     @ServerExceptionMapper
     public Response refused(Refusal e) {
-        return Response.status(RefusalStatus.of(e.kind())).type(MediaType.APPLICATION_JSON).entity(e.body()).build();
+        Response.ResponseBuilder answer = Response.status(RefusalStatus.of(e.kind())).type(MediaType.APPLICATION_JSON)
+                .entity(e.body());
+        if (e.retryAfterSeconds() != null) {
+            answer.header("Retry-After", e.retryAfterSeconds());
+        }
+        return answer.build();
     }
 
     @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
@@ -73,9 +78,7 @@ public class RefusalMappers {
         }
         if (databaseUnreachable(e)) {
             LOG.warnf("request failed, the database is unreachable: %s", e.getClass().getName());
-            return Response.status(503).header("Retry-After", 1).type(MediaType.APPLICATION_JSON)
-                    .entity(new ErrorBody("unavailable", "the database is unreachable (restarting or failing over); try again"))
-                    .build();
+            return refused(Refusal.unavailable("the database is unreachable (restarting or failing over); try again"));
         }
         // Only the database's own messages are logged: a client-side message may quote a
         // statement's parameters, which can be sealed secrets.

@@ -89,7 +89,12 @@ public final class Refusal extends RuntimeException {
 
     /** Nothing of the request was kept; it may be tried again in a second. */
     public static Refusal unavailable(String detail) {
-        return new Refusal(Kind.UNAVAILABLE, "unavailable", detail, null, null, 1L);
+        return unavailable(detail, 1);
+    }
+
+    /** Nothing of the request was kept; it may be tried again after that many seconds. */
+    public static Refusal unavailable(String detail, long retryAfterSeconds) {
+        return new Refusal(Kind.UNAVAILABLE, "unavailable", detail, null, null, retryAfterSeconds);
     }
 
     /** The same refusal, pinned to one item of the request and one of its fields ("" for the whole item). */
