@@ -6,7 +6,7 @@ import io.quarkus.security.UnauthorizedException;
 import io.rampart.ingest.metrics.IngestMetrics;
 import io.rampart.store.error.ErrorBody;
 import io.rampart.store.error.Refusal;
-import io.rampart.store.http.RefusalStatus;
+import io.rampart.store.http.RefusalAnswer;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -29,12 +29,7 @@ public class RefusalMappers {
     @ServerExceptionMapper
     public Response refused(Refusal e) {
         metrics.rejected(e.code());
-        Response.ResponseBuilder answer = Response.status(RefusalStatus.of(e.kind())).type(MediaType.APPLICATION_JSON)
-                .entity(e.body());
-        if (e.retryAfterSeconds() != null) {
-            answer.header("Retry-After", e.retryAfterSeconds());
-        }
-        return answer.build();
+        return RefusalAnswer.of(e);
     }
 
     @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})

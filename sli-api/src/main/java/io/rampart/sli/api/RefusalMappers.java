@@ -7,7 +7,7 @@ import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.rampart.store.error.ErrorBody;
 import io.rampart.store.error.Refusal;
-import io.rampart.store.http.RefusalStatus;
+import io.rampart.store.http.RefusalAnswer;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import jakarta.ws.rs.WebApplicationException;
@@ -29,12 +29,7 @@ public class RefusalMappers {
 
     @ServerExceptionMapper
     public Response refused(Refusal e) {
-        Response.ResponseBuilder answer = Response.status(RefusalStatus.of(e.kind())).type(MediaType.APPLICATION_JSON)
-                .entity(e.body());
-        if (e.retryAfterSeconds() != null) {
-            answer.header("Retry-After", e.retryAfterSeconds());
-        }
-        return answer.build();
+        return RefusalAnswer.of(e);
     }
 
     @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})

@@ -7,7 +7,7 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.rampart.sli.api.Caller;
 import io.rampart.sli.status.StatusPageResource;
 import io.rampart.store.error.Refusal;
-import io.rampart.store.http.RefusalStatus;
+import io.rampart.store.http.RefusalAnswer;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
@@ -81,7 +81,7 @@ public class FleetPageResource {
             }
             return Uni.createFrom().<Response>deferred(() -> answer.apply(visitor)).onFailure(Refusal.class).recoverWithItem(failure -> {
                 Refusal refused = (Refusal) failure;
-                return refusal(Response.Status.fromStatusCode(RefusalStatus.of(refused.kind())), "No fleet page", refused.detail());
+                return refusal(Response.Status.fromStatusCode(RefusalAnswer.status(refused.kind())), "No fleet page", refused.detail());
             });
         });
     }

@@ -7,7 +7,7 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.rampart.sli.api.Caller;
 import io.rampart.sli.api.HumanPages;
 import io.rampart.store.error.Refusal;
-import io.rampart.store.http.RefusalStatus;
+import io.rampart.store.http.RefusalAnswer;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
@@ -175,7 +175,7 @@ public class StatusPageResource {
                 .map(page -> Response.ok(Templates.page(page.withSignedIn(signedIn))).build())
                 .onFailure(Refusal.class).recoverWithItem(failure -> {
                     Refusal refused = (Refusal) failure;
-                    return refusal(Response.Status.fromStatusCode(RefusalStatus.of(refused.kind())), "No status page",
+                    return refusal(Response.Status.fromStatusCode(RefusalAnswer.status(refused.kind())), "No status page",
                             refused.detail(), appKey, signedIn);
                 });
     }
