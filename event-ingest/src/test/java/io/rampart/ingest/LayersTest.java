@@ -2,7 +2,7 @@ package io.rampart.ingest;
 
 import io.rampart.store.testing.LayersContract;
 
-/** The layers of event-ingest (docs/architecture.md, "Layers"). */
+/** The layers of event-ingest (docs/architecture.md, "Layers and the error contract"). */
 class LayersTest extends LayersContract {
 
     @Override

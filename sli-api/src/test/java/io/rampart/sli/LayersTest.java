@@ -2,7 +2,7 @@ package io.rampart.sli;
 
 import io.rampart.store.testing.LayersContract;
 
-/** The layers of sli-api (docs/architecture.md, "Layers"). */
+/** The layers of sli-api (docs/architecture.md, "Layers and the error contract"). */
 class LayersTest extends LayersContract {
 
     @Override
