@@ -3,6 +3,7 @@ package io.rampart.store.testing;
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.properties.HasName;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
@@ -16,12 +17,12 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 /**
- * The layers every HTTP service keeps (docs/architecture.md, "Layers"), checked on the service's
- * main classes by its {@code LayersTest}, which extends this contract: HTTP is spoken only by the
- * {@code *Resource} classes and the service's {@code api} package; services, writers, validators
- * and repositories refuse with the store's {@link io.rampart.store.error.Refusal}, which says what
- * went wrong in no protocol's terms; the {@code api} package alone turns it into a status and an
- * {@link ErrorBody}.
+ * The layers every HTTP service keeps (docs/architecture.md, "Layers and the error contract"),
+ * checked on the service's main classes by its {@code LayersTest}, which extends this contract:
+ * HTTP is spoken only by the {@code *Resource} classes and the service's {@code api} package;
+ * services, writers, validators and repositories refuse with the store's
+ * {@link io.rampart.store.error.Refusal}, which says what went wrong in no protocol's terms; the
+ * {@code api} package alone turns it into a status and an {@link ErrorBody}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class LayersContract {
@@ -31,6 +32,8 @@ public abstract class LayersContract {
     /** Whatever speaks HTTP: the REST layer, Vert.x's HTTP server and router, and the store's HTTP bindings. */
     public static final String[] HTTP_PACKAGES = {"jakarta.ws.rs..", "org.jboss.resteasy..", "io.vertx.core.http..",
             "io.vertx.ext.web..", "io.rampart.store.http.."};
+    /** The store's HTTP answer to a refusal. */
+    public static final String REFUSAL_ANSWER = "io.rampart.store.http.RefusalAnswer";
     /** The package of the error contract in the store. */
     public static final String ERROR_CONTRACT = "io.rampart.store.error..";
 
@@ -72,11 +75,15 @@ public abstract class LayersContract {
         errorContract().check(classes);
     }
 
-    /** Only the {@code *Resource} classes (and what they nest) and the {@code api} package depend on the REST layer. */
+    /**
+     * Only the {@code *Resource} classes (and what they nest) and the {@code api} package depend on
+     * the REST layer, or on {@link #REFUSAL_ANSWER}, which answers a refusal in its terms.
+     */
     public static ArchRule restLayer(String service) {
         return noClasses().that().resideInAPackage(service + "..").and().resideOutsideOfPackage(api(service))
                 .and(DescribedPredicate.not(resource()))
-                .should().dependOnClassesThat().resideInAnyPackage(REST_PACKAGES)
+                .should().dependOnClassesThat(JavaClass.Predicates.resideInAnyPackage(REST_PACKAGES)
+                        .or(HasName.Predicates.name(REFUSAL_ANSWER)))
                 .because("HTTP is the resources' and the api package's business: the rest of the service throws Refusal");
     }
 
@@ -85,7 +92,9 @@ public abstract class LayersContract {
         return methods().that().areDeclaredInClassesThat().resideInAPackage(service + "..")
                 .and().areAnnotatedWith(EXCEPTION_MAPPER)
                 .should().beDeclaredInClassesThat().resideInAPackage(api(service))
-                .because("one mapper of the service turns refusals into answers");
+                .because("one mapper of the service turns refusals into answers")
+                // A service without a REST API of its own (the prober) has no mapper at all.
+                .allowEmptyShould(true);
     }
 
     /** No class outside the {@code api} package depends on a class that declares exception mappers. */
