@@ -1,7 +1,6 @@
 package io.rampart.ingest.aggregate;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.rampart.ingest.api.ApiException;
 import io.rampart.ingest.config.IngestConfig;
 import io.rampart.ingest.credentials.CredentialStore;
 import io.rampart.ingest.event.WriteOutcome;
@@ -9,6 +8,7 @@ import io.rampart.ingest.host.HostEventType;
 import io.rampart.ingest.validation.ItemReader;
 import io.rampart.ingest.validation.Payloads;
 import io.rampart.ingest.validation.TimeBounds;
+import io.rampart.store.error.Refusal;
 import io.rampart.store.event.DeliveryErrorKind;
 import io.rampart.store.event.EventKind;
 import io.rampart.store.event.Product;
@@ -68,7 +68,7 @@ public class HostAggregateIngest {
                         .ifNoItem().after(config.writer().commitTimeout()).fail()
                         .onFailure().transform(failure -> {
                             LOG.warnf("%d host aggregates could not be stored: %s", aggregates.size(), failure.toString());
-                            return ApiException.unavailable("the aggregates could not be stored; nothing of this request was kept");
+                            return Refusal.unavailable("the aggregates could not be stored; nothing of this request was kept");
                         }))
                 .map(stored -> new WriteOutcome(stored, aggregates.size() - stored));
     }

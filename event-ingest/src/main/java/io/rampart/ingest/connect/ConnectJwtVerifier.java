@@ -1,10 +1,10 @@
 package io.rampart.ingest.connect;
 
-import io.rampart.ingest.api.ApiException;
 import io.rampart.ingest.config.IngestConfig;
 import io.rampart.ingest.credentials.AppCredentials;
 import io.rampart.ingest.credentials.CredentialStore;
 import io.rampart.publisher.connect.CanonicalRequest;
+import io.rampart.store.error.Refusal;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jose4j.jwa.AlgorithmConstraints;
@@ -59,10 +59,10 @@ public class ConnectJwtVerifier {
     public record Request(String method, String path, Map<String, List<String>> query) {
     }
 
-    /** Completes when the token may publish for the app; fails with a 401 or 403 ApiException otherwise. */
+    /** Completes when the token may publish for the app; fails with a Refusal (unauthenticated or forbidden) otherwise. */
     public Uni<Void> verify(AppCredentials app, String token, Request request) {
         if (token == null || token.isBlank()) {
-            return Uni.createFrom().failure(ApiException.unauthorized(
+            return Uni.createFrom().failure(Refusal.unauthenticated(
                     "a Connect JWT is required: Authorization: JWT <token> or ?jwt=<token>"));
         }
         return verifyWith(app, token, request, true);
@@ -83,10 +83,10 @@ public class ConnectJwtVerifier {
                     return Uni.createFrom().failure(refusal(e));
                 }
                 signatureFailure = e;
-            } catch (ApiException e) {
+            } catch (Refusal e) {
                 return Uni.createFrom().failure(e);
             } catch (MalformedClaimException e) {
-                return Uni.createFrom().failure(ApiException.unauthorized("the token has a malformed claim"));
+                return Uni.createFrom().failure(Refusal.unauthenticated("the token has a malformed claim"));
             }
         }
         String issuer = issuer(signatureFailure);
@@ -117,7 +117,7 @@ public class ConnectJwtVerifier {
                 }
             });
             return Uni.createFrom().failure(verifies
-                    ? ApiException.forbidden("the token was issued for the app " + issuer + ", not for " + pathAppKey)
+                    ? Refusal.forbidden("the token was issued for the app " + issuer + ", not for " + pathAppKey)
                     : badSignature());
         });
     }
@@ -141,11 +141,11 @@ public class ConnectJwtVerifier {
     private void checkLifetime(JwtClaims claims) throws MalformedClaimException {
         long issuedAt = claims.getIssuedAt().getValue();
         if (issuedAt > NumericDate.now().getValue() + LEEWAY_SECONDS) {
-            throw ApiException.unauthorized("the token's iat is in the future (more than " + LEEWAY_SECONDS
+            throw Refusal.unauthenticated("the token's iat is in the future (more than " + LEEWAY_SECONDS
                     + " s ahead of this server's clock)");
         }
         if (claims.getExpirationTime().getValue() - issuedAt > maxLifetimeSeconds) {
-            throw ApiException.unauthorized("the token's lifetime (exp - iat) is longer than " + maxLifetimeSeconds
+            throw Refusal.unauthenticated("the token's lifetime (exp - iat) is longer than " + maxLifetimeSeconds
                     + " s");
         }
     }
@@ -153,42 +153,42 @@ public class ConnectJwtVerifier {
     private static void checkQueryHash(JwtContext verified, Request request) {
         Object qsh = verified.getJwtClaims().getClaimValue(QSH_CLAIM);
         if (qsh == null) {
-            throw ApiException.unauthorized("the token has no qsh claim");
+            throw Refusal.unauthenticated("the token has no qsh claim");
         }
         String expected = CanonicalRequest.hash(request.method(), request.path(), request.query());
         if (!Objects.equals(expected, qsh)) {
-            throw ApiException.unauthorized("the token's qsh does not match this request (method, path and query)");
+            throw Refusal.unauthenticated("the token's qsh does not match this request (method, path and query)");
         }
     }
 
-    private static ApiException refusal(InvalidJwtException e) {
+    private static Refusal refusal(InvalidJwtException e) {
         if (e.getJwtContext() != null && !e.getJwtContext().getJoseObjects().isEmpty()
                 && !AlgorithmIdentifiers.HMAC_SHA256.equals(e.getJwtContext().getJoseObjects().get(0).getAlgorithmHeaderValue())) {
-            return ApiException.unauthorized("only HS256 tokens signed with the app's shared secret are accepted");
+            return Refusal.unauthenticated("only HS256 tokens signed with the app's shared secret are accepted");
         }
         if (e.hasExpired()) {
-            return ApiException.unauthorized("the token has expired");
+            return Refusal.unauthenticated("the token has expired");
         }
         if (e.hasErrorCode(ErrorCodes.EXPIRATION_MISSING)) {
-            return ApiException.unauthorized("the token has no exp claim");
+            return Refusal.unauthenticated("the token has no exp claim");
         }
         if (e.hasErrorCode(ErrorCodes.ISSUED_AT_MISSING)) {
-            return ApiException.unauthorized("the token has no iat claim");
+            return Refusal.unauthenticated("the token has no iat claim");
         }
         if (e.hasErrorCode(ErrorCodes.ISSUER_INVALID) || e.hasErrorCode(ErrorCodes.ISSUER_MISSING)) {
-            return ApiException.unauthorized("the token's iss must be the app key of the path");
+            return Refusal.unauthenticated("the token's iss must be the app key of the path");
         }
         if (e.hasErrorCode(ErrorCodes.NOT_YET_VALID)) {
-            return ApiException.unauthorized("the token is not valid yet (nbf)");
+            return Refusal.unauthenticated("the token is not valid yet (nbf)");
         }
         if (e.hasErrorCode(ErrorCodes.MALFORMED_CLAIM)) {
-            return ApiException.unauthorized("the token has a malformed claim");
+            return Refusal.unauthenticated("the token has a malformed claim");
         }
-        return ApiException.unauthorized("the token is not a well-formed, verifiable Connect JWT");
+        return Refusal.unauthenticated("the token is not a well-formed, verifiable Connect JWT");
     }
 
-    private static ApiException badSignature() {
-        return ApiException.unauthorized("the token's signature does not verify with the app's shared secret");
+    private static Refusal badSignature() {
+        return Refusal.unauthenticated("the token's signature does not verify with the app's shared secret");
     }
 
     private static String issuer(InvalidJwtException e) {

@@ -2,8 +2,8 @@ package io.rampart.ingest.credentials;
 
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.rampart.ingest.api.ApiException;
 import io.rampart.ingest.config.IngestConfig;
+import io.rampart.store.error.Refusal;
 import io.rampart.store.secret.SecretSealer;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -83,10 +83,10 @@ public class CredentialStore {
                 : Uni.join().all(lookups).andFailFast().invoke(apps -> apps.forEach(app -> {
                     int index = firstIndexOfApp.get(app.appKey());
                     if (!app.registered()) {
-                        throw ApiException.unknownApp(app.appKey()).atItem(index, "appKey");
+                        throw Refusal.unknownApp(app.appKey()).atItem(index, "appKey");
                     }
                     if (!app.enabled()) {
-                        throw ApiException.appDisabled(app.appKey()).atItem(index, "appKey");
+                        throw Refusal.appDisabled(app.appKey()).atItem(index, "appKey");
                     }
                 })).replaceWithVoid();
     }
@@ -103,7 +103,7 @@ public class CredentialStore {
         return pool.preparedQuery(SELECT_APP).execute(Tuple.of(appKey)).map(rows -> credentials(appKey, rows))
                 .onFailure().transform(e -> {
                     LOG.warnf("the registry entry of %s could not be read: %s", appKey, e.toString());
-                    return ApiException.unavailable("the app registry cannot be read right now");
+                    return Refusal.unavailable("the app registry cannot be read right now");
                 });
     }
 

@@ -1,10 +1,10 @@
 package io.rampart.ingest.event;
 
 import io.quarkus.runtime.ShutdownEvent;
-import io.rampart.ingest.api.ApiException;
 import io.rampart.ingest.config.IngestConfig;
 import io.rampart.ingest.metrics.IngestMetrics;
 import io.rampart.ingest.metrics.IngestMetrics.Source;
+import io.rampart.store.error.Refusal;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.Context;
@@ -102,14 +102,14 @@ public class EventWriter {
         }
         return Uni.createFrom().emitter(emitter -> {
             if (closing) {
-                emitter.fail(ApiException.unavailable("the service is shutting down"));
+                emitter.fail(Refusal.unavailable("the service is shutting down"));
                 return;
             }
             int queued = queuedEvents.addAndGet(rows.size());
             // A request larger than the whole queue still passes when nothing else waits.
             if (queued > config.maxQueuedEvents() && queued > rows.size()) {
                 queuedEvents.addAndGet(-rows.size());
-                emitter.fail(ApiException.unavailable("too many events are waiting to be written"));
+                emitter.fail(Refusal.unavailable("too many events are waiting to be written"));
                 return;
             }
             queue.offer(new Pending(source, rows, Vertx.currentContext(), emitter));
@@ -184,7 +184,7 @@ public class EventWriter {
                                 .andCollectFailures().replaceWithVoid();
                     }
                     LOG.warnf("a transaction of %d events for %d requests failed: %s", events, batch.size(), failure.toString());
-                    ApiException refusal = ApiException.unavailable("the events could not be stored; nothing of this request was kept");
+                    Refusal refusal = Refusal.unavailable("the events could not be stored; nothing of this request was kept");
                     batch.forEach(pending -> pending.fail(refusal));
                     return Uni.createFrom().voidItem();
                 });

@@ -1,8 +1,7 @@
 package io.rampart.ingest.limit;
 
-import io.rampart.ingest.api.ApiError;
-import io.rampart.ingest.api.ApiException;
 import io.rampart.ingest.config.IngestConfig;
+import io.rampart.store.error.Refusal;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,15 +23,14 @@ public class RateLimiter {
         this.burst = config.rateLimit().burst();
     }
 
-    /** Takes {@code events} from the app's bucket or refuses with 429 and the seconds to wait. */
+    /** Takes {@code events} from the app's bucket or refuses (too many requests) with the seconds to wait. */
     public void take(String appKey, int events) {
         long waitNanos = buckets.computeIfAbsent(appKey, key -> new Bucket(burst, System.nanoTime()))
                 .take(events, System.nanoTime());
         if (waitNanos > 0) {
             long seconds = Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L);
-            throw new ApiException(429, new ApiError("rate_limited", "the app " + appKey + " may publish "
-                    + (long) perSecond + " events per second (bursts of " + burst + "); retry after "
-                    + seconds + " s"), seconds);
+            throw Refusal.tooManyRequests("the app " + appKey + " may publish " + (long) perSecond
+                    + " events per second (bursts of " + burst + "); retry after " + seconds + " s", seconds);
         }
     }
 

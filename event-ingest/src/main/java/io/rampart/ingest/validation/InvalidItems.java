@@ -1,6 +1,6 @@
 package io.rampart.ingest.validation;
 
-import io.rampart.ingest.api.ApiException;
+import io.rampart.store.error.Refusal;
 
 /** The 400 answers of validation: which item, which field, and why. */
 public final class InvalidItems {
@@ -8,11 +8,11 @@ public final class InvalidItems {
     private InvalidItems() {
     }
 
-    public static ApiException invalidItem(int index, String field, String why) {
-        return new ApiException(400, "invalid_item", why).atItem(index, field);
+    public static Refusal invalidItem(int index, String field, String why) {
+        return new Refusal(Refusal.Kind.INVALID, "invalid_item", why).atItem(index, field);
     }
 
-    public static ApiException invalidBody(String why) {
-        return new ApiException(400, "invalid_body", why);
+    public static Refusal invalidBody(String why) {
+        return new Refusal(Refusal.Kind.INVALID, "invalid_body", why);
     }
 }

@@ -1,7 +1,7 @@
 package io.rampart.ingest.validation;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.rampart.ingest.api.ApiException;
+import io.rampart.store.error.Refusal;
 
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -205,7 +205,7 @@ public final class ItemReader {
         return time;
     }
 
-    public ApiException invalid(String field, String why) {
+    public Refusal invalid(String field, String why) {
         return InvalidItems.invalidItem(index, path + field, why);
     }
 }

@@ -3,8 +3,8 @@ package io.rampart.ingest.validation;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.rampart.ingest.api.ApiException;
 import io.rampart.ingest.config.IngestConfig;
+import io.rampart.store.error.Refusal;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.IOException;
@@ -47,13 +47,13 @@ public class Payloads {
                     : "the body must be a JSON object whose \"" + arrayField + "\" is an array");
         }
         if (items.size() > config.maxItems()) {
-            throw ApiException.tooLarge("a request may carry at most " + config.maxItems() + " items, this one has " + items.size());
+            throw Refusal.tooLarge("a request may carry at most " + config.maxItems() + " items, this one has " + items.size());
         }
         return items;
     }
 
-    public ApiException tooLarge() {
-        return ApiException.tooLarge("a request body may have at most " + config.maxBodyBytes() + " bytes");
+    public Refusal tooLarge() {
+        return Refusal.tooLarge("a request body may have at most " + config.maxBodyBytes() + " bytes");
     }
 
     public TimeBounds timeBounds() {

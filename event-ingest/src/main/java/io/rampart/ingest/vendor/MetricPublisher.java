@@ -1,7 +1,6 @@
 package io.rampart.ingest.vendor;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.rampart.ingest.api.ApiException;
 import io.rampart.ingest.connect.ConnectJwtVerifier;
 import io.rampart.ingest.credentials.CredentialStore;
 import io.rampart.ingest.event.EventRow;
@@ -12,6 +11,7 @@ import io.rampart.ingest.metrics.IngestMetrics;
 import io.rampart.ingest.validation.ItemReader;
 import io.rampart.ingest.validation.Payloads;
 import io.rampart.ingest.validation.TimeBounds;
+import io.rampart.store.error.Refusal;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -48,7 +48,7 @@ public class MetricPublisher {
                 .call(app -> verifier.verify(app, token, request))
                 .invoke(app -> {
                     if (!app.enabled()) {
-                        throw ApiException.appDisabled(appKey);
+                        throw Refusal.appDisabled(appKey);
                     }
                 })
                 .flatMap(verified -> {

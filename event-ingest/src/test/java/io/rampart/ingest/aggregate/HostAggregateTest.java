@@ -118,11 +118,14 @@ class HostAggregateTest {
                 .when().post(path).then();
     }
 
+    /** One minute an hour ago, the same for every aggregate of the class: two of them built a minute apart would not add up. */
+    private static final Instant MINUTE = Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.MINUTES);
+
     private static String webhookAggregate(String appKey, String key, String latency) {
         return """
                 {"appKey": "%s", "minute": "%s", "type": "WEBHOOK", "idempotencyKey": "%s",
                  "outcomes": [{"product": "jira", "statusCode": 500, "count": 5}], "latency": {%s}}"""
-                .formatted(appKey, Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.MINUTES), key, latency);
+                .formatted(appKey, MINUTE, key, latency);
     }
 
     /**

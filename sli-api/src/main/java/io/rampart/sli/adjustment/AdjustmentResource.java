@@ -2,6 +2,7 @@ package io.rampart.sli.adjustment;
 
 import io.quarkus.security.identity.SecurityIdentity;
 import io.rampart.sli.api.Caller;
+import io.rampart.store.error.Refusal;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DELETE;
@@ -73,7 +74,7 @@ public class AdjustmentResource {
     public Uni<Response> declareMaintenance(@PathParam("appKey") String appKey, AdjustmentRequest request) {
         caller.requireAppManager(appKey);
         if (request != null && (request.kind() != null || request.appKeys() != null)) {
-            throw io.rampart.sli.api.ApiException.badRequest(request.kind() != null ? "kind" : "appKeys",
+            throw Refusal.invalid(request.kind() != null ? "kind" : "appKeys",
                     "the path names the app and the kind");
         }
         return adjustments.maintenance(appKey, request, declarer(), Instant.now()).map(AdjustmentResource::created);

@@ -1,7 +1,7 @@
 package io.rampart.sli.adjustment;
 
-import io.rampart.sli.api.ApiException;
 import io.rampart.sli.api.UnicodeText;
+import io.rampart.store.error.Refusal;
 import io.rampart.store.sli.SliId;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -52,28 +52,28 @@ public class AdjustmentService {
         if (AdjustmentView.MAINTENANCE.equals(kind)) {
             texts("appKeys", request.appKeys());
             if (request.appKeys() == null || request.appKeys().size() != 1) {
-                throw ApiException.badRequest("appKeys", "a maintenance window covers exactly one app");
+                throw Refusal.invalid("appKeys", "a maintenance window covers exactly one app");
             }
             return maintenance(request.appKeys().get(0), request, by, now);
         }
         if (!AdjustmentView.PLATFORM_FAULT.equals(kind)) {
-            throw ApiException.badRequest("kind", "one of maintenance, platform_fault");
+            throw Refusal.invalid("kind", "one of maintenance, platform_fault");
         }
         if (request.appKeys() != null && request.product() != null) {
-            throw ApiException.badRequest("product", "give appKeys or product, not both");
+            throw Refusal.invalid("product", "give appKeys or product, not both");
         }
         if (request.appKeys() != null && request.appKeys().isEmpty()) {
-            throw ApiException.badRequest("appKeys", "at least one app; leave it out for every app");
+            throw Refusal.invalid("appKeys", "at least one app; leave it out for every app");
         }
         texts("appKeys", request.appKeys());
         if (request.targets() != null && !request.targets().isEmpty()) {
-            throw ApiException.badRequest("targets", "a platform fault covers whole apps");
+            throw Refusal.invalid("targets", "a platform fault covers whole apps");
         }
         if (request.recurrence() != null) {
-            throw ApiException.badRequest("recurrence", "a platform fault does not recur");
+            throw Refusal.invalid("recurrence", "a platform fault does not recur");
         }
         if (request.product() != null && request.product().isBlank()) {
-            throw ApiException.badRequest("product", "a product name such as jira");
+            throw Refusal.invalid("product", "a product name such as jira");
         }
         Instant[] span = span(request);
         String reference = reference(request.reference());
@@ -83,7 +83,7 @@ public class AdjustmentService {
             for (String appKey : request.appKeys()) {
                 known = known.chain(() -> repository.targetLabels(appKey).invoke(labels -> {
                     if (labels == null) {
-                        throw ApiException.badRequest("appKeys", "no app " + appKey);
+                        throw Refusal.invalid("appKeys", "no app " + appKey);
                     }
                 })).replaceWithVoid();
             }
@@ -98,7 +98,7 @@ public class AdjustmentService {
     public Uni<AdjustmentView> maintenance(String appKey, AdjustmentRequest request, Declarer by, Instant now) {
         requireBody(request);
         if (request.product() != null || request.reference() != null) {
-            throw ApiException.badRequest(request.product() != null ? "product" : "reference",
+            throw Refusal.invalid(request.product() != null ? "product" : "reference",
                     "only a platform fault names a product or a reference");
         }
         Instant[] span = span(request);
@@ -111,11 +111,11 @@ public class AdjustmentService {
                 slis, targets, reason, null, recurrence, by.name(), null, null, null);
         return repository.targetLabels(appKey).chain(labels -> {
             if (labels == null) {
-                throw ApiException.notFound("no app " + appKey);
+                throw Refusal.notFound("no app " + appKey);
             }
             for (String target : targets) {
                 if (!labels.contains(target)) {
-                    throw ApiException.badRequest("targets", "the app " + appKey + " has no target labelled " + target);
+                    throw Refusal.invalid("targets", "the app " + appKey + " has no target labelled " + target);
                 }
             }
             if (by.admin()) {
@@ -127,7 +127,7 @@ public class AdjustmentService {
 
     public Uni<List<AdjustmentView>> list(String appKey, String kind, String from, String to) {
         if (kind != null && !kind.equals(AdjustmentView.MAINTENANCE) && !kind.equals(AdjustmentView.PLATFORM_FAULT)) {
-            throw ApiException.badRequest("kind", "one of maintenance, platform_fault");
+            throw Refusal.invalid("kind", "one of maintenance, platform_fault");
         }
         return repository.list(appKey, kind, from == null ? null : instant("from", from), to == null ? null : instant("to", to));
     }
@@ -136,7 +136,7 @@ public class AdjustmentService {
     public Uni<AdjustmentView> get(long id, String appKey) {
         return repository.get(id).map(found -> {
             if (found == null || appKey != null && !isMaintenanceOf(found, appKey)) {
-                throw ApiException.notFound("no adjustment " + id + (appKey == null ? "" : " of the app " + appKey));
+                throw Refusal.notFound("no adjustment " + id + (appKey == null ? "" : " of the app " + appKey));
             }
             return found;
         });
@@ -280,12 +280,12 @@ public class AdjustmentService {
     /** A vendor's window: declared ahead of time, not too long, and not over the app's 28-day allowance. */
     private Uni<Void> vendorLimits(String appKey, AdjustmentView window, Instant now) {
         if (window.start().isBefore(now.plus(config.vendorNotice()))) {
-            throw ApiException.badRequest("start", "a vendor declares maintenance at least "
+            throw Refusal.invalid("start", "a vendor declares maintenance at least "
                     + hours(config.vendorNotice()) + " ahead of its start");
         }
         Duration length = Duration.between(window.start(), window.end());
         if (length.compareTo(config.vendorMaxWindow()) > 0) {
-            throw ApiException.badRequest("end", "a vendor's maintenance window lasts at most " + hours(config.vendorMaxWindow()));
+            throw Refusal.invalid("end", "a vendor's maintenance window lasts at most " + hours(config.vendorMaxWindow()));
         }
         // The busiest 28 days start where an occurrence starts or end where one ends; a weekly
         // recurrence repeats after 4 weeks, so 12 weeks after the new start see every case.
@@ -312,7 +312,7 @@ public class AdjustmentService {
                         }
                     }
                     if (used.compareTo(config.vendorMaxPer28Days()) > 0) {
-                        throw ApiException.badRequest(window.recurrence() != null ? "recurrence" : "end",
+                        throw Refusal.invalid(window.recurrence() != null ? "recurrence" : "end",
                                 "a vendor's app has at most " + hours(config.vendorMaxPer28Days())
                                         + " of maintenance in any 28 days, recurrences included; this would make "
                                         + hours(used));
@@ -335,21 +335,21 @@ public class AdjustmentService {
 
     private static void requireBody(AdjustmentRequest request) {
         if (request == null) {
-            throw ApiException.badRequest("start", "a JSON object with start, end and reason");
+            throw Refusal.invalid("start", "a JSON object with start, end and reason");
         }
     }
 
     private static Instant[] span(AdjustmentRequest request) {
         if (request.start() == null) {
-            throw ApiException.badRequest("start", "required: an ISO-8601 instant");
+            throw Refusal.invalid("start", "required: an ISO-8601 instant");
         }
         if (request.end() == null) {
-            throw ApiException.badRequest("end", "required: an ISO-8601 instant");
+            throw Refusal.invalid("end", "required: an ISO-8601 instant");
         }
         Instant start = instant("start", request.start());
         Instant end = instant("end", request.end());
         if (!end.isAfter(start)) {
-            throw ApiException.badRequest("end", "must be after start");
+            throw Refusal.invalid("end", "must be after start");
         }
         return new Instant[] {start, end};
     }
@@ -359,10 +359,10 @@ public class AdjustmentService {
             return null;
         }
         if (!Recurrence.WEEKLY.equals(recurrence.frequency())) {
-            throw ApiException.badRequest("recurrence", "frequency: weekly");
+            throw Refusal.invalid("recurrence", "frequency: weekly");
         }
         if (recurrence.zone() == null) {
-            throw ApiException.badRequest("recurrence", "timeZone: a time zone name such as Europe/Paris");
+            throw Refusal.invalid("recurrence", "timeZone: a time zone name such as Europe/Paris");
         }
         return new Recurrence(Recurrence.WEEKLY, recurrence.zone().getId(), recurrence.until());
     }
@@ -373,7 +373,7 @@ public class AdjustmentService {
         }
         for (String sli : texts("slis", slis)) {
             if (SliId.fromId(sli) == null) {
-                throw ApiException.badRequest("slis", "no SLI " + sli);
+                throw Refusal.invalid("slis", "no SLI " + sli);
             }
         }
         return List.copyOf(new java.util.LinkedHashSet<>(slis));
@@ -382,20 +382,20 @@ public class AdjustmentService {
     /** A list of names without null or blank entries. */
     private static List<String> texts(String field, List<String> values) {
         if (values != null && values.stream().anyMatch(value -> value == null || value.isBlank())) {
-            throw ApiException.badRequest(field, "names, none empty");
+            throw Refusal.invalid(field, "names, none empty");
         }
         return values;
     }
 
     private static String reason(String reason) {
         if (reason == null || reason.isBlank()) {
-            throw ApiException.badRequest("reason", "required: why the time is left out");
+            throw Refusal.invalid("reason", "required: why the time is left out");
         }
         if (reason.length() > 1000) {
-            throw ApiException.badRequest("reason", "at most 1000 characters");
+            throw Refusal.invalid("reason", "at most 1000 characters");
         }
         if (!UnicodeText.storable(reason)) {
-            throw ApiException.badRequest("reason", "no NUL character and no unpaired surrogate");
+            throw Refusal.invalid("reason", "no NUL character and no unpaired surrogate");
         }
         return reason.strip();
     }
@@ -413,18 +413,18 @@ public class AdjustmentService {
         } catch (IllegalArgumentException e) {
             // answered below
         }
-        throw ApiException.badRequest("reference", "an http(s) URL, such as the ticket of the fault");
+        throw Refusal.invalid("reference", "an http(s) URL, such as the ticket of the fault");
     }
 
     private static Instant instant(String field, String text) {
         try {
             Instant instant = Instant.parse(text);
             if (instant.isBefore(Instant.parse("0001-01-01T00:00:00Z")) || instant.isAfter(Instant.parse("9999-12-31T23:59:59Z"))) {
-                throw ApiException.badRequest(field, "an instant of the years 0001 to 9999");
+                throw Refusal.invalid(field, "an instant of the years 0001 to 9999");
             }
             return instant;
         } catch (DateTimeParseException e) {
-            throw ApiException.badRequest(field, "an ISO-8601 instant such as 2026-01-31T00:00:00Z");
+            throw Refusal.invalid(field, "an ISO-8601 instant such as 2026-01-31T00:00:00Z");
         }
     }
 

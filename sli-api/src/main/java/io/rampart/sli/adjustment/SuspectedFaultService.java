@@ -1,7 +1,7 @@
 package io.rampart.sli.adjustment;
 
 import io.quarkus.scheduler.Scheduled;
-import io.rampart.sli.api.ApiException;
+import io.rampart.store.error.Refusal;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -55,7 +55,7 @@ public class SuspectedFaultService {
     public Uni<List<SuspectedFault>> list(String status) {
         String wanted = status == null ? null : status.toUpperCase(Locale.ROOT);
         if (wanted != null && !List.of("OPEN", "CONFIRMED", "DISMISSED").contains(wanted)) {
-            throw ApiException.badRequest("status", "one of open, confirmed, dismissed");
+            throw Refusal.invalid("status", "one of open, confirmed, dismissed");
         }
         return repository.list(wanted);
     }
@@ -83,10 +83,10 @@ public class SuspectedFaultService {
     private Uni<SuspectedFault> open(long id) {
         return repository.get(id).map(found -> {
             if (found == null) {
-                throw ApiException.notFound("no suspected platform fault " + id);
+                throw Refusal.notFound("no suspected platform fault " + id);
             }
             if (!found.status().equals("OPEN")) {
-                throw ApiException.conflict("the suspected platform fault " + id + " is " + found.status().toLowerCase(Locale.ROOT));
+                throw Refusal.conflict("the suspected platform fault " + id + " is " + found.status().toLowerCase(Locale.ROOT));
             }
             return found;
         });

@@ -1,6 +1,6 @@
 package io.rampart.sli.alert;
 
-import io.rampart.sli.api.ApiException;
+import io.rampart.store.error.Refusal;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -45,16 +45,16 @@ public class IncidentQueries {
     public Uni<List<IncidentView>> list(String appKey, String status, Integer limit, boolean admin) {
         String wanted = status == null ? null : status.toUpperCase(Locale.ROOT);
         if (wanted != null && !wanted.equals("OPEN") && !wanted.equals("RESOLVED")) {
-            throw ApiException.badRequest("status", "one of open, resolved");
+            throw Refusal.invalid("status", "one of open, resolved");
         }
         int rows = limit == null ? DEFAULT_LIMIT : limit;
         if (rows < 1 || rows > MAX_LIMIT) {
-            throw ApiException.badRequest("limit", "1 to " + MAX_LIMIT);
+            throw Refusal.invalid("limit", "1 to " + MAX_LIMIT);
         }
         return pool.preparedQuery("select exists (select 1 from app where app_key = $1) as known").execute(Tuple.of(appKey))
                 .chain(known -> {
                     if (!known.iterator().next().getBoolean("known")) {
-                        throw ApiException.notFound("no app " + appKey);
+                        throw Refusal.notFound("no app " + appKey);
                     }
                     return pool.preparedQuery("select * from alert_incident where app_key = $1"
                                     + " and ($2::text is null or status = $2) and not (rule = any($4))"
@@ -70,7 +70,7 @@ public class IncidentQueries {
                 .chain(this::withNotifications)
                 .map(incidents -> {
                     if (incidents.isEmpty()) {
-                        throw ApiException.notFound("the app " + appKey + " has no incident " + incidentId);
+                        throw Refusal.notFound("the app " + appKey + " has no incident " + incidentId);
                     }
                     return incidents.get(0);
                 });

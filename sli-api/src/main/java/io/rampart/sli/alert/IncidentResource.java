@@ -1,7 +1,7 @@
 package io.rampart.sli.alert;
 
-import io.rampart.sli.api.ApiException;
 import io.rampart.sli.api.Caller;
+import io.rampart.store.error.Refusal;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
@@ -57,7 +57,7 @@ public class IncidentResource {
         try {
             return UUID.fromString(incidentId);
         } catch (IllegalArgumentException e) {
-            throw ApiException.notFound("the app " + appKey + " has no incident " + incidentId);
+            throw Refusal.notFound("the app " + appKey + " has no incident " + incidentId);
         }
     }
 

@@ -2,14 +2,14 @@ package io.rampart.sli.alert;
 
 import io.rampart.sli.alert.notify.Notification;
 import io.rampart.sli.alert.notify.QuietHours;
-import io.rampart.sli.api.ApiException;
+import io.rampart.store.error.Refusal;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
-import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
@@ -251,9 +251,9 @@ public class IncidentStore {
                         ? connection.preparedQuery(CANCEL_REMINDERS).execute(Tuple.of(incidentId)).replaceWithVoid()
                         : connection.preparedQuery(STATUS).execute(Tuple.of(appKey, incidentId)).map(status -> {
                             if (status.size() == 0) {
-                                throw ApiException.notFound("the app " + appKey + " has no incident " + incidentId);
+                                throw Refusal.notFound("the app " + appKey + " has no incident " + incidentId);
                             }
-                            throw ApiException.conflict("the incident " + incidentId + " is resolved");
+                            throw Refusal.conflict("the incident " + incidentId + " is resolved");
                         })));
     }
 

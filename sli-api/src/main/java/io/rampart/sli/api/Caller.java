@@ -1,6 +1,7 @@
 package io.rampart.sli.api;
 
 import io.quarkus.security.identity.SecurityIdentity;
+import io.rampart.store.error.Refusal;
 import jakarta.enterprise.context.RequestScoped;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
@@ -34,7 +35,7 @@ public class Caller {
         if (identity.hasRole(VENDOR) && appKeys().contains(appKey)) {
             return;
         }
-        throw ApiException.forbidden("the platform token may not read the app " + appKey);
+        throw Refusal.forbidden("the platform token may not read the app " + appKey);
     }
 
     /** Refuses (403) a caller other than admin or the app's own vendor: who manages an app's notification channels. */
@@ -42,7 +43,7 @@ public class Caller {
         if (identity.hasRole(ADMIN) || identity.hasRole(VENDOR) && appKeys().contains(appKey)) {
             return;
         }
-        throw ApiException.forbidden("the platform token may not manage the app " + appKey);
+        throw Refusal.forbidden("the platform token may not manage the app " + appKey);
     }
 
     /** Whether the caller is an admin: who sees the platform's own incidents (docs/alerts.md, "No-data rules"). */

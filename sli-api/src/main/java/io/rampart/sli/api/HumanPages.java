@@ -1,5 +1,8 @@
 package io.rampart.sli.api;
 
+import jakarta.ws.rs.core.UriBuilder;
+
+import java.net.URI;
 import java.util.List;
 
 /**
@@ -13,6 +16,16 @@ public final class HumanPages {
     public static final List<String> PATH_PREFIXES = List.of("/status", "/fleet");
 
     private HumanPages() {
+    }
+
+    /** The address of an app's status page, its key encoded as a path segment. */
+    public static URI statusPage(String appKey) {
+        return UriBuilder.fromPath("/status/{appKey}").build(appKey);
+    }
+
+    /** The address of a human page with one query parameter, its value encoded. */
+    public static URI withQuery(String path, String name, String value) {
+        return UriBuilder.fromPath(path).queryParam(name, value).build();
     }
 
     /** Whether the (normalized) path is a human page: a prefix itself or below it. */

@@ -1,5 +1,6 @@
 package io.rampart.sli.api;
 
+import io.rampart.store.error.Refusal;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MultivaluedMap;
@@ -25,7 +26,7 @@ public class RequestChecks {
         try {
             MediaTypeHelper.parseHeader(accept);
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest(HttpHeaders.ACCEPT, "not a list of media types");
+            throw Refusal.invalid(HttpHeaders.ACCEPT, "not a list of media types");
         }
     }
 
@@ -39,7 +40,7 @@ public class RequestChecks {
     private static void refuseUnstorable(MultivaluedMap<String, String> parameters) {
         for (Map.Entry<String, List<String>> parameter : parameters.entrySet()) {
             if (!UnicodeText.storable(parameter.getKey()) || !parameter.getValue().stream().allMatch(UnicodeText::storable)) {
-                throw ApiException.badRequest(parameter.getKey(), "valid Unicode without the NUL character");
+                throw Refusal.invalid(parameter.getKey(), "valid Unicode without the NUL character");
             }
         }
     }

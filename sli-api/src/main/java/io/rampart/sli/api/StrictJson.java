@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.deser.std.StringDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import io.quarkus.jackson.ObjectMapperCustomizer;
+import io.rampart.store.error.Refusal;
 import jakarta.inject.Singleton;
 
 import java.io.IOException;
@@ -20,7 +21,7 @@ import java.io.IOException;
  * an unpaired surrogate, which the database client encodes as '?' followed by the next character
  * cut to one byte, and the database then refuses the statement (a 500).</li>
  * </ul>
- * Both are refused as 400 naming the field by {@link ApiExceptionMappers#mismatched}.
+ * Both are refused as 400 naming the field by {@link RefusalMappers#mismatched}.
  */
 @Singleton
 public class StrictJson implements ObjectMapperCustomizer {

@@ -1,10 +1,10 @@
 package io.rampart.sli.diagnostics;
 
-import io.rampart.sli.api.ApiException;
 import io.rampart.sli.sli.ReadRules;
 import io.rampart.sli.sli.SliConfig;
 import io.rampart.sli.sli.SliService;
 import io.rampart.sli.sli.Window;
+import io.rampart.store.error.Refusal;
 import io.rampart.store.event.LifecycleKind;
 import io.rampart.store.event.Product;
 import io.rampart.store.partition.PartitionConfig;
@@ -60,7 +60,7 @@ public class DiagnosticsService {
         Window range = Window.parse(window, from, to, Duration.ofDays(1), config.maxWindowDays(), now);
         Instant earliest = now.minus(Duration.ofDays(raw.retentionDays()));
         if (range.from().isBefore(earliest)) {
-            throw ApiException.badRequest(from != null ? "from" : "window", "a breakdown reads raw events, kept "
+            throw Refusal.invalid(from != null ? "from" : "window", "a breakdown reads raw events, kept "
                     + raw.retentionDays() + " days: start at " + earliest + " or later");
         }
         return slis.readRules(appKey, webhookPolicy, availabilityPolicy, lifecycleScope)
@@ -228,7 +228,7 @@ public class DiagnosticsService {
     private static SliId sli(String sliId) {
         SliId sli = SliId.fromId(sliId);
         if (sli == null) {
-            throw ApiException.notFound("no SLI " + sliId);
+            throw Refusal.notFound("no SLI " + sliId);
         }
         return sli;
     }
@@ -245,7 +245,7 @@ public class DiagnosticsService {
         } catch (NumberFormatException e) {
             // answered below
         }
-        throw ApiException.badRequest("limit", "a whole number from 1 to " + MAX_LIMIT);
+        throw Refusal.invalid("limit", "a whole number from 1 to " + MAX_LIMIT);
     }
 
     /** The stream (probe_result, or an app_event kind) an SLI is computed from. */

@@ -1,7 +1,7 @@
 package io.rampart.sli.export;
 
-import io.rampart.sli.api.ApiError;
 import io.rampart.sli.api.Caller;
+import io.rampart.store.error.Refusal;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -37,10 +37,7 @@ public class SliMetricsResource {
     public Response scrape(@HeaderParam(HttpHeaders.ACCEPT_ENCODING) String acceptEncoding) {
         SliExporter.Exposition exposition = exporter.latest();
         if (exposition == null) {
-            return Response.status(Response.Status.SERVICE_UNAVAILABLE).header("Retry-After", 5)
-                    .type(MediaType.APPLICATION_JSON_TYPE)
-                    .entity(new ApiError("unavailable", "the SLI export is being computed for the first time"))
-                    .build();
+            throw Refusal.unavailable("the SLI export is being computed for the first time", 5);
         }
         boolean gzip = acceptEncoding != null && acceptEncoding.toLowerCase(Locale.ROOT).contains("gzip");
         Response.ResponseBuilder answer = Response.ok(gzip ? exposition.gzipped() : exposition.text(), CONTENT_TYPE)

@@ -1,9 +1,9 @@
 package io.rampart.sli.fleet;
 
-import io.rampart.sli.api.ApiException;
 import io.rampart.sli.sli.SliEntry;
 import io.rampart.sli.sli.SliService;
 import io.rampart.sli.sli.Window;
+import io.rampart.store.error.Refusal;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -47,7 +47,7 @@ public class ComplianceService {
         Window rolling = slis.window(new SliService.Query(window, null, null, null, null, null), now);
         Period parsed = Period.parse(period, window, rolling);
         if (!parsed.from().isBefore(rolling.to())) {
-            throw ApiException.badRequest("period", "the period " + parsed.name() + " has not begun");
+            throw Refusal.invalid("period", "the period " + parsed.name() + " has not begun");
         }
         return compliance(parsed, appKey, adjustments, now);
     }
@@ -59,14 +59,14 @@ public class ComplianceService {
         YearMonth last = to == null ? current : Period.month("to", to);
         YearMonth first = from == null ? last.minusMonths(11) : Period.month("from", from);
         if (first.isAfter(last) || last.isAfter(current)) {
-            throw ApiException.badRequest("from", "from " + first + " to " + last + ": from must not follow to, nor to the current month");
+            throw Refusal.invalid("from", "from " + first + " to " + last + ": from must not follow to, nor to the current month");
         }
         if (ChronoUnit.MONTHS.between(first, last) >= MAX_MONTHS) {
-            throw ApiException.badRequest("from", "at most " + MAX_MONTHS + " months");
+            throw Refusal.invalid("from", "at most " + MAX_MONTHS + " months");
         }
         return repository.registeredBefore(now, appKey).chain(found -> {
             if (found.isEmpty()) {
-                throw ApiException.notFound("no app " + appKey);
+                throw Refusal.notFound("no app " + appKey);
             }
             List<Uni<Compliance>> months = new ArrayList<>();
             for (YearMonth month = first; !month.isAfter(last); month = month.plusMonths(1)) {

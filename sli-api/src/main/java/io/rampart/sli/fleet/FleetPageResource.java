@@ -4,9 +4,10 @@ import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.quarkus.security.identity.SecurityIdentity;
-import io.rampart.sli.api.ApiException;
 import io.rampart.sli.api.Caller;
 import io.rampart.sli.status.StatusPageResource;
+import io.rampart.store.error.Refusal;
+import io.rampart.store.http.RefusalAnswer;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
@@ -78,9 +79,9 @@ public class FleetPageResource {
                 return Uni.createFrom().item(refusal(Response.Status.FORBIDDEN, "Not an operator",
                         "The fleet page is for the programme's operators: this token may read its own apps' status pages only."));
             }
-            return Uni.createFrom().<Response>deferred(() -> answer.apply(visitor)).onFailure(ApiException.class).recoverWithItem(failure -> {
-                ApiException refused = (ApiException) failure;
-                return refusal(refused.status(), "No fleet page", refused.body().detail());
+            return Uni.createFrom().<Response>deferred(() -> answer.apply(visitor)).onFailure(Refusal.class).recoverWithItem(failure -> {
+                Refusal refused = (Refusal) failure;
+                return refusal(Response.Status.fromStatusCode(RefusalAnswer.status(refused.kind())), "No fleet page", refused.detail());
             });
         });
     }

@@ -1,7 +1,7 @@
 package io.rampart.sli.fleet;
 
-import io.rampart.sli.api.ApiException;
 import io.rampart.sli.api.Caller;
+import io.rampart.store.error.Refusal;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
@@ -58,7 +58,7 @@ public class FleetResource {
     static boolean csv(String format, String accept) {
         if (format != null) {
             if (!format.equals("csv") && !format.equals("json")) {
-                throw ApiException.badRequest("format", "csv or json");
+                throw Refusal.invalid("format", "csv or json");
             }
             return format.equals("csv");
         }
@@ -72,7 +72,7 @@ public class FleetResource {
         if (text.equals("true")) {
             return true;
         }
-        throw ApiException.badRequest(field, "true or false");
+        throw Refusal.invalid(field, "true or false");
     }
 
     private static Integer number(String field, String text) {
@@ -80,7 +80,7 @@ public class FleetResource {
             return null;
         }
         if (!text.matches("[0-9]{1,6}")) {
-            throw ApiException.badRequest(field, "a whole number");
+            throw Refusal.invalid(field, "a whole number");
         }
         return Integer.valueOf(text);
     }

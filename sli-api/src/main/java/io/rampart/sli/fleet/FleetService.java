@@ -1,9 +1,9 @@
 package io.rampart.sli.fleet;
 
-import io.rampart.sli.api.ApiException;
 import io.rampart.sli.sli.SliEntry;
 import io.rampart.sli.sli.SliService;
 import io.rampart.sli.sli.Window;
+import io.rampart.store.error.Refusal;
 import io.rampart.store.event.Product;
 import io.rampart.store.sli.SliId;
 import io.smallrye.mutiny.Uni;
@@ -172,10 +172,10 @@ public class FleetService {
         }
         return repository.rankingPage(id, offset + 1, offset + limit, config.rankingTtl()).chain(stored -> {
             if (stored == null) {
-                throw ApiException.badRequest("cursor", "the ranking this cursor pages through has expired: start again without a cursor");
+                throw Refusal.invalid("cursor", "the ranking this cursor pages through has expired: start again without a cursor");
             }
             if (!stored.query().equals(query.rankingKey())) {
-                throw ApiException.badRequest("cursor", "the cursor belongs to other filters: repeat them, or start again without a cursor");
+                throw Refusal.invalid("cursor", "the cursor belongs to other filters: repeat them, or start again without a cursor");
             }
             String next = offset + limit < stored.size() ? cursor(id, offset + limit) : null;
             return repository.apps(stored.appKeys()).chain(found -> {
@@ -237,7 +237,7 @@ public class FleetService {
         }
         SliId sli = SliId.fromId(id);
         if (sli == null) {
-            throw ApiException.badRequest("sli", "no SLI " + id);
+            throw Refusal.invalid("sli", "no SLI " + id);
         }
         return sli;
     }
@@ -249,7 +249,7 @@ public class FleetService {
         }
         return Arrays.stream(Product.values()).filter(product -> product.wireValue().equals(wireValue)).findFirst()
                 .map(Product::name)
-                .orElseThrow(() -> ApiException.badRequest("product", "one of jira, confluence"));
+                .orElseThrow(() -> Refusal.invalid("product", "one of jira, confluence"));
     }
 
     private int limit(Integer limit) {
@@ -257,7 +257,7 @@ public class FleetService {
             return Math.min(100, config.maxLimit());
         }
         if (limit < 1 || limit > config.maxLimit()) {
-            throw ApiException.badRequest("limit", "from 1 to " + config.maxLimit());
+            throw Refusal.invalid("limit", "from 1 to " + config.maxLimit());
         }
         return limit;
     }
@@ -276,6 +276,6 @@ public class FleetService {
         } catch (IllegalArgumentException malformed) {
             // answered below
         }
-        throw ApiException.badRequest("cursor", "not a cursor of this API");
+        throw Refusal.invalid("cursor", "not a cursor of this API");
     }
 }

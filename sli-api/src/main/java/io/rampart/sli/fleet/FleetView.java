@@ -1,6 +1,6 @@
 package io.rampart.sli.fleet;
 
-import io.rampart.sli.api.ApiException;
+import io.rampart.store.error.Refusal;
 import io.rampart.store.event.Product;
 import io.rampart.store.sli.SliId;
 
@@ -32,15 +32,15 @@ public record FleetView(Filters filters, String periodLabel, String window, List
         static Filters of(String period, String sli, String belowSlo, String prefix, String product) {
             String chosen = period == null || period.isBlank() ? ROLLING : period;
             if (!chosen.equals(ROLLING) && !CALENDAR.matcher(chosen).matches()) {
-                throw ApiException.badRequest("period", "28d, a UTC calendar month such as 2026-11 or a quarter such as 2026-Q4");
+                throw Refusal.invalid("period", "28d, a UTC calendar month such as 2026-11 or a quarter such as 2026-Q4");
             }
             String sliId = blankToNull(sli);
             if (sliId != null && SliId.fromId(sliId) == null) {
-                throw ApiException.badRequest("sli", "no SLI " + sliId);
+                throw Refusal.invalid("sli", "no SLI " + sliId);
             }
             String keyPrefix = blankToNull(prefix);
             if (keyPrefix != null && !PREFIX.matcher(keyPrefix).matches()) {
-                throw ApiException.badRequest("prefix", "letters, digits, '.', '_' and '-'");
+                throw Refusal.invalid("prefix", "letters, digits, '.', '_' and '-'");
             }
             return new Filters(chosen, sliId, "true".equals(belowSlo), keyPrefix, blankToNull(product));
         }

@@ -2,6 +2,7 @@ package io.rampart.sli.fleet;
 
 import io.rampart.sli.adjustment.SuspectedFault;
 import io.rampart.sli.adjustment.SuspectedFaultService;
+import io.rampart.sli.api.HumanPages;
 import io.rampart.sli.sli.SeriesPoint;
 import io.rampart.sli.sli.SliEntry;
 import io.rampart.sli.sli.SliService;
@@ -10,7 +11,6 @@ import io.rampart.store.sli.SliId;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.core.UriBuilder;
 
 import java.time.Instant;
 import java.time.YearMonth;
@@ -70,7 +70,7 @@ public class FleetViews {
                 .map(rows -> new FleetView(filters, label(filters.period()),
                         page.from() + " – " + page.to(), periods(filters, now), FleetView.sliOptions(),
                         FleetView.productOptions(), rows,
-                        UriBuilder.fromPath("/fleet/compliance.csv").queryParam("period", filters.period()).build().toString(),
+                        HumanPages.withQuery("/fleet/compliance.csv", "period", filters.period()).toString(),
                         page.next() == null ? null : filters.href(filters.period(), page.next()),
                         cursor == null ? null : filters.href(filters.period(), null), faults))));
     }
@@ -85,7 +85,7 @@ public class FleetViews {
     /** An app's row, with the sparkline of its ranked SLI over the page's window by day. */
     private Uni<FleetView.Row> row(FleetItem item, FleetPage page, String sliFilter, Instant now) {
         SliEntry ranked = ranked(item.slis(), sliFilter);
-        String statusHref = UriBuilder.fromPath("/status/{appKey}").build(item.appKey()).toString();
+        String statusHref = HumanPages.statusPage(item.appKey()).toString();
         if (ranked == null) {
             return Uni.createFrom().item(new FleetView.Row(item.appKey(), item.name(), "", Figures.value(SliId.Measure.RATIO, null),
                     "", "", false, "No data", item.openIncidents(), "", 0, statusHref));

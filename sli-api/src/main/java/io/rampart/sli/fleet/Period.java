@@ -1,7 +1,7 @@
 package io.rampart.sli.fleet;
 
-import io.rampart.sli.api.ApiException;
 import io.rampart.sli.sli.Window;
+import io.rampart.store.error.Refusal;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -45,7 +45,7 @@ public record Period(String name, Instant from, Instant to, boolean calendar) {
         } catch (DateTimeParseException wrong) {
             // answered below
         }
-        throw ApiException.badRequest(field, "a UTC calendar month such as 2026-11, or a quarter such as 2026-Q4");
+        throw Refusal.invalid(field, "a UTC calendar month such as 2026-11, or a quarter such as 2026-Q4");
     }
 
     static Period ofMonth(YearMonth month) {

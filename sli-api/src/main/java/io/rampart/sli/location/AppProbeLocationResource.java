@@ -1,8 +1,8 @@
 package io.rampart.sli.location;
 
-import io.rampart.sli.api.ApiException;
 import io.rampart.sli.api.Caller;
 import io.rampart.sli.location.ProbeLocationRepository.AppLocations;
+import io.rampart.store.error.Refusal;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
@@ -46,17 +46,17 @@ public class AppProbeLocationResource {
     public Uni<AppLocations> set(@PathParam("appKey") String appKey, AppLocations request) {
         caller.requireAppManager(appKey);
         if (request == null) {
-            throw ApiException.badRequest("body", "{\"probeLocations\": [...] or null, \"quorum\": \"any\"|\"quorum\"|\"all\"}");
+            throw Refusal.invalid("body", "{\"probeLocations\": [...] or null, \"quorum\": \"any\"|\"quorum\"|\"all\"}");
         }
         String quorum = request.quorum() == null ? "quorum" : request.quorum();
         if (!RULES.contains(quorum)) {
-            throw ApiException.badRequest("quorum", "one of any, quorum, all");
+            throw Refusal.invalid("quorum", "one of any, quorum, all");
         }
         List<String> listed = request.probeLocations();
         if (listed != null && (listed.isEmpty() || listed.size() > MAX_LOCATIONS
                 || !listed.stream().allMatch(name -> name != null && NAME.matcher(name).matches())
                 || new HashSet<>(listed).size() != listed.size())) {
-            throw ApiException.badRequest("probeLocations", "null, or 1 to " + MAX_LOCATIONS
+            throw Refusal.invalid("probeLocations", "null, or 1 to " + MAX_LOCATIONS
                     + " distinct names of letters, digits, '.', '_' or '-'");
         }
         return locations.set(appKey, new AppLocations(listed, quorum)).map(found -> found(appKey, found));
@@ -64,7 +64,7 @@ public class AppProbeLocationResource {
 
     private static AppLocations found(String appKey, AppLocations found) {
         if (found == null) {
-            throw ApiException.notFound("no app " + appKey);
+            throw Refusal.notFound("no app " + appKey);
         }
         return found;
     }

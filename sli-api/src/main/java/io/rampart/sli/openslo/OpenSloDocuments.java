@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import io.rampart.sli.api.ApiException;
+import io.rampart.store.error.Refusal;
 import io.rampart.store.sli.SliId;
 
 import java.io.IOException;
@@ -87,16 +87,16 @@ final class OpenSloDocuments {
                 String at = "documents[" + index++ + "]";
                 SloTarget slo = slo(appKey, document, at);
                 if (targets.put(slo.sli(), slo.percent()) != null) {
-                    throw ApiException.badRequest(at + ".spec.indicator", "a second SLO of " + slo.sli().id()
+                    throw Refusal.invalid(at + ".spec.indicator", "a second SLO of " + slo.sli().id()
                             + ": Rampart keeps one objective per SLI");
                 }
             }
         } catch (IOException e) {
-            throw ApiException.badRequest("body", "not a YAML stream of OpenSLO documents ("
+            throw Refusal.invalid("body", "not a YAML stream of OpenSLO documents ("
                     + e.getMessage().lines().findFirst().orElse("unreadable") + ")");
         }
         if (index == 0) {
-            throw ApiException.badRequest("body", "no OpenSLO document");
+            throw Refusal.invalid("body", "no OpenSLO document");
         }
         return targets;
     }
@@ -111,7 +111,7 @@ final class OpenSloDocuments {
         JsonNode metadata = document.path("metadata");
         requireObject(metadata, at + ".metadata");
         if (!NAME.matcher(metadata.path("name").asText("")).matches()) {
-            throw ApiException.badRequest(at + ".metadata.name", "1 to 253 of a-z, 0-9, '-' and '.', starting and ending alphanumeric");
+            throw Refusal.invalid(at + ".metadata.name", "1 to 253 of a-z, 0-9, '-' and '.', starting and ending alphanumeric");
         }
         requireText(document, "kind", "SLO", at + ".kind",
                 "Rampart keeps SLO documents with their indicator inline, not kind " + document.path("kind").asText());
@@ -119,33 +119,33 @@ final class OpenSloDocuments {
         requireObject(spec, at + ".spec");
         onlyKnown(spec, SPEC_FIELDS, at + ".spec");
         if (!appKey.equals(spec.path("service").asText(null))) {
-            throw ApiException.badRequest(at + ".spec.service", "must be the app key " + appKey);
+            throw Refusal.invalid(at + ".spec.service", "must be the app key " + appKey);
         }
         if (spec.has("indicatorRef")) {
-            throw ApiException.badRequest(at + ".spec.indicatorRef", "put the indicator inline (spec.indicator)");
+            throw Refusal.invalid(at + ".spec.indicatorRef", "put the indicator inline (spec.indicator)");
         }
         if (spec.has("alertPolicies") && !spec.path("alertPolicies").isEmpty()) {
-            throw ApiException.badRequest(at + ".spec.alertPolicies",
+            throw Refusal.invalid(at + ".spec.alertPolicies",
                     "Rampart alerts on the SRE workbook's burn rates through notification channels, not alert policies");
         }
         SliId sli = indicator(appKey, spec.path("indicator"), at + ".spec.indicator");
         if (!"Occurrences".equals(spec.path("budgetingMethod").asText(null))) {
-            throw ApiException.badRequest(at + ".spec.budgetingMethod", "must be Occurrences: Rampart counts good and total events");
+            throw Refusal.invalid(at + ".spec.budgetingMethod", "must be Occurrences: Rampart counts good and total events");
         }
         JsonNode windows = spec.path("timeWindow");
         if (!windows.isArray() || windows.size() != 1) {
-            throw ApiException.badRequest(at + ".spec.timeWindow", "one window: [{duration: 28d, isRolling: true}]");
+            throw Refusal.invalid(at + ".spec.timeWindow", "one window: [{duration: 28d, isRolling: true}]");
         }
         JsonNode window = windows.get(0);
         if (!WINDOW.equals(window.path("duration").asText(null))) {
-            throw ApiException.badRequest(at + ".spec.timeWindow[0].duration", "must be 28d: Rampart's SLO window");
+            throw Refusal.invalid(at + ".spec.timeWindow[0].duration", "must be 28d: Rampart's SLO window");
         }
         if (!window.path("isRolling").asBoolean(false) || window.has("calendar")) {
-            throw ApiException.badRequest(at + ".spec.timeWindow[0].isRolling", "must be true: Rampart's window is rolling");
+            throw Refusal.invalid(at + ".spec.timeWindow[0].isRolling", "must be true: Rampart's window is rolling");
         }
         JsonNode objectives = spec.path("objectives");
         if (!objectives.isArray() || objectives.size() != 1) {
-            throw ApiException.badRequest(at + ".spec.objectives", "exactly one objective: Rampart keeps one target per SLI");
+            throw Refusal.invalid(at + ".spec.objectives", "exactly one objective: Rampart keeps one target per SLI");
         }
         return new SloTarget(sli, percent(objectives.get(0), at + ".spec.objectives[0]"));
     }
@@ -154,35 +154,35 @@ final class OpenSloDocuments {
         requireObject(indicator, at);
         JsonNode spec = indicator.path("spec");
         if (!spec.has("ratioMetric")) {
-            throw ApiException.badRequest(at + ".spec.ratioMetric", "Rampart's SLIs are ratio metrics of good and total events");
+            throw Refusal.invalid(at + ".spec.ratioMetric", "Rampart's SLIs are ratio metrics of good and total events");
         }
         JsonNode ratio = spec.path("ratioMetric");
         if (ratio.has("bad") || ratio.has("raw")) {
-            throw ApiException.badRequest(at + ".spec.ratioMetric", "good and total, as Rampart counts them");
+            throw Refusal.invalid(at + ".spec.ratioMetric", "good and total, as Rampart counts them");
         }
         if (ratio.has("counter") && !ratio.path("counter").isBoolean()) {
-            throw ApiException.badRequest(at + ".spec.ratioMetric.counter", "true or false");
+            throw Refusal.invalid(at + ".spec.ratioMetric.counter", "true or false");
         }
         SliId sli = null;
         for (String count : List.of("good", "total")) {
             String field = at + ".spec.ratioMetric." + count + ".metricSource";
             JsonNode source = ratio.path(count).path("metricSource");
             if (!METRIC_SOURCE_TYPE.equals(source.path("type").asText(null))) {
-                throw ApiException.badRequest(field + ".type", "must be " + METRIC_SOURCE_TYPE + ": Rampart measures its own SLIs");
+                throw Refusal.invalid(field + ".type", "must be " + METRIC_SOURCE_TYPE + ": Rampart measures its own SLIs");
             }
             JsonNode sourceSpec = source.path("spec");
             if (sourceSpec.has("appKey") && !appKey.equals(sourceSpec.path("appKey").asText())) {
-                throw ApiException.badRequest(field + ".spec.appKey", "must be the app key " + appKey);
+                throw Refusal.invalid(field + ".spec.appKey", "must be the app key " + appKey);
             }
             if (!count.equals(sourceSpec.path("count").asText(null))) {
-                throw ApiException.badRequest(field + ".spec.count", "must be " + count);
+                throw Refusal.invalid(field + ".spec.count", "must be " + count);
             }
             SliId named = SliId.fromId(sourceSpec.path("sli").asText(""));
             if (named == null || named.measure() != SliId.Measure.RATIO) {
-                throw ApiException.badRequest(field + ".spec.sli", "the id of one of Rampart's ratio SLIs");
+                throw Refusal.invalid(field + ".spec.sli", "the id of one of Rampart's ratio SLIs");
             }
             if (sli != null && sli != named) {
-                throw ApiException.badRequest(field + ".spec.sli", "good and total must be of the same SLI");
+                throw Refusal.invalid(field + ".spec.sli", "good and total must be of the same SLI");
             }
             sli = named;
         }
@@ -195,13 +195,13 @@ final class OpenSloDocuments {
         for (String field : List.of("op", "value", "timeSliceTarget", "timeSliceWindow", "indicator", "indicatorRef",
                 "compositeWeight")) {
             if (objective.has(field)) {
-                throw ApiException.badRequest(at + "." + field, "Rampart's objectives are a target share of good events only");
+                throw Refusal.invalid(at + "." + field, "Rampart's objectives are a target share of good events only");
             }
         }
         BigDecimal percent;
         String field;
         if (objective.has("target") == objective.has("targetPercent")) {
-            throw ApiException.badRequest(at + ".target", "give target (0-1) or targetPercent (0-100)");
+            throw Refusal.invalid(at + ".target", "give target (0-1) or targetPercent (0-100)");
         } else if (objective.has("target")) {
             field = at + ".target";
             percent = number(objective.path("target"), field).movePointRight(2);
@@ -210,21 +210,21 @@ final class OpenSloDocuments {
             percent = number(objective.path("targetPercent"), field);
         }
         if (percent.signum() <= 0 || percent.compareTo(BigDecimal.valueOf(100)) >= 0) {
-            throw ApiException.badRequest(field, "above 0 and below 1 (targetPercent: 100)");
+            throw Refusal.invalid(field, "above 0 and below 1 (targetPercent: 100)");
         }
         return percent.doubleValue();
     }
 
     private static BigDecimal number(JsonNode node, String field) {
         if (!node.isNumber()) {
-            throw ApiException.badRequest(field, "a number");
+            throw Refusal.invalid(field, "a number");
         }
         return node.decimalValue();
     }
 
     private static void requireObject(JsonNode node, String field) {
         if (!node.isObject()) {
-            throw ApiException.badRequest(field, "an object");
+            throw Refusal.invalid(field, "an object");
         }
     }
 
@@ -234,7 +234,7 @@ final class OpenSloDocuments {
 
     private static void requireText(JsonNode document, String name, String expected, String field, String why) {
         if (!expected.equals(document.path(name).asText(null))) {
-            throw ApiException.badRequest(field, why);
+            throw Refusal.invalid(field, why);
         }
     }
 
@@ -242,7 +242,7 @@ final class OpenSloDocuments {
         for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!known.contains(name)) {
-                throw ApiException.badRequest(at + "." + name, "not a field Rampart can keep");
+                throw Refusal.invalid(at + "." + name, "not a field Rampart can keep");
             }
         }
     }

@@ -1,10 +1,10 @@
 package io.rampart.sli.registry;
 
+import io.rampart.sli.api.UnicodeText;
+import io.rampart.store.error.Refusal;
+import io.rampart.store.event.Product;
 import io.rampart.store.sli.AvailabilityPolicy;
 import io.rampart.store.sli.LifecycleScope;
-import io.rampart.sli.api.ApiException;
-import io.rampart.sli.api.UnicodeText;
-import io.rampart.store.event.Product;
 import io.rampart.store.sli.SliId;
 
 import java.net.URI;
@@ -40,13 +40,13 @@ final class AppValidator {
     /** A new app: required fields present, DESIGN.md's defaults filled in. */
     static AppRequest forCreate(AppRequest request) {
         if (request == null) {
-            throw ApiException.badRequest("body", "a JSON object is required");
+            throw Refusal.invalid("body", "a JSON object is required");
         }
         if (request.appKey() == null || !APP_KEY.matcher(request.appKey()).matches()) {
-            throw ApiException.badRequest("appKey", "required, 1 to 255 of A-Z a-z 0-9 . _ -");
+            throw Refusal.invalid("appKey", "required, 1 to 255 of A-Z a-z 0-9 . _ -");
         }
         if (request.name() == null) {
-            throw ApiException.badRequest("name", "required");
+            throw Refusal.invalid("name", "required");
         }
         AppRequest withDefaults = new AppRequest(request.appKey(), request.name(), request.partnerName(),
                 request.healthcheckPath() == null ? "/health" : request.healthcheckPath(),
@@ -63,39 +63,39 @@ final class AppValidator {
     /** A change: only the fields present are checked; the app key of the path wins and may not change. */
     static AppRequest forUpdate(String appKey, AppRequest request) {
         if (request == null) {
-            throw ApiException.badRequest("body", "a JSON object is required");
+            throw Refusal.invalid("body", "a JSON object is required");
         }
         if (request.appKey() != null && !request.appKey().equals(appKey)) {
-            throw ApiException.badRequest("appKey", "an app key cannot be changed");
+            throw Refusal.invalid("appKey", "an app key cannot be changed");
         }
         if (request.name() != null && (request.name().isBlank() || request.name().length() > 255)) {
-            throw ApiException.badRequest("name", "1 to 255 characters, not blank");
+            throw Refusal.invalid("name", "1 to 255 characters, not blank");
         }
         if (request.healthcheckPath() != null
                 && (!request.healthcheckPath().startsWith("/") || request.healthcheckPath().length() > 2048)) {
-            throw ApiException.badRequest("healthcheckPath", "a path starting with /");
+            throw Refusal.invalid("healthcheckPath", "a path starting with /");
         }
         for (var text : Map.of("name", nullToEmpty(request.name()), "partnerName", nullToEmpty(request.partnerName()),
                 "healthcheckPath", nullToEmpty(request.healthcheckPath())).entrySet()) {
             if (!UnicodeText.storable(text.getValue())) {
-                throw ApiException.badRequest(text.getKey(), "valid Unicode without the NUL character");
+                throw Refusal.invalid(text.getKey(), "valid Unicode without the NUL character");
             }
         }
         Integer interval = request.checkIntervalSeconds();
         if (interval != null && (interval < 1 || interval > MAX_CHECK_INTERVAL_SECONDS)) {
-            throw ApiException.badRequest("checkIntervalSeconds", "from 1 to " + MAX_CHECK_INTERVAL_SECONDS);
+            throw Refusal.invalid("checkIntervalSeconds", "from 1 to " + MAX_CHECK_INTERVAL_SECONDS);
         }
         Integer staleAfter = request.syntheticStaleAfterMinutes();
         if (staleAfter != null && (staleAfter < 1 || staleAfter > MAX_SYNTHETIC_STALE_AFTER_MINUTES)) {
-            throw ApiException.badRequest("syntheticStaleAfterMinutes", "from 1 to " + MAX_SYNTHETIC_STALE_AFTER_MINUTES);
+            throw Refusal.invalid("syntheticStaleAfterMinutes", "from 1 to " + MAX_SYNTHETIC_STALE_AFTER_MINUTES);
         }
         if (request.availabilityPolicy() != null && !request.availabilityPolicy().equals(FOLLOW_DEFAULT)
                 && AvailabilityPolicy.fromWireValue(request.availabilityPolicy()) == null) {
-            throw ApiException.badRequest("availabilityPolicy", "one of 2xx, http-200, default");
+            throw Refusal.invalid("availabilityPolicy", "one of 2xx, http-200, default");
         }
         if (request.lifecycleScope() != null && !request.lifecycleScope().equals(FOLLOW_DEFAULT)
                 && LifecycleScope.fromWireValue(request.lifecycleScope()) == null) {
-            throw ApiException.badRequest("lifecycleScope", "one of all, installed, default");
+            throw Refusal.invalid("lifecycleScope", "one of all, installed, default");
         }
         return new AppRequest(appKey, request.name(), request.partnerName(), request.healthcheckPath(),
                 request.baseUrls() == null ? null : baseUrls(request.baseUrls()), interval,
@@ -111,7 +111,7 @@ final class AppValidator {
 
     static List<BaseUrl> baseUrls(List<BaseUrl> baseUrls) {
         if (baseUrls.size() > MAX_BASE_URLS) {
-            throw ApiException.badRequest("baseUrls", "at most " + MAX_BASE_URLS);
+            throw Refusal.invalid("baseUrls", "at most " + MAX_BASE_URLS);
         }
         List<BaseUrl> normalised = new ArrayList<>();
         Set<String> labels = new HashSet<>();
@@ -119,10 +119,10 @@ final class AppValidator {
         for (int i = 0; i < baseUrls.size(); i++) {
             BaseUrl baseUrl = baseUrl("baseUrls[" + i + "]", baseUrls.get(i));
             if (!labels.add(baseUrl.label())) {
-                throw ApiException.badRequest("baseUrls[" + i + "].label", "duplicate label " + baseUrl.label());
+                throw Refusal.invalid("baseUrls[" + i + "].label", "duplicate label " + baseUrl.label());
             }
             if (!urls.add(baseUrl.url())) {
-                throw ApiException.badRequest("baseUrls[" + i + "].url", "duplicate URL: one target per base URL");
+                throw Refusal.invalid("baseUrls[" + i + "].url", "duplicate URL: one target per base URL");
             }
             normalised.add(baseUrl);
         }
@@ -131,10 +131,10 @@ final class AppValidator {
 
     static BaseUrl baseUrl(String field, BaseUrl baseUrl) {
         if (baseUrl == null) {
-            throw ApiException.badRequest(field, "an object with label and url is required");
+            throw Refusal.invalid(field, "an object with label and url is required");
         }
         if (baseUrl.label() == null || !LABEL.matcher(baseUrl.label()).matches()) {
-            throw ApiException.badRequest(field + ".label", "required, 1 to 64 of A-Z a-z 0-9 . _ -");
+            throw Refusal.invalid(field + ".label", "required, 1 to 64 of A-Z a-z 0-9 . _ -");
         }
         return new BaseUrl(baseUrl.label(), url(field + ".url", baseUrl.url()),
                 baseUrl.enabled() == null ? Boolean.TRUE : baseUrl.enabled());
@@ -142,17 +142,17 @@ final class AppValidator {
 
     private static String url(String field, String url) {
         if (url == null) {
-            throw ApiException.badRequest(field, "required");
+            throw Refusal.invalid(field, "required");
         }
         try {
             URI uri = new URI(url);
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null
                     || uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
-                throw ApiException.badRequest(field, "an absolute http(s) URL with a host, no credentials, query or fragment");
+                throw Refusal.invalid(field, "an absolute http(s) URL with a host, no credentials, query or fragment");
             }
         } catch (URISyntaxException e) {
-            throw ApiException.badRequest(field, "not a URL");
+            throw Refusal.invalid(field, "not a URL");
         }
         // The health check path is appended to it: one spelling per base URL.
         return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
@@ -165,7 +165,7 @@ final class AppValidator {
             Product match = product == null ? null : java.util.Arrays.stream(Product.values())
                     .filter(p -> p.wireValue().equals(product)).findFirst().orElse(null);
             if (match == null) {
-                throw ApiException.badRequest("products[" + i + "]", "one of jira, confluence");
+                throw Refusal.invalid("products[" + i + "]", "one of jira, confluence");
             }
             if (!names.contains(match.name())) {
                 names.add(match.name());
@@ -179,10 +179,10 @@ final class AppValidator {
         overrides.forEach((id, target) -> {
             SliId sli = SliId.fromId(id);
             if (sli == null || sli.measure() != SliId.Measure.RATIO) {
-                throw ApiException.badRequest("sloOverrides." + id, "not the id of a ratio SLI");
+                throw Refusal.invalid("sloOverrides." + id, "not the id of a ratio SLI");
             }
             if (target == null || !(target > 0 && target < 100)) {
-                throw ApiException.badRequest("sloOverrides." + id, "a target in percent, above 0 and below 100");
+                throw Refusal.invalid("sloOverrides." + id, "a target in percent, above 0 and below 100");
             }
             checked.put(id, target);
         });

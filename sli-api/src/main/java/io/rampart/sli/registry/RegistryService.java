@@ -1,6 +1,6 @@
 package io.rampart.sli.registry;
 
-import io.rampart.sli.api.ApiException;
+import io.rampart.store.error.Refusal;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,7 +27,7 @@ public class RegistryService {
         return pool.withTransaction(connection -> apps.insert(connection, app)
                 .invoke(inserted -> {
                     if (!inserted) {
-                        throw ApiException.conflict("an app with key " + app.appKey() + " is already registered");
+                        throw Refusal.conflict("an app with key " + app.appKey() + " is already registered");
                     }
                 })
                 .chain(() -> apps.replaceTargets(connection, app.appKey(), app.baseUrls()))
@@ -65,7 +65,7 @@ public class RegistryService {
                 .chain(() -> apps.addTarget(connection, appKey, target))
                 .invoke(added -> {
                     if (!added) {
-                        throw ApiException.conflict("the app already has a target labelled " + target.label()
+                        throw Refusal.conflict("the app already has a target labelled " + target.label()
                                 + " or with the URL " + target.url());
                     }
                 })
@@ -78,7 +78,7 @@ public class RegistryService {
                 .chain(() -> apps.deleteTarget(connection, appKey, label))
                 .invoke(deleted -> {
                     if (!deleted) {
-                        throw ApiException.notFound("the app " + appKey + " has no target labelled " + label);
+                        throw Refusal.notFound("the app " + appKey + " has no target labelled " + label);
                     }
                 })
                 .replaceWithVoid());
@@ -86,7 +86,7 @@ public class RegistryService {
 
     private static void requireFound(boolean found, String appKey) {
         if (!found) {
-            throw ApiException.notFound("no app " + appKey);
+            throw Refusal.notFound("no app " + appKey);
         }
     }
 }

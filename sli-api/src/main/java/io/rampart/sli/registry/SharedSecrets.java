@@ -1,7 +1,7 @@
 package io.rampart.sli.registry;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
-import io.rampart.sli.api.ApiException;
+import io.rampart.store.error.Refusal;
 import io.rampart.store.secret.SecretSealer;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -65,7 +65,7 @@ public class SharedSecrets {
                 .preparedQuery("select 1 from app where app_key = $1 for update").execute(Tuple.of(appKey))
                 .invoke(rows -> {
                     if (rows.size() == 0) {
-                        throw ApiException.notFound("no app " + appKey);
+                        throw Refusal.notFound("no app " + appKey);
                     }
                 })
                 .chain(() -> connection.preparedQuery("delete from app_secret where app_key = $1 and valid_until <= now()")
@@ -106,7 +106,7 @@ public class SharedSecrets {
         try {
             secret = sealer.open(appKey, new SecretSealer.Sealed(keyId, row.getBuffer("sealed").getBytes()));
         } catch (IllegalStateException e) {
-            throw ApiException.conflict("a secret of " + appKey + " is sealed with key " + keyId
+            throw Refusal.conflict("a secret of " + appKey + " is sealed with key " + keyId
                     + ", which is not configured: add it to RAMPART_SECRETS_PREVIOUS_KEYS");
         }
         SecretSealer.Sealed sealed = sealer.seal(appKey, secret);

@@ -1,6 +1,6 @@
 package io.rampart.sli.sli;
 
-import io.rampart.sli.api.ApiException;
+import io.rampart.store.error.Refusal;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -26,7 +26,7 @@ public class ProbePhaseService {
     public Uni<ProbePhases> phases(String appKey, String window, String from, String to, Instant now) {
         Window range = slis.window(new SliService.Query(window, from, to, null, null, null), now);
         return reader.read(appKey, range).map(found -> {
-            Map<String, LatencyHistogram> byPhase = found.orElseThrow(() -> ApiException.notFound("no app " + appKey));
+            Map<String, LatencyHistogram> byPhase = found.orElseThrow(() -> Refusal.notFound("no app " + appKey));
             LatencyHistogram total = byPhase.get("total");
             return new ProbePhases(appKey, range.from(), range.to(), QUANTILE.doubleValue(),
                     total == null ? 0 : total.observations(), p90(byPhase, "dns"), p90(byPhase, "connect"),

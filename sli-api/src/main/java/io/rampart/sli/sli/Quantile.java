@@ -1,6 +1,6 @@
 package io.rampart.sli.sli;
 
-import io.rampart.sli.api.ApiException;
+import io.rampart.store.error.Refusal;
 
 import java.math.BigDecimal;
 import java.util.regex.Pattern;
@@ -16,7 +16,7 @@ record Quantile(String name, BigDecimal fraction) {
             return P90;
         }
         if (!NAME.matcher(text).matches() || new BigDecimal(text.substring(1)).signum() == 0) {
-            throw ApiException.badRequest("quantile", "p followed by a percentile above 0 and at most 100, such as p50, p99.9");
+            throw Refusal.invalid("quantile", "p followed by a percentile above 0 and at most 100, such as p50, p99.9");
         }
         return new Quantile(text, new BigDecimal(text.substring(1)).movePointLeft(2));
     }

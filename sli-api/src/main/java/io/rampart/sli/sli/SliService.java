@@ -2,10 +2,10 @@ package io.rampart.sli.sli;
 
 import io.rampart.sli.adjustment.AdjustmentService;
 import io.rampart.sli.adjustment.Exclusions;
-import io.rampart.sli.api.ApiException;
 import io.rampart.sli.slo.BurnRateWindow;
 import io.rampart.sli.slo.SloCalculator;
 import io.rampart.sli.slo.SloOverrides;
+import io.rampart.store.error.Refusal;
 import io.rampart.store.sli.AvailabilityPolicy;
 import io.rampart.store.sli.LifecycleScope;
 import io.rampart.store.sli.SliId;
@@ -210,7 +210,7 @@ public class SliService {
         checkLocation(location);
         SliId sli = SliId.fromId(sliId);
         if (sli == null) {
-            throw ApiException.notFound("no SLI " + sliId);
+            throw Refusal.notFound("no SLI " + sliId);
         }
         Window window = Window.parse(query.window(), query.from(), query.to(), SERIES_WINDOW, config.maxWindowDays(), now);
         Duration stepLength = step == null ? SERIES_STEP : Window.length("step", step);
@@ -221,7 +221,7 @@ public class SliService {
         Instant first = Instant.ofEpochSecond(Math.floorDiv(window.from().getEpochSecond(), stepSeconds) * stepSeconds);
         long points = (Duration.between(first, window.to()).toSeconds() + stepSeconds - 1) / stepSeconds;
         if (points > config.maxSeriesPoints()) {
-            throw ApiException.badRequest("step", "the window would have " + points + " points, at most "
+            throw Refusal.invalid("step", "the window would have " + points + " points, at most "
                     + config.maxSeriesPoints() + ": take a longer step");
         }
         List<RollupReader.Range> ranges = new ArrayList<>();
@@ -314,7 +314,7 @@ public class SliService {
 
     private static void checkLocation(String location) {
         if (location != null && !LOCATION.matcher(location).matches()) {
-            throw ApiException.badRequest("location", "a probe location's name: letters, digits, '.', '_' or '-'");
+            throw Refusal.invalid("location", "a probe location's name: letters, digits, '.', '_' or '-'");
         }
     }
 
@@ -324,7 +324,7 @@ public class SliService {
         }
         WebhookPolicy policy = WebhookPolicy.fromWireValue(requested);
         if (policy == null) {
-            throw ApiException.badRequest("webhookPolicy", "one of normalized, per-product");
+            throw Refusal.invalid("webhookPolicy", "one of normalized, per-product");
         }
         return policy;
     }
@@ -362,7 +362,7 @@ public class SliService {
     /** Refuses an {@code adjustments} other than absent (every active adjustment) or {@code none} (400). */
     public static void checkAdjustments(String adjustments) {
         if (adjustments != null && !NO_ADJUSTMENTS.equals(adjustments)) {
-            throw ApiException.badRequest("adjustments", "none, or leave it out to apply every active adjustment");
+            throw Refusal.invalid("adjustments", "none, or leave it out to apply every active adjustment");
         }
     }
 
@@ -385,7 +385,7 @@ public class SliService {
         }
         AvailabilityPolicy policy = AvailabilityPolicy.fromWireValue(requested);
         if (policy == null) {
-            throw ApiException.badRequest("availabilityPolicy", "one of 2xx, http-200");
+            throw Refusal.invalid("availabilityPolicy", "one of 2xx, http-200");
         }
         return policy;
     }
@@ -397,7 +397,7 @@ public class SliService {
         }
         LifecycleScope scope = LifecycleScope.fromWireValue(requested);
         if (scope == null) {
-            throw ApiException.badRequest("lifecycleScope", "one of all, installed");
+            throw Refusal.invalid("lifecycleScope", "one of all, installed");
         }
         return scope;
     }
@@ -408,11 +408,11 @@ public class SliService {
                 .execute(Tuple.of(appKey, targetLabel))
                 .map(rows -> {
                     if (rows.size() == 0) {
-                        throw ApiException.notFound("no app " + appKey);
+                        throw Refusal.notFound("no app " + appKey);
                     }
                     Row row = rows.iterator().next();
                     if (targetLabel != null && row.getLong("target_id") == null) {
-                        throw ApiException.notFound("the app " + appKey + " has no target labelled " + targetLabel);
+                        throw Refusal.notFound("the app " + appKey + " has no target labelled " + targetLabel);
                     }
                     return new AppContext(SloOverrides.fromJson(row.getJsonObject("slo_overrides")),
                             row.getLong("target_id"), Exclusions.NONE, rules(webhook, availability, lifecycle, row),

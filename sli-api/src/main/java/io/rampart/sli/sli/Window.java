@@ -1,6 +1,6 @@
 package io.rampart.sli.sli;
 
-import io.rampart.sli.api.ApiException;
+import io.rampart.store.error.Refusal;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -21,16 +21,16 @@ public record Window(Instant from, Instant to) {
 
     public static Window parse(String window, String from, String to, Duration defaultLength, int maxDays, Instant now) {
         if (window != null && from != null) {
-            throw ApiException.badRequest("window", "give either window or from, not both");
+            throw Refusal.invalid("window", "give either window or from, not both");
         }
         Instant end = to == null ? Resolution.MINUTE.ceil(now) : Resolution.MINUTE.floor(instant("to", to));
         Instant start = from != null ? Resolution.MINUTE.floor(instant("from", from))
                 : end.minus(window == null ? defaultLength : length("window", window));
         if (!start.isBefore(end)) {
-            throw ApiException.badRequest("from", "must be at least a minute before to");
+            throw Refusal.invalid("from", "must be at least a minute before to");
         }
         if (Duration.between(start, end).compareTo(Duration.ofDays(maxDays)) > 0) {
-            throw ApiException.badRequest(from != null ? "from" : "window", "at most " + maxDays + " days");
+            throw Refusal.invalid(from != null ? "from" : "window", "at most " + maxDays + " days");
         }
         return new Window(start, end);
     }
@@ -39,7 +39,7 @@ public record Window(Instant from, Instant to) {
     static Duration length(String field, String text) {
         Matcher matcher = LENGTH.matcher(text);
         if (!matcher.matches()) {
-            throw ApiException.badRequest(field, "a whole number of m, h or d, such as 5m, 1h, 28d");
+            throw Refusal.invalid(field, "a whole number of m, h or d, such as 5m, 1h, 28d");
         }
         long amount = Long.parseLong(matcher.group(1));
         return switch (matcher.group(2)) {
@@ -54,10 +54,10 @@ public record Window(Instant from, Instant to) {
         try {
             instant = Instant.parse(text);
         } catch (DateTimeParseException e) {
-            throw ApiException.badRequest(field, "an ISO-8601 instant such as 2026-01-31T00:00:00Z");
+            throw Refusal.invalid(field, "an ISO-8601 instant such as 2026-01-31T00:00:00Z");
         }
         if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
-            throw ApiException.badRequest(field, "an instant of the years 0001 to 9999");
+            throw Refusal.invalid(field, "an instant of the years 0001 to 9999");
         }
         return instant;
     }

@@ -4,8 +4,10 @@ import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.quarkus.security.identity.SecurityIdentity;
-import io.rampart.sli.api.ApiException;
 import io.rampart.sli.api.Caller;
+import io.rampart.sli.api.HumanPages;
+import io.rampart.store.error.Refusal;
+import io.rampart.store.http.RefusalAnswer;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
@@ -50,7 +52,7 @@ public class StatusPageResource {
     private static final Set<String> READER_GROUPS = Set.of(Caller.ADMIN, Caller.VENDOR, Caller.STATUSPAGE);
     /** The longest a browser keeps the sign-in cookie, whatever the token's own lifetime. */
     static final Duration MAX_COOKIE_AGE = Duration.ofHours(12);
-    /** The paths the sign-in cookie is sent to: the human pages ({@link io.rampart.sli.api.HumanPages}), never the API. */
+    /** The paths the sign-in cookie is sent to: the human pages ({@link HumanPages}), never the API. */
     private static final List<String> COOKIE_PATHS = List.of("/fleet", "/status");
     /** The sign-in form's {@code page} that leads to the fleet page instead of an app's. */
     private static final String FLEET = "fleet";
@@ -111,7 +113,7 @@ public class StatusPageResource {
                     .entity(Templates.signIn(appKey, fleet, "This token may not read status pages.")).build();
         }
         long lifetime = Math.max(0, jwt.getExpirationTime() - Instant.now().getEpochSecond());
-        URI next = fleet ? URI.create("/fleet") : appKey == null ? URI.create("/status/sign-in") : pageUri(appKey);
+        URI next = fleet ? URI.create("/fleet") : appKey == null ? URI.create("/status/sign-in") : HumanPages.statusPage(appKey);
         return Response.seeOther(next)
                 .cookie(sessionCookies(jwt.getRawToken(), (int) Math.min(lifetime, MAX_COOKIE_AGE.toSeconds()))).build();
     }
@@ -172,9 +174,10 @@ public class StatusPageResource {
     private Uni<Response> render(String appKey, StatusRange range, boolean signedIn, boolean seesSites) {
         return pages.page(appKey, range, Instant.now())
                 .map(page -> Response.ok(Templates.page(page.forViewer(signedIn, seesSites))).build())
-                .onFailure(ApiException.class).recoverWithItem(failure -> {
-                    ApiException refused = (ApiException) failure;
-                    return refusal(refused.status(), "No status page", refused.body().detail(), appKey, signedIn);
+                .onFailure(Refusal.class).recoverWithItem(failure -> {
+                    Refusal refused = (Refusal) failure;
+                    return refusal(Response.Status.fromStatusCode(RefusalAnswer.status(refused.kind())), "No status page",
+                            refused.detail(), appKey, signedIn);
                 });
     }
 
@@ -191,7 +194,7 @@ public class StatusPageResource {
         try {
             new Caller(visitor, token).requireSliReader(appKey);
             return true;
-        } catch (ApiException refused) {
+        } catch (Refusal refused) {
             return false;
         }
     }
@@ -216,10 +219,6 @@ public class StatusPageResource {
     public static URI signInUri(String appKey, boolean fleet) {
         UriBuilder form = UriBuilder.fromPath("/status/sign-in");
         return fleet ? form.queryParam("page", FLEET).build() : form.queryParam("app", appKey).build();
-    }
-
-    private static URI pageUri(String appKey) {
-        return UriBuilder.fromPath("/status/{appKey}").build(appKey);
     }
 
     private static String appKeyOrNull(String app) {

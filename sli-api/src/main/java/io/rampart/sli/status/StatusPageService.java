@@ -8,9 +8,9 @@ import io.rampart.sli.adjustment.AdjustmentService;
 import io.rampart.sli.adjustment.AdjustmentView;
 import io.rampart.sli.adjustment.Exclusions;
 import io.rampart.sli.alert.AlertConfig;
-import io.rampart.sli.api.ApiException;
 import io.rampart.sli.certificate.CertificateRepository;
 import io.rampart.sli.certificate.TargetCertificate;
+import io.rampart.sli.location.ProbeLocationRepository;
 import io.rampart.sli.registry.AppView;
 import io.rampart.sli.registry.BaseUrl;
 import io.rampart.sli.registry.RegistryService;
@@ -19,9 +19,9 @@ import io.rampart.sli.sli.ProbePhases;
 import io.rampart.sli.sli.SeriesPoint;
 import io.rampart.sli.sli.SliEntry;
 import io.rampart.sli.sli.SliSeries;
-import io.rampart.sli.location.ProbeLocationRepository;
 import io.rampart.sli.sli.SliService;
 import io.rampart.sli.sli.SliSummary;
+import io.rampart.store.error.Refusal;
 import io.rampart.store.sli.SliId;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -82,7 +82,7 @@ public class StatusPageService {
     /** Whether anyone may read the app's page without signing in; false for an unknown app. */
     public Uni<Boolean> isPublic(String appKey) {
         return registry.get(appKey).map(AppView::statusPagePublic)
-                .onFailure(ApiException.class).recoverWithItem(false);
+                .onFailure(Refusal.class).recoverWithItem(false);
     }
 
     /**
@@ -119,7 +119,7 @@ public class StatusPageService {
             // In parallel with the figures, one query after another too; a window older than the raw
             // retention (RAMPART_RAW_EVENTS_RETENTION_DAYS set below 28) leaves the panels without causes.
             Uni<Map<String, StatusPage.Panel.Diagnoses>> why = failures.read(appKey, range, now)
-                    .onFailure(ApiException.class).recoverWithItem(Map.of());
+                    .onFailure(Refusal.class).recoverWithItem(Map.of());
             return Uni.combine().all().unis(figures, why).asTuple()
                     .map(both -> both.getItem1().withDiagnoses(both.getItem2()));
         });

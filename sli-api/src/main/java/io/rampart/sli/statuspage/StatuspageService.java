@@ -1,9 +1,9 @@
 package io.rampart.sli.statuspage;
 
-import io.rampart.sli.api.ApiException;
 import io.rampart.sli.api.UnicodeText;
 import io.rampart.sli.outgoing.OutgoingConfig;
 import io.rampart.sli.registry.RegistryService;
+import io.rampart.store.error.Refusal;
 import io.rampart.store.secret.SecretSealer;
 import io.rampart.store.sli.SliId;
 import io.smallrye.mutiny.Uni;
@@ -45,7 +45,7 @@ public class StatuspageService {
     public Uni<StatuspageView> get(String appKey) {
         return registry.get(appKey).chain(() -> repository.find(appKey)).map(stored -> {
             if (stored == null) {
-                throw ApiException.notFound("the app " + appKey + " has no Statuspage configuration");
+                throw Refusal.notFound("the app " + appKey + " has no Statuspage configuration");
             }
             return stored.view();
         });
@@ -53,25 +53,25 @@ public class StatuspageService {
 
     public Uni<StatuspageView> save(String appKey, StatuspageRequest request) {
         if (request == null) {
-            throw ApiException.badRequest("body", "a JSON object is required");
+            throw Refusal.invalid("body", "a JSON object is required");
         }
         String baseUrl = baseUrl(request.apiBaseUrl());
         if (request.pageId() == null || !ID.matcher(request.pageId()).matches()) {
-            throw ApiException.badRequest("pageId", "required, 1 to 64 of A-Z a-z 0-9 _ -");
+            throw Refusal.invalid("pageId", "required, 1 to 64 of A-Z a-z 0-9 _ -");
         }
         if (request.apiKey() != null && !API_KEY.matcher(request.apiKey()).matches()) {
-            throw ApiException.badRequest("apiKey", "1 to 256 printable characters without spaces");
+            throw Refusal.invalid("apiKey", "1 to 256 printable characters without spaces");
         }
         Map<String, String> metrics = metrics(request.metrics());
         return registry.get(appKey)
                 .chain(() -> repository.find(appKey))
                 .chain(stored -> {
                     if (stored == null && request.apiKey() == null) {
-                        throw ApiException.badRequest("apiKey", "required when the app has no Statuspage configuration yet");
+                        throw Refusal.invalid("apiKey", "required when the app has no Statuspage configuration yet");
                     }
                     // The stored key was given for the stored host: it goes to no other without being given again.
                     if (stored != null && request.apiKey() == null && !stored.apiBaseUrl().equals(baseUrl)) {
-                        throw ApiException.badRequest("apiKey", "required again when apiBaseUrl changes");
+                        throw Refusal.invalid("apiKey", "required again when apiBaseUrl changes");
                     }
                     SecretSealer.Sealed key = request.apiKey() == null ? null
                             : sealer.seal(sealOwner(appKey), request.apiKey());
@@ -83,7 +83,7 @@ public class StatuspageService {
     public Uni<Void> delete(String appKey) {
         return registry.get(appKey).chain(() -> repository.delete(appKey)).invoke(deleted -> {
             if (!deleted) {
-                throw ApiException.notFound("the app " + appKey + " has no Statuspage configuration");
+                throw Refusal.notFound("the app " + appKey + " has no Statuspage configuration");
             }
         }).replaceWithVoid();
     }
@@ -97,26 +97,26 @@ public class StatuspageService {
             boolean scheme = "https".equals(uri.getScheme()) || !httpsOnly && "http".equals(uri.getScheme());
             if (!scheme || !UnicodeText.storable(requested) || uri.getHost() == null || uri.getUserInfo() != null
                     || uri.getQuery() != null || uri.getFragment() != null) {
-                throw ApiException.badRequest("apiBaseUrl", "an absolute " + (httpsOnly ? "https" : "http(s)")
+                throw Refusal.invalid("apiBaseUrl", "an absolute " + (httpsOnly ? "https" : "http(s)")
                         + " URL without credentials, query or fragment");
             }
         } catch (URISyntaxException e) {
-            throw ApiException.badRequest("apiBaseUrl", "not a URL");
+            throw Refusal.invalid("apiBaseUrl", "not a URL");
         }
         return requested.endsWith("/") ? requested.substring(0, requested.length() - 1) : requested;
     }
 
     private static Map<String, String> metrics(Map<String, String> requested) {
         if (requested == null || requested.isEmpty()) {
-            throw ApiException.badRequest("metrics", "required: at least one {\"<sli id>\": \"<metric id>\"}");
+            throw Refusal.invalid("metrics", "required: at least one {\"<sli id>\": \"<metric id>\"}");
         }
         Map<String, String> metrics = new LinkedHashMap<>();
         for (Map.Entry<String, String> metric : requested.entrySet()) {
             if (SliId.fromId(metric.getKey()) == null) {
-                throw ApiException.badRequest("metrics." + metric.getKey(), "not an SLI id");
+                throw Refusal.invalid("metrics." + metric.getKey(), "not an SLI id");
             }
             if (metric.getValue() == null || !ID.matcher(metric.getValue()).matches()) {
-                throw ApiException.badRequest("metrics." + metric.getKey(), "a metric id, 1 to 64 of A-Z a-z 0-9 _ -");
+                throw Refusal.invalid("metrics." + metric.getKey(), "a metric id, 1 to 64 of A-Z a-z 0-9 _ -");
             }
             metrics.put(metric.getKey(), metric.getValue());
         }

@@ -2,8 +2,8 @@ package io.rampart.sli.alert.notify;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.rampart.sli.alert.AlertConfig;
-import io.rampart.sli.api.ApiException;
 import io.rampart.sli.api.UnicodeText;
+import io.rampart.store.error.Refusal;
 import io.rampart.store.secret.SecretSealer;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -82,11 +82,11 @@ public class ChannelService {
 
     public Uni<ChannelView> create(String appKey, ChannelRequest request) {
         if (request == null) {
-            throw ApiException.badRequest("body", "required");
+            throw Refusal.invalid("body", "required");
         }
         ChannelType type = request.type() == null ? ChannelType.WEBHOOK : ChannelType.of(request.type());
         if (type == null) {
-            throw ApiException.badRequest("type", "one of " + ChannelType.names());
+            throw Refusal.invalid("type", "one of " + ChannelType.names());
         }
         refuseFieldsOfOtherTypes(type, request);
         String credential = switch (type) {
@@ -114,10 +114,10 @@ public class ChannelService {
                 .execute(connection, ChannelRepository.LOCK_APP_COUNT_CHANNELS, Tuple.of(appKey))
                 .chain(counted -> {
                     if (counted.size() == 0) {
-                        throw ApiException.notFound("no app " + appKey);
+                        throw Refusal.notFound("no app " + appKey);
                     }
                     if (counted.iterator().next().getLong("channels") >= channelsPerApp) {
-                        throw ApiException.badRequest("channels", "an app has at most " + channelsPerApp
+                        throw Refusal.invalid("channels", "an app has at most " + channelsPerApp
                                 + " notification channels (RAMPART_ALERTS_CHANNELS_PER_APP); delete one first");
                     }
                     return ChannelRepository.execute(connection, ChannelRepository.INSERT, values);
@@ -141,12 +141,12 @@ public class ChannelService {
 
     public Uni<ChannelView> update(String appKey, String channelId, ChannelRequest request) {
         if (request == null) {
-            throw ApiException.badRequest("body", "required");
+            throw Refusal.invalid("body", "required");
         }
         return one(appKey, channelId, ChannelRepository.GET, Tuple.of(appKey, id(channelId))).chain(current -> {
             ChannelType type = ChannelType.of(current.getString("type"));
             if (request.type() != null && ChannelType.of(request.type()) != type) {
-                throw ApiException.badRequest("type", "a channel keeps its type: create a new channel");
+                throw Refusal.invalid("type", "a channel keeps its type: create a new channel");
             }
             refuseFieldsOfOtherTypes(type, request);
             String credential = switch (type) {
@@ -227,7 +227,7 @@ public class ChannelService {
                                 secret = sealer.open(sealOwner(id), new SecretSealer.Sealed(keyId,
                                         row.getBuffer("sealed").getBytes()));
                             } catch (IllegalStateException e) {
-                                throw ApiException.conflict("the credential of notification channel " + id
+                                throw Refusal.conflict("the credential of notification channel " + id
                                         + " is sealed with key " + keyId
                                         + ", which is not configured: add it to RAMPART_SECRETS_PREVIOUS_KEYS");
                             }
@@ -242,7 +242,7 @@ public class ChannelService {
     private Uni<Row> one(String appKey, String channelId, String statement, Tuple values) {
         return requireApp(appKey).chain(() -> channels.execute(statement, values)).map((RowSet<Row> rows) -> {
             if (rows.size() == 0) {
-                throw ApiException.notFound("the app " + appKey + " has no notification channel " + channelId);
+                throw Refusal.notFound("the app " + appKey + " has no notification channel " + channelId);
             }
             return rows.iterator().next();
         });
@@ -251,7 +251,7 @@ public class ChannelService {
     private Uni<Void> requireApp(String appKey) {
         return channels.execute(ChannelRepository.APP_EXISTS, Tuple.of(appKey)).map(rows -> {
             if (rows.size() == 0) {
-                throw ApiException.notFound("no app " + appKey);
+                throw Refusal.notFound("no app " + appKey);
             }
             return null;
         });
@@ -278,13 +278,13 @@ public class ChannelService {
 
     private static void refuseUnless(boolean allowed, String field, Object value) {
         if (!allowed && value != null) {
-            throw ApiException.badRequest(field, "not a setting of this channel type");
+            throw Refusal.invalid(field, "not a setting of this channel type");
         }
     }
 
     private static <T> T required(String field, T value) {
         if (value == null) {
-            throw ApiException.badRequest(field, "required");
+            throw Refusal.invalid(field, "required");
         }
         return value;
     }
@@ -302,13 +302,13 @@ public class ChannelService {
 
     private static List<String> addresses(List<String> to) {
         if (to.isEmpty() || to.size() > MAX_ADDRESSES) {
-            throw ApiException.badRequest("to", "1 to " + MAX_ADDRESSES + " email addresses");
+            throw Refusal.invalid("to", "1 to " + MAX_ADDRESSES + " email addresses");
         }
         Set<String> addresses = new LinkedHashSet<>();
         for (int i = 0; i < to.size(); i++) {
             String address = to.get(i);
             if (address == null || address.length() > MAX_ADDRESS || !ADDRESS.matcher(address).matches()) {
-                throw ApiException.badRequest("to[" + i + "]", "not an email address (local@domain.example, at most "
+                throw Refusal.invalid("to[" + i + "]", "not an email address (local@domain.example, at most "
                         + MAX_ADDRESS + " characters)");
             }
             addresses.add(address);
@@ -318,14 +318,14 @@ public class ChannelService {
 
     private static String region(String region) {
         if (!REGIONS.contains(region)) {
-            throw ApiException.badRequest("region", "us or eu");
+            throw Refusal.invalid("region", "us or eu");
         }
         return region;
     }
 
     private static String key(String field, String key) {
         if (!KEY.matcher(key).matches()) {
-            throw ApiException.badRequest(field, "1 to 128 printable ASCII characters without spaces");
+            throw Refusal.invalid(field, "1 to 128 printable ASCII characters without spaces");
         }
         return key;
     }
@@ -336,12 +336,12 @@ public class ChannelService {
             return null;
         }
         if (values.size() > MAX_RULES) {
-            throw ApiException.badRequest(field, "at most " + MAX_RULES + " entries");
+            throw Refusal.invalid(field, "at most " + MAX_RULES + " entries");
         }
         for (int i = 0; i < values.size(); i++) {
             String value = values.get(i);
             if (value == null || value.isBlank() || value.length() > MAX_RULE || !UnicodeText.storable(value)) {
-                throw ApiException.badRequest(field + "[" + i + "]", "a rule id (a trailing * matches a prefix), 1 to "
+                throw Refusal.invalid(field + "[" + i + "]", "a rule id (a trailing * matches a prefix), 1 to "
                         + MAX_RULE + " characters");
             }
         }
@@ -356,7 +356,7 @@ public class ChannelService {
         for (int i = 0; i < values.size(); i++) {
             // Set.of refuses to look up null.
             if (values.get(i) == null || !SEVERITIES.contains(values.get(i))) {
-                throw ApiException.badRequest("severities[" + i + "]", "page or ticket");
+                throw Refusal.invalid("severities[" + i + "]", "page or ticket");
             }
         }
         return values.stream().distinct().toArray(String[]::new);
@@ -368,7 +368,7 @@ public class ChannelService {
             return null;
         }
         if (hours < 0 || hours > MAX_REMINDER_HOURS) {
-            throw ApiException.badRequest("reminderEveryHours", "0 (none) to " + MAX_REMINDER_HOURS);
+            throw Refusal.invalid("reminderEveryHours", "0 (none) to " + MAX_REMINDER_HOURS);
         }
         return hours;
     }
@@ -385,13 +385,13 @@ public class ChannelService {
         LocalTime start = time("quietHours.start", quiet.start());
         LocalTime end = time("quietHours.end", quiet.end());
         if (start.equals(end)) {
-            throw ApiException.badRequest("quietHours.end", "differs from start");
+            throw Refusal.invalid("quietHours.end", "differs from start");
         }
         String zone = required("quietHours.timeZone", quiet.timeZone());
         try {
             ZoneId.of(zone);
         } catch (DateTimeException e) {
-            throw ApiException.badRequest("quietHours.timeZone", "a time zone id such as Europe/Berlin");
+            throw Refusal.invalid("quietHours.timeZone", "a time zone id such as Europe/Berlin");
         }
         return new Settings(settings.name(), settings.url(), settings.enabled(), settings.settings(), settings.rules(),
                 settings.severities(), settings.reminderEveryHours(), settings.sendResolved(), start, end, zone);
@@ -401,13 +401,13 @@ public class ChannelService {
         try {
             return LocalTime.parse(required(field, value));
         } catch (DateTimeParseException e) {
-            throw ApiException.badRequest(field, "a time of day, HH:mm");
+            throw Refusal.invalid(field, "a time of day, HH:mm");
         }
     }
 
     private static String name(String name) {
         if (name.isBlank() || name.length() > MAX_NAME || !UnicodeText.storable(name)) {
-            throw ApiException.badRequest("name", "1 to " + MAX_NAME + " characters of valid Unicode without the NUL character");
+            throw Refusal.invalid("name", "1 to " + MAX_NAME + " characters of valid Unicode without the NUL character");
         }
         return name;
     }
@@ -418,12 +418,12 @@ public class ChannelService {
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             if (url.length() > MAX_URL || !UnicodeText.storable(url) || !(scheme.equals("http") || scheme.equals("https"))
                     || uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
-                throw ApiException.badRequest(field, "an absolute http(s) URL with a host, without credentials or fragment,"
+                throw Refusal.invalid(field, "an absolute http(s) URL with a host, without credentials or fragment,"
                         + " at most " + MAX_URL + " characters");
             }
             return url;
         } catch (URISyntaxException e) {
-            throw ApiException.badRequest(field, "not a URL");
+            throw Refusal.invalid(field, "not a URL");
         }
     }
 

@@ -1,6 +1,5 @@
-package io.rampart.ingest.limit;
+package io.rampart.ingest.api;
 
-import io.rampart.ingest.api.ApiException;
 import io.rampart.ingest.config.IngestConfig;
 import io.rampart.ingest.validation.Payloads;
 import jakarta.ws.rs.container.ContainerRequestContext;

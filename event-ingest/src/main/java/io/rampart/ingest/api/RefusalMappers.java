@@ -4,6 +4,9 @@ import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.rampart.ingest.metrics.IngestMetrics;
+import io.rampart.store.error.ErrorBody;
+import io.rampart.store.error.Refusal;
+import io.rampart.store.http.RefusalAnswer;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -11,33 +14,32 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import java.util.Locale;
 
-/** Turns every refusal into the JSON error of DESIGN.md and counts it by reason. */
-public class ApiExceptionMappers {
+/**
+ * The one place the service turns a {@link Refusal} (and the framework's own refusals) into the
+ * status and JSON error of DESIGN.md; counts each by reason.
+ */
+public class RefusalMappers {
 
     private final IngestMetrics metrics;
 
-    public ApiExceptionMappers(IngestMetrics metrics) {
+    public RefusalMappers(IngestMetrics metrics) {
         this.metrics = metrics;
     }
 
     @ServerExceptionMapper
-    public Response refused(ApiException e) {
-        metrics.rejected(e.body().error());
-        Response.ResponseBuilder answer = Response.status(e.status()).type(MediaType.APPLICATION_JSON).entity(e.body());
-        if (e.retryAfterSeconds() != null) {
-            answer.header("Retry-After", e.retryAfterSeconds());
-        }
-        return answer.build();
+    public Response refused(Refusal e) {
+        metrics.rejected(e.code());
+        return RefusalAnswer.of(e);
     }
 
     @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
     public Response unauthenticated() {
-        return refused(ApiException.unauthorized("a valid platform token (Authorization: Bearer) is required"));
+        return refused(Refusal.unauthenticated("a valid platform token (Authorization: Bearer) is required"));
     }
 
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e) {
-        return refused(ApiException.forbidden("the platform token is not of the group host"));
+        return refused(Refusal.forbidden("the platform token is not of the group host"));
     }
 
     /**
@@ -48,6 +50,6 @@ public class ApiExceptionMappers {
     public Response framework(WebApplicationException e) {
         String reason = e.getResponse().getStatusInfo().getReasonPhrase();
         return Response.status(e.getResponse().getStatus()).type(MediaType.APPLICATION_JSON)
-                .entity(new ApiError(reason.toLowerCase(Locale.ROOT).replace(' ', '_'), reason)).build();
+                .entity(new ErrorBody(reason.toLowerCase(Locale.ROOT).replace(' ', '_'), reason)).build();
     }
 }

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import io.rampart.store.error.ErrorBody;
+import io.rampart.store.error.Refusal;
+import io.rampart.store.http.RefusalAnswer;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import jakarta.ws.rs.WebApplicationException;
@@ -16,24 +19,27 @@ import org.jboss.resteasy.reactive.server.handlers.FormBodyHandler;
 
 import java.net.ConnectException;
 
-/** Turns every refusal and failure into the JSON error of DESIGN.md. */
-public class ApiExceptionMappers {
+/**
+ * The one place the service turns a {@link Refusal}, the framework's own refusals and every
+ * failure into the status and JSON error of DESIGN.md.
+ */
+public class RefusalMappers {
 
-    private static final Logger LOG = Logger.getLogger(ApiExceptionMappers.class);
+    private static final Logger LOG = Logger.getLogger(RefusalMappers.class);
 
     @ServerExceptionMapper
-    public Response refused(ApiException e) {
-        return Response.status(e.status()).type(MediaType.APPLICATION_JSON).entity(e.body()).build();
+    public Response refused(Refusal e) {
+        return RefusalAnswer.of(e);
     }
 
     @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
     public Response unauthenticated() {
-        return refused(ApiException.unauthorized("a valid platform token (Authorization: Bearer) is required"));
+        return refused(Refusal.unauthenticated("a valid platform token (Authorization: Bearer) is required"));
     }
 
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e) {
-        return refused(ApiException.forbidden("the platform token's group may not do this"));
+        return refused(Refusal.forbidden("the platform token's group may not do this"));
     }
 
     /**
@@ -45,7 +51,7 @@ public class ApiExceptionMappers {
         String field = e.getPath().isEmpty() || e.getPath().get(0).getFieldName() == null ? "body"
                 : e.getPath().get(0).getFieldName();
         boolean unstorable = e instanceof InvalidFormatException invalid && invalid.getTargetType() == String.class;
-        return refused(ApiException.badRequest(field, unstorable ? StrictJson.UNSTORABLE : "not of the expected type"));
+        return refused(Refusal.invalid(field, unstorable ? StrictJson.UNSTORABLE : "not of the expected type"));
     }
 
     /** Malformed JSON, unknown paths, wrong methods: the framework's status with our body. */
@@ -55,7 +61,7 @@ public class ApiExceptionMappers {
         String detail = status == 400 ? "the request body is not valid JSON of the expected shape"
                 : e.getResponse().getStatusInfo().getReasonPhrase();
         return Response.status(status).type(MediaType.APPLICATION_JSON)
-                .entity(new ApiError(e.getResponse().getStatusInfo().getReasonPhrase().toLowerCase().replace(' ', '_'),
+                .entity(new ErrorBody(e.getResponse().getStatusInfo().getReasonPhrase().toLowerCase().replace(' ', '_'),
                         detail))
                 .build();
     }
@@ -63,13 +69,11 @@ public class ApiExceptionMappers {
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
         if (thrownReadingAForm(e)) {
-            return refused(ApiException.badRequest("body", "not a form: a broken %-escape, or more than 1000 fields"));
+            return refused(Refusal.invalid("body", "not a form: a broken %-escape, or more than 1000 fields"));
         }
         if (databaseUnreachable(e)) {
             LOG.warnf("request failed, the database is unreachable: %s", e.getClass().getName());
-            return Response.status(503).header("Retry-After", 1).type(MediaType.APPLICATION_JSON)
-                    .entity(new ApiError("unavailable", "the database is unreachable (restarting or failing over); try again"))
-                    .build();
+            return refused(Refusal.unavailable("the database is unreachable (restarting or failing over); try again"));
         }
         // Only the database's own messages are logged: a client-side message may quote a
         // statement's parameters, which can be sealed secrets.
@@ -79,7 +83,7 @@ public class ApiExceptionMappers {
             LOG.errorf("request failed: %s", e.getClass().getName());
         }
         return Response.status(500).type(MediaType.APPLICATION_JSON)
-                .entity(new ApiError("internal_error", "the request could not be completed")).build();
+                .entity(new ErrorBody("internal_error", "the request could not be completed")).build();
     }
 
     /**

@@ -1,6 +1,5 @@
-package io.rampart.sli.status;
+package io.rampart.sli.api;
 
-import io.rampart.sli.api.HumanPages;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
