@@ -41,24 +41,34 @@ public class EventWriter {
 
     private static final Logger LOG = Logger.getLogger(EventWriter.class);
 
-    private static final String EVENT_COLUMNS = "app_key, kind, occurred_at, duration_ms, succeeded, status_code,"
-            + " error_kind, lifecycle, product, webhook_event, queue_ms, check_name, event_id, site";
-    private static final String EVENT_ROWS = "unnest($1::text[], $2::text[], $3::timestamptz[], $4::int[], $5::bool[],"
-            + " $6::int[], $7::text[], $8::text[], $9::text[], $10::text[], $11::int[], $12::text[], $13::text[],"
-            + " $14::text[])"
-            + " as c(" + EVENT_COLUMNS + ")";
     /** A batch without event ids: one statement, so one round trip and atomic without BEGIN/COMMIT. */
-    private static final String INSERT_EVENTS = "insert into app_event (" + EVENT_COLUMNS + ") select * from " + EVENT_ROWS;
+    private static final String INSERT_EVENTS = """
+            insert into app_event (app_key, kind, occurred_at, duration_ms, succeeded, status_code, error_kind, lifecycle,
+                                   product, webhook_event, queue_ms, check_name, event_id, site)
+            select * from unnest($1::text[], $2::text[], $3::timestamptz[], $4::int[], $5::bool[], $6::int[], $7::text[],
+                                 $8::text[], $9::text[], $10::text[], $11::int[], $12::text[], $13::text[], $14::text[])""";
     /**
      * A batch with event ids, also one statement: claims the ids, stores the rows without an id
      * and those whose id was new, and answers the new ids. The CTEs run to completion whether read or not.
      */
-    private static final String INSERT_EVENTS_CLAIMING_IDS = "with fresh as ("
-            + " insert into app_event_id (app_key, event_id) select * from unnest($15::text[], $16::text[])"
-            + " on conflict do nothing returning app_key, event_id),"
-            + " stored as (insert into app_event (" + EVENT_COLUMNS + ") select c.* from " + EVENT_ROWS
-            + " where c.event_id is null or exists (select 1 from fresh f where f.app_key = c.app_key and f.event_id = c.event_id))"
-            + " select app_key, event_id from fresh";
+    private static final String INSERT_EVENTS_CLAIMING_IDS = """
+            with fresh as (
+                insert into app_event_id (app_key, event_id) select * from unnest($15::text[], $16::text[])
+                on conflict do nothing
+                returning app_key, event_id
+            ),
+            stored as (
+                insert into app_event (app_key, kind, occurred_at, duration_ms, succeeded, status_code, error_kind,
+                                       lifecycle, product, webhook_event, queue_ms, check_name, event_id, site)
+                select c.*
+                from unnest($1::text[], $2::text[], $3::timestamptz[], $4::int[], $5::bool[], $6::int[], $7::text[],
+                            $8::text[], $9::text[], $10::text[], $11::int[], $12::text[], $13::text[], $14::text[])
+                     as c(app_key, kind, occurred_at, duration_ms, succeeded, status_code, error_kind, lifecycle,
+                          product, webhook_event, queue_ms, check_name, event_id, site)
+                where c.event_id is null
+                   or exists (select 1 from fresh f where f.app_key = c.app_key and f.event_id = c.event_id)
+            )
+            select app_key, event_id from fresh""";
 
     /** A request waiting for its transaction; completed on the Vert.x context it came from. */
     private record Pending(Source source, List<EventRow> rows, Context context, UniEmitter<? super WriteOutcome> emitter) {

@@ -27,6 +27,21 @@ public class IncidentQueries {
     /** One incident of the app, unless its rule is one of $3 (hidden from the caller). */
     private static final String ONE = "select * from alert_incident where app_key = $1 and id = $2 and not (rule = any($3))";
 
+    /** Whether the app exists. */
+    private static final String APP_KNOWN = """
+            select exists (select 1 from app where app_key = $1) as known""";
+
+    /** The app's incidents of status $2 (null: any), newest first, at most $3, but for the rules $4 (hidden from the caller). */
+    private static final String LIST = """
+            select * from alert_incident
+            where app_key = $1 and ($2::text is null or status = $2) and not (rule = any($4))
+            order by opened_at desc, id
+            limit $3""";
+
+    /** The notifications of these incidents, in the order they were made. */
+    private static final String DELIVERIES = """
+            select * from notification_delivery where incident_id = any($1) order by id""";
+
     private final Pool pool;
 
     public IncidentQueries(Pool pool) {
@@ -51,14 +66,12 @@ public class IncidentQueries {
         if (rows < 1 || rows > MAX_LIMIT) {
             throw Refusal.invalid("limit", "1 to " + MAX_LIMIT);
         }
-        return pool.preparedQuery("select exists (select 1 from app where app_key = $1) as known").execute(Tuple.of(appKey))
+        return pool.preparedQuery(APP_KNOWN).execute(Tuple.of(appKey))
                 .chain(known -> {
                     if (!known.iterator().next().getBoolean("known")) {
                         throw Refusal.notFound("no app " + appKey);
                     }
-                    return pool.preparedQuery("select * from alert_incident where app_key = $1"
-                                    + " and ($2::text is null or status = $2) and not (rule = any($4))"
-                                    + " order by opened_at desc, id limit $3")
+                    return pool.preparedQuery(LIST)
                             .execute(Tuple.of(appKey, wanted, rows, hiddenRules(admin)));
                 })
                 .chain(this::withNotifications);
@@ -80,7 +93,7 @@ public class IncidentQueries {
                     List<Row> incidentRows = new ArrayList<>();
                     incidents.forEach(incidentRows::add);
                     UUID[] ids = incidentRows.stream().map(row -> row.getUUID("id")).toArray(UUID[]::new);
-                    return pool.preparedQuery("select * from notification_delivery where incident_id = any($1) order by id")
+                    return pool.preparedQuery(DELIVERIES)
                             .execute(Tuple.of(ids))
                             .map(deliveries -> {
                                 Map<UUID, List<IncidentView.Notification>> byIncident = new LinkedHashMap<>();

@@ -40,6 +40,38 @@ public class SharedSecrets {
     public record Rotation(String appKey, String sharedSecret, int version, OffsetDateTime previousValidUntil) {
     }
 
+    /** Version 1 of a new app's secret. */
+    private static final String INSERT_FIRST = """
+            insert into app_secret (app_key, version, key_id, sealed) values ($1, 1, $2, $3)""";
+
+    /** Locks the app's row, so that rotations of one app follow each other. */
+    private static final String LOCK_APP = """
+            select 1 from app where app_key = $1 for update""";
+
+    /** Deletes the versions whose grace has ended. */
+    private static final String DELETE_EXPIRED = """
+            delete from app_secret where app_key = $1 and valid_until <= now()""";
+
+    /** Gives the current version $2 seconds of grace; answers its end, if there was one. */
+    private static final String END_CURRENT = """
+            update app_secret set valid_until = now() + make_interval(secs => $2)
+            where app_key = $1 and valid_until is null
+            returning valid_until""";
+
+    /** Stores the next version as the current one. */
+    private static final String INSERT_NEXT = """
+            insert into app_secret (app_key, version, key_id, sealed)
+            select $1, coalesce(max(version), 0) + 1, $2, $3 from app_secret where app_key = $1
+            returning version""";
+
+    /** Every secret sealed with a key other than the active one ($1), locked for resealing. */
+    private static final String LOCK_SEALED_WITH_OTHER_KEYS = """
+            select app_key, version, key_id, sealed from app_secret where key_id <> $1 for update""";
+
+    /** One version sealed again. */
+    private static final String RESEAL = """
+            update app_secret set key_id = $3, sealed = $4 where app_key = $1 and version = $2""";
+
     /** The answer to a re-seal: how many stored secrets were sealed again with the active key. */
     @RegisterForReflection
     public record Reseal(String activeKeyId, int resealed) {
@@ -49,7 +81,7 @@ public class SharedSecrets {
     Uni<String> createFirst(SqlClient client, String appKey) {
         String secret = sealer.newSecret();
         SecretSealer.Sealed sealed = sealer.seal(appKey, secret);
-        return client.preparedQuery("insert into app_secret (app_key, version, key_id, sealed) values ($1, 1, $2, $3)")
+        return client.preparedQuery(INSERT_FIRST)
                 .execute(Tuple.of(appKey, sealed.keyId(), Buffer.buffer(sealed.bytes())))
                 .replaceWith(secret);
     }
@@ -62,20 +94,17 @@ public class SharedSecrets {
         String secret = sealer.newSecret();
         SecretSealer.Sealed sealed = sealer.seal(appKey, secret);
         return pool.withTransaction(connection -> connection
-                .preparedQuery("select 1 from app where app_key = $1 for update").execute(Tuple.of(appKey))
+                .preparedQuery(LOCK_APP).execute(Tuple.of(appKey))
                 .invoke(rows -> {
                     if (rows.size() == 0) {
                         throw Refusal.notFound("no app " + appKey);
                     }
                 })
-                .chain(() -> connection.preparedQuery("delete from app_secret where app_key = $1 and valid_until <= now()")
+                .chain(() -> connection.preparedQuery(DELETE_EXPIRED)
                         .execute(Tuple.of(appKey)))
-                .chain(() -> connection.preparedQuery("update app_secret set valid_until = now() + make_interval(secs => $2)"
-                                + " where app_key = $1 and valid_until is null returning valid_until")
+                .chain(() -> connection.preparedQuery(END_CURRENT)
                         .execute(Tuple.of(appKey, (double) config.secretGrace().toSeconds())))
-                .chain(previous -> connection.preparedQuery("insert into app_secret (app_key, version, key_id, sealed)"
-                                + " select $1, coalesce(max(version), 0) + 1, $2, $3 from app_secret where app_key = $1"
-                                + " returning version")
+                .chain(previous -> connection.preparedQuery(INSERT_NEXT)
                         .execute(Tuple.of(appKey, sealed.keyId(), Buffer.buffer(sealed.bytes())))
                         .map(inserted -> new Rotation(appKey, secret, inserted.iterator().next().getInteger("version"),
                                 previous.size() == 0 ? null : previous.iterator().next().getOffsetDateTime("valid_until")))));
@@ -87,7 +116,7 @@ public class SharedSecrets {
      */
     public Uni<Reseal> resealAll() {
         return pool.withTransaction(connection -> connection
-                .preparedQuery("select app_key, version, key_id, sealed from app_secret where key_id <> $1 for update")
+                .preparedQuery(LOCK_SEALED_WITH_OTHER_KEYS)
                 .execute(Tuple.of(sealer.activeKeyId()))
                 .chain(rows -> {
                     List<Row> stale = StreamSupport.stream(rows.spliterator(), false).toList();
@@ -110,7 +139,7 @@ public class SharedSecrets {
                     + ", which is not configured: add it to RAMPART_SECRETS_PREVIOUS_KEYS");
         }
         SecretSealer.Sealed sealed = sealer.seal(appKey, secret);
-        return client.preparedQuery("update app_secret set key_id = $3, sealed = $4 where app_key = $1 and version = $2")
+        return client.preparedQuery(RESEAL)
                 .execute(Tuple.of(appKey, row.getInteger("version"), sealed.keyId(),
                         Buffer.buffer(sealed.bytes())))
                 .replaceWith(appKey);

@@ -26,6 +26,18 @@ public class IncidentReader {
     static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("d MMM HH:mm 'UTC'", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 
+    /**
+     * The app's open incidents and those resolved since $2, open first then newest, at most $4; the
+     * platform's own (the admin-only rules, $3) are no part of an app's status.
+     */
+    private static final String OPEN_OR_RESOLVED_SINCE = """
+            select rule, severity, metric_name, sli_value, slo_value, status, opened_at, resolved_at, acknowledged_at,
+                   acknowledged_by
+            from alert_incident
+            where app_key = $1 and (status = 'OPEN' or resolved_at >= $2) and not (rule = any($3))
+            order by status = 'OPEN' desc, opened_at desc
+            limit $4""";
+
     private final Pool pool;
 
     public IncidentReader(Pool pool) {
@@ -33,12 +45,9 @@ public class IncidentReader {
     }
 
     public Uni<List<StatusPage.IncidentRow>> openOrResolvedSince(String appKey, Instant since) {
-        return pool.preparedQuery("select rule, severity, metric_name, sli_value, slo_value, status, opened_at,"
-                        + " resolved_at, acknowledged_at, acknowledged_by from alert_incident where app_key = $1 and (status = 'OPEN' or resolved_at >= $2)"
-                        // the platform's own incidents (admin-only rules) are no part of an app's status
-                        + " and not (rule = any($3))"
-                        + " order by status = 'OPEN' desc, opened_at desc limit " + MOST_SHOWN)
-                .execute(Tuple.of(appKey, since.atOffset(ZoneOffset.UTC), NoDataRules.ADMIN_ONLY.toArray(String[]::new)))
+        return pool.preparedQuery(OPEN_OR_RESOLVED_SINCE)
+                .execute(Tuple.of(appKey, since.atOffset(ZoneOffset.UTC), NoDataRules.ADMIN_ONLY.toArray(String[]::new),
+                        MOST_SHOWN))
                 .map(rows -> {
                     List<StatusPage.IncidentRow> incidents = new ArrayList<>();
                     for (Row row : rows) {
