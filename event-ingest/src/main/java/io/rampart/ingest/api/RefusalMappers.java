@@ -4,15 +4,11 @@ import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.rampart.ingest.metrics.IngestMetrics;
-import io.rampart.store.error.ErrorBody;
 import io.rampart.store.error.Refusal;
 import io.rampart.store.http.RefusalAnswer;
 import jakarta.ws.rs.WebApplicationException;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
-
-import java.util.Locale;
 
 /**
  * The one place the service turns a {@link Refusal} (and the framework's own refusals) into the
@@ -48,8 +44,6 @@ public class RefusalMappers {
      */
     @ServerExceptionMapper
     public Response framework(WebApplicationException e) {
-        String reason = e.getResponse().getStatusInfo().getReasonPhrase();
-        return Response.status(e.getResponse().getStatus()).type(MediaType.APPLICATION_JSON)
-                .entity(new ErrorBody(reason.toLowerCase(Locale.ROOT).replace(' ', '_'), reason)).build();
+        return RefusalAnswer.framework(e.getResponse().getStatusInfo(), e.getResponse().getStatusInfo().getReasonPhrase());
     }
 }

@@ -57,13 +57,9 @@ public class RefusalMappers {
     /** Malformed JSON, unknown paths, wrong methods: the framework's status with our body. */
     @ServerExceptionMapper
     public Response framework(WebApplicationException e) {
-        int status = e.getResponse().getStatus();
-        String detail = status == 400 ? "the request body is not valid JSON of the expected shape"
-                : e.getResponse().getStatusInfo().getReasonPhrase();
-        return Response.status(status).type(MediaType.APPLICATION_JSON)
-                .entity(new ErrorBody(e.getResponse().getStatusInfo().getReasonPhrase().toLowerCase().replace(' ', '_'),
-                        detail))
-                .build();
+        Response.StatusType status = e.getResponse().getStatusInfo();
+        return RefusalAnswer.framework(status, status.getStatusCode() == 400
+                ? "the request body is not valid JSON of the expected shape" : status.getReasonPhrase());
     }
 
     @ServerExceptionMapper

@@ -1,8 +1,11 @@
 package io.rampart.store.http;
 
+import io.rampart.store.error.ErrorBody;
 import io.rampart.store.error.Refusal;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+
+import java.util.Locale;
 
 /**
  * How every service answers a {@link Refusal} over HTTP: the status of its kind, its JSON
@@ -34,5 +37,15 @@ public final class RefusalAnswer {
             answer.header("Retry-After", refusal.retryAfterSeconds());
         }
         return answer.build();
+    }
+
+    /**
+     * A refusal the framework made before any resource ran (an unknown path, a wrong method, an
+     * unreadable body): its status, with the contract's body instead of the framework's own page.
+     */
+    public static Response framework(Response.StatusType status, String detail) {
+        String reason = status.getReasonPhrase();
+        return Response.status(status.getStatusCode()).type(MediaType.APPLICATION_JSON)
+                .entity(new ErrorBody(reason.toLowerCase(Locale.ROOT).replace(' ', '_'), detail)).build();
     }
 }
