@@ -51,6 +51,10 @@ class ProbeLocationsTest extends EngineTestBase {
                 engines.start("us-1", new SimpleMeterRegistry(), Map.of("location", "us")),
                 engines.start("us-2", new SimpleMeterRegistry(), Map.of("location", "us")));
         Thread.sleep(4_500);
+        // Replicas compete for slots: on a loaded machine one may start late and find the first
+        // slots taken, so the run goes on until each has had its share (or fails after 20 s).
+        Engines.awaitUntil(Duration.ofSeconds(20), "every replica of both locations took part",
+                () -> registry.results(app).stream().map(StoredResult::prober).distinct().count() == replicas.size());
         replicas.forEach(engines::stop);
 
         List<StoredResult> results = registry.results(app);
