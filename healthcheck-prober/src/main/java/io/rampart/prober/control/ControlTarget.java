@@ -27,11 +27,13 @@ public final class ControlTarget implements AutoCloseable {
     private volatile boolean failing;
     private long timer = -1;
 
-    public ControlTarget(Vertx vertx, String url, Duration period, Duration timeout, String replicaId) {
+    public ControlTarget(Vertx vertx, String url, Duration period, Duration timeout, String replicaId,
+            String location) {
         this.vertx = vertx;
         this.url = url;
         this.period = period;
-        this.probe = new HttpProbe(vertx, new HttpProbe.Settings(timeout, 64 * 1024, 16 * 1024, false, 1, true), replicaId);
+        this.probe = new HttpProbe(vertx, new HttpProbe.Settings(timeout, 64 * 1024, 16 * 1024, false, 1, true), replicaId,
+                location);
     }
 
     /** Probes the control target now and then every period. */

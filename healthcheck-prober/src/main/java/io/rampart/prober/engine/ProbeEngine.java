@@ -82,13 +82,13 @@ public final class ProbeEngine {
         this.probe = new HttpProbe(vertx, new HttpProbe.Settings(config.timeout(), config.maxBodyBytes(),
                 config.maxHeaderBytes(), config.keepAlive(), config.maxInFlight(), config.allowPrivateNetworks(),
                 trust(config)),
-                replicaId);
+                replicaId, config.location());
         this.schedule = new ProbeSchedule(pool, replicaId, config.location(), config.locationExpiry());
         this.metrics = new ProberMetrics(registry, inFlight::get, this::buffered);
         this.writer = new ResultWriter(pool, config.location(), config.resultBufferSize(), config.writeBatchSize(),
                 config.writeConcurrency(), metrics);
         this.control = config.controlUrl().map(url -> new ControlTarget(vertx, url, config.controlPeriod(),
-                config.timeout(), replicaId)).orElse(null);
+                config.timeout(), replicaId, config.location())).orElse(null);
     }
 
     /** The configured trust store, or null for the JVM's default. */

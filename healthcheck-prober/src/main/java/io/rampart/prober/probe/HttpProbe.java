@@ -59,7 +59,8 @@ public final class HttpProbe implements AutoCloseable {
         }
     }
 
-    private static final String USER_AGENT = "Rampart-Prober/1.0";
+    /** Names the probe location too, so a vendor can tell in its own logs where each probe came from. */
+    private static final String USER_AGENT = "Rampart-Prober/1.0 (location %s)";
     /** Connections per client to one server, on average, past which another client is added... */
     private static final int CONNECTIONS_PER_CLIENT = 1000;
     /** ...up to this many clients: each costs its own TLS context and pool housekeeping. */
@@ -70,12 +71,15 @@ public final class HttpProbe implements AutoCloseable {
     private final AtomicInteger nextClient = new AtomicInteger();
     private final Settings settings;
     private final String replicaId;
+    private final String userAgent;
     private final TargetAddresses addresses;
 
-    public HttpProbe(Vertx vertx, Settings settings, String replicaId) {
+    /** @param location the replica's probe location, named in every probe's User-Agent */
+    public HttpProbe(Vertx vertx, Settings settings, String replicaId, String location) {
         this.vertx = vertx;
         this.settings = settings;
         this.replicaId = replicaId;
+        this.userAgent = USER_AGENT.formatted(location);
         this.addresses = new TargetAddresses(vertx, settings.allowPrivateNetworks());
         int timeoutMs = Math.toIntExact(settings.timeout().toMillis());
         HttpClientOptions options = new HttpClientOptions()
@@ -169,7 +173,7 @@ public final class HttpProbe implements AutoCloseable {
             RequestOptions options;
             try {
                 options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(target.url())
-                        .setFollowRedirects(false).putHeader("User-Agent", USER_AGENT);
+                        .setFollowRedirects(false).putHeader("User-Agent", userAgent);
             } catch (RuntimeException badUrl) {
                 decide(ProbeOutcome.PROTOCOL, elapsedMs());
                 return;

@@ -64,6 +64,12 @@ class ProbeLocationsTest extends EngineTestBase {
             List<StoredResult> stored = byTarget.getOrDefault(target, List.of());
             assertThat(server.requestCount("/located/" + i + "/health"))
                     .as("requests target %d received, one per stored result", target).isEqualTo(stored.size());
+            // The target can tell in its own log where each probe came from.
+            assertThat(server.userAgents("/located/" + i + "/health").stream().collect(Collectors.groupingBy(
+                    agent -> agent, Collectors.counting())))
+                    .as("User-Agents target %d received", target)
+                    .isEqualTo(stored.stream().collect(Collectors.groupingBy(
+                            result -> "Rampart-Prober/1.0 (location " + result.location() + ")", Collectors.counting())));
             Map<String, List<Instant>> slots = stored.stream().collect(Collectors.groupingBy(StoredResult::location,
                     Collectors.mapping(StoredResult::scheduledAt, Collectors.toList())));
             assertThat(slots.keySet()).as("locations that probed target %d", target).containsOnly("eu", "us");

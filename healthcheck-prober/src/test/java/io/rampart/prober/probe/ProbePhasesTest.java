@@ -69,9 +69,9 @@ class ProbePhasesTest {
                 .requestHandler(ProbePhasesTest::answerLate)
                 .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().join();
         trusting = new HttpProbe(vertx, new HttpProbe.Settings(LoopbackProbe.TIMEOUT, 64 * 1024, 16 * 1024, false, 8,
-                true, new PemTrustOptions().addCertPath(certificates.caPem().toString())), "test");
+                true, new PemTrustOptions().addCertPath(certificates.caPem().toString())), "test", "local");
         jvmDefault = new HttpProbe(vertx, new HttpProbe.Settings(LoopbackProbe.TIMEOUT, 64 * 1024, 16 * 1024, false, 8,
-                true), "test");
+                true), "test", "local");
         // Class loading and the first TLS handshakes of a fresh JVM take far longer than any delay here.
         for (int i = 0; i < 3; i++) {
             probe(trusting, "https://localhost:" + https.actualPort() + "/warm-up");

@@ -36,7 +36,7 @@ public final class LoopbackProbe implements AfterAllCallback {
     /** @param allowPrivateNetworks false for production's guard, which blocks the loopback server */
     public LoopbackProbe(int maxConnections, boolean allowPrivateNetworks) {
         probe = new HttpProbe(vertx, new HttpProbe.Settings(TIMEOUT, 64 * 1024, 16 * 1024, false, maxConnections,
-                allowPrivateNetworks), "test");
+                allowPrivateNetworks), "test", "local");
     }
 
     public Vertx vertx() {

@@ -60,6 +60,7 @@ public final class TargetServer implements AutoCloseable {
     }
 
     private final Map<String, List<Long>> requests = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> userAgents = new ConcurrentHashMap<>();
     private final AtomicInteger unanswered = new AtomicInteger();
     private final AtomicInteger mostUnanswered = new AtomicInteger();
 
@@ -143,6 +144,11 @@ public final class TargetServer implements AutoCloseable {
         return requests.getOrDefault(path, List.of()).size();
     }
 
+    /** The User-Agent of each request this path received, in order of arrival. */
+    public List<String> userAgents(String path) {
+        return userAgents.getOrDefault(path, List.of());
+    }
+
     /** The most {@code slow} requests that were open at once. */
     public int mostOpenSlowRequests() {
         return mostUnanswered.get();
@@ -150,6 +156,8 @@ public final class TargetServer implements AutoCloseable {
 
     private void answer(HttpServerRequest request) {
         requests.computeIfAbsent(request.path(), path -> new CopyOnWriteArrayList<>()).add(System.nanoTime());
+        userAgents.computeIfAbsent(request.path(), path -> new CopyOnWriteArrayList<>())
+                .add(String.valueOf(request.getHeader("User-Agent")));
         List<String> segments = List.of(request.path().split("/"));
         if (segments.contains("status")) {
             int code = Integer.parseInt(segments.get(segments.indexOf("status") + 1));
