@@ -29,6 +29,9 @@ import java.util.Map;
 final class Cluster implements AutoCloseable {
 
     static final List<String> SERVICES = List.of("healthcheck-prober", "event-ingest", "sli-api");
+    static final String PROBER = "healthcheck-prober";
+    /** The prober's default: one probe location, as a single-region deployment has. */
+    static final List<String> ONE_LOCATION = List.of("local");
     /** The JVM options of deploy/base: a service must live within them. */
     private static final String JVM_OPTIONS = "-Xmx192m -XX:+ExitOnOutOfMemoryError";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
@@ -39,6 +42,9 @@ final class Cluster implements AutoCloseable {
     private final PlatformKeys keys;
     private final Map<String, String> env = new LinkedHashMap<>();
     private final Map<String, ServiceProcess> replicas = new LinkedHashMap<>();
+    /** Each replica's service and the environment of its own (its probe location). */
+    private final Map<String, String> serviceOf = new LinkedHashMap<>();
+    private final Map<String, Map<String, String>> ownEnv = new LinkedHashMap<>();
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final Map<String, Integer> managementPorts = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -52,16 +58,26 @@ final class Cluster implements AutoCloseable {
         this.keys = keys;
     }
 
-    /** Starts the database and {@code replicasPerService} replicas of every service, and waits until all are ready. */
-    static Cluster start(Path projectRoot, Path home, int replicasPerService) throws Exception {
-        return start(projectRoot, home, replicasPerService, SERVICES);
+    /**
+     * Starts the database and {@code replicasPerService} replicas of every service (of the prober,
+     * that many in each of {@code proberLocations}), and waits until all are ready.
+     */
+    static Cluster start(Path projectRoot, Path home, int replicasPerService, List<String> proberLocations)
+            throws Exception {
+        return start(projectRoot, home, SERVICES, replicasPerService, proberLocations);
     }
 
-    /** As {@link #start(Path, Path, int)}, with only the given services (of {@link #SERVICES}). */
-    static Cluster start(Path projectRoot, Path home, int replicasPerService, List<String> services) throws Exception {
+    /** As {@link #start(Path, Path, int, List)}, with only the given services (of {@link #SERVICES}). */
+    static Cluster startOnly(Path projectRoot, Path home, List<String> services, int replicasPerService)
+            throws Exception {
+        return start(projectRoot, home, services, replicasPerService, ONE_LOCATION);
+    }
+
+    private static Cluster start(Path projectRoot, Path home, List<String> services, int replicasPerService,
+            List<String> proberLocations) throws Exception {
         Cluster cluster = new Cluster(projectRoot, home, Ports.free(), PlatformKeys.loadOrCreate(home.resolve("keys")));
         cluster.startDatabase();
-        return cluster.startServices(services, replicasPerService, Map.of());
+        return cluster.startServices(services, replicasPerService, proberLocations, Map.of());
     }
 
     /**
@@ -81,21 +97,27 @@ final class Cluster implements AutoCloseable {
         // machine, the JDBC pool's default 5 s to connect was seen to run out.
         env.putIfAbsent("QUARKUS_DATASOURCE_JDBC_ACQUISITION_TIMEOUT", "60S");
         return new Cluster(projectRoot, home, databasePort, PlatformKeys.loadOrCreate(home.resolve("keys")))
-                .startServices(services, replicasPerService, env);
+                .startServices(services, replicasPerService, ONE_LOCATION, env);
     }
 
-    private Cluster startServices(List<String> services, int replicasPerService, Map<String, String> moreEnv)
-            throws Exception {
+    /** Prober replicas are named {@code healthcheck-prober-<location>-<n>}, the others {@code <service>-<n>}. */
+    private Cluster startServices(List<String> services, int replicasPerService, List<String> proberLocations,
+            Map<String, String> moreEnv) throws Exception {
         try {
             env.putAll(LocalRun.serviceEnvironment(databasePort, keys));
             env.put("JAVA_TOOL_OPTIONS", JVM_OPTIONS);
             env.putAll(moreEnv);
             for (String service : services) {
-                for (int replica = 1; replica <= replicasPerService; replica++) {
-                    String name = service + "-" + replica;
-                    ports.put(name, Ports.free());
-                    managementPorts.put(name, Ports.free());
-                    launch(service, name);
+                for (String location : service.equals(PROBER) ? proberLocations : List.of("")) {
+                    for (int replica = 1; replica <= replicasPerService; replica++) {
+                        String name = location.isEmpty() ? service + "-" + replica
+                                : service + "-" + location + "-" + replica;
+                        serviceOf.put(name, service);
+                        ownEnv.put(name, location.isEmpty() ? Map.of() : Map.of("RAMPART_PROBER_LOCATION", location));
+                        ports.put(name, Ports.free());
+                        managementPorts.put(name, Ports.free());
+                        launch(name);
+                    }
                 }
             }
             awaitAllReady();
@@ -118,11 +140,16 @@ final class Cluster implements AutoCloseable {
     List<ServiceProcess> replicas(String service) {
         List<ServiceProcess> found = new ArrayList<>();
         replicas.forEach((name, process) -> {
-            if (name.startsWith(service + "-")) {
+            if (serviceOf.get(name).equals(service)) {
                 found.add(process);
             }
         });
         return found;
+    }
+
+    /** The {@code n}-th replica of every service, of every probe location for the prober. */
+    List<String> replicasNumbered(int n) {
+        return replicas.keySet().stream().filter(name -> name.endsWith("-" + n)).toList();
     }
 
     List<ServiceProcess> all() {
@@ -145,7 +172,7 @@ final class Cluster implements AutoCloseable {
 
     /** Starts a replica again on its port, as Kubernetes restarts a pod's container; does not wait for it. */
     void restart(String name) throws IOException {
-        launch(name.substring(0, name.lastIndexOf('-')), name);
+        launch(name);
     }
 
     /** Stops PostgreSQL (fast shutdown: every connection is cut), keeps it down, and starts it again on its data. */
@@ -191,10 +218,11 @@ final class Cluster implements AutoCloseable {
         postgres = LocalPostgres.start(home.resolve("postgres"), databasePort);
     }
 
-    private void launch(String service, String name) throws IOException {
+    private void launch(String name) throws IOException {
         Map<String, String> replicaEnv = new LinkedHashMap<>(env);
         replicaEnv.put("RAMPART_PROBER_REPLICA_ID", name);
-        replicas.put(name, ServiceProcess.start(service, name, ports.get(name), managementPorts.get(name), projectRoot,
+        replicaEnv.putAll(ownEnv.get(name));
+        replicas.put(name, ServiceProcess.start(serviceOf.get(name), name, ports.get(name), managementPorts.get(name), projectRoot,
                 logDirectory(), replicaEnv));
     }
 

@@ -85,7 +85,7 @@ public final class FailoverDrill {
     static Rig.Shape shape(int replicasPerService) {
         Rig.Shape traffic = FaultDrill.SHORT;
         return new Rig.Shape(replicasPerService, traffic.apps(), traffic.targetsPerApp(), traffic.intervalSeconds(),
-                traffic.workers(), traffic.actionsPerSecond());
+                traffic.workers(), traffic.actionsPerSecond(), Cluster.ONE_LOCATION);
     }
 
     /**

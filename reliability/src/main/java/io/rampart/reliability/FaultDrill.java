@@ -19,11 +19,13 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The fault drill: two replicas of every service on one PostgreSQL under a mixed load;
- * in every minute of it one replica of each is killed (SIGKILL), PostgreSQL is stopped and started
- * again, the killed replicas come back, and the others are restarted gracefully. Then it checks, against the load generator's own ledger and the
- * targets' own request log: every acknowledged event stored exactly once, no target probed twice
- * in one interval, every replica ready again, and no ERROR in any replica's log.
+ * The fault drill: two replicas of every service on one PostgreSQL under a mixed load, the
+ * prober's in each of two probe locations; in every minute of it one replica of each (of each
+ * location) is killed (SIGKILL), PostgreSQL is stopped and started again, the killed replicas come
+ * back, and the others are restarted gracefully. Then it checks, against the load generator's own
+ * ledger and the targets' own request log: every acknowledged event stored exactly once, no target
+ * probed twice in one interval from one location, every target probed from every location after
+ * it, every replica ready again, and no ERROR in any replica's log.
  *
  * <p>Run by {@code DrillIT} in a short form on every build, and from {@code bench/reliability/run}
  * in a long one: {@code java -cp ... io.rampart.reliability.FaultDrill [load seconds]}.
@@ -31,7 +33,7 @@ import java.util.stream.Collectors;
 public final class FaultDrill {
 
     /** The short form's shape: what {@code .ci/run} affords on two cores. */
-    static final Rig.Shape SHORT = new Rig.Shape(2, 4, 5, 5, 4, 30);
+    static final Rig.Shape SHORT = new Rig.Shape(2, 4, 5, 5, 4, 30, List.of("eu", "us"));
     private static final Duration DATABASE_DOWN = Duration.ofSeconds(5);
     private static final Duration PATIENCE = Duration.ofSeconds(90);
     /** Each round of faults takes a minute of load: the short form is one round, the long form ten. */
@@ -40,7 +42,8 @@ public final class FaultDrill {
     /** Everything the drill counted; {@link #failures()} lists what broke a promise. */
     record Report(Duration load, LoadGenerator.Tally tally, long eventsStored, long acknowledgedStoredOnce,
             long acknowledgedMissing, long storedMoreThanOnce, long storedWithoutAcknowledgement, long probesMade,
-            long probesStored, long doubleProbes, long slotsStoredTwice, long targets, long targetsProbedAfterDrill,
+            long probesStored, Map<String, Long> probesStoredByLocation, long doubleProbes, long slotsStoredTwice,
+            long targetLocations, long targetLocationsProbedAfterDrill,
             Map<String, Integer> readiness, List<String> errorLogLines, List<String> timeline) {
 
         List<String> failures() {
@@ -61,8 +64,9 @@ public final class FaultDrill {
             check(failures, tally.eventsGivenUp() == 0, tally.eventsGivenUp() + " events were never acknowledged");
             check(failures, probesMade > 0 && probesStored > 0, "no probe was made or stored");
             check(failures, slotsStoredTwice == 0, slotsStoredTwice + " slots are stored twice");
-            check(failures, targetsProbedAfterDrill == targets,
-                    (targets - targetsProbedAfterDrill) + " targets were not probed after the drill");
+            check(failures, targetLocationsProbedAfterDrill == targetLocations,
+                    (targetLocations - targetLocationsProbedAfterDrill)
+                            + " targets were not probed from one of their locations after the drill");
             check(failures, readiness.values().stream().allMatch(status -> status == 200), "not ready: " + readiness);
             // A restart of the database is an operator's routine: nothing in it may page anyone.
             check(failures, errorLogLines.isEmpty(), errorLogLines.size() + " ERROR lines in the services' logs, first: "
@@ -89,9 +93,10 @@ public final class FaultDrill {
                             + " refused %d, given up %d%n", tally.eventsSent(), tally.eventsAcknowledged(),
                     eventsStored, acknowledgedStoredOnce, acknowledgedMissing, storedMoreThanOnce,
                     storedWithoutAcknowledgement, tally.eventsRejected(), tally.eventsGivenUp()));
-            text.append(String.format("probes:  made %d (requests at the targets), stored %d, double probes %d,"
-                    + " slots stored twice %d; %d of %d targets probed after the drill%n", probesMade, probesStored,
-                    doubleProbes, slotsStoredTwice, targetsProbedAfterDrill, targets));
+            text.append(String.format("probes:  made %d (requests at the targets), stored %d %s, double probes %d,"
+                    + " slots stored twice %d; %d of %d targets x locations probed after the drill%n", probesMade,
+                    probesStored, probesStoredByLocation, doubleProbes, slotsStoredTwice,
+                    targetLocationsProbedAfterDrill, targetLocations));
             text.append(String.format("reads:   %d%n", tally.reads()));
             text.append("answers: ").append(tally.answers()).append('\n');
             text.append("ready:   ").append(readiness).append('\n');
@@ -160,15 +165,19 @@ public final class FaultDrill {
         Set<String> unacknowledged = new HashSet<>(stored.keySet());
         unacknowledged.removeAll(acknowledged);
 
-        long probesStored = rig.probesStored();
-        long slotsTwice = rig.count("select count(*) from (select target_id, scheduled_at from probe_result"
-                + " where app_key = any(?) group by 1, 2 having count(*) > 1) as twice");
-        long targets = rig.count("select count(*) from healthcheck_target where app_key = any(?)");
-        long probedAfter = rig.count("select count(distinct target_id) from probe_result"
+        Map<String, Long> probesByLocation = rig.probesStoredByLocation();
+        // Each slot once per location: the locations probe the same slots.
+        long slotsTwice = rig.count("select count(*) from (select target_id, location, scheduled_at from probe_result"
+                + " where app_key = any(?) group by 1, 2, 3 having count(*) > 1) as twice");
+        long targetLocations = rig.count("select count(*) from healthcheck_target where app_key = any(?)")
+                * rig.shape.proberLocations().size();
+        long probedAfter = rig.count("select count(distinct (target_id, location)) from probe_result"
                 + " where app_key = any(?) and occurred_at >= ?", Timestamp.from(settled));
         return new Report(load, tally, stored.values().stream().mapToLong(Long::longValue).sum(), onceAcknowledged,
-                missing, twice, unacknowledged.size(), rig.farm.requests(), probesStored,
-                rig.farm.doubleProbes(rig.shape.intervalSeconds() * 1000L), slotsTwice, targets, probedAfter, readiness,
+                missing, twice, unacknowledged.size(), rig.farm.requests(),
+                probesByLocation.values().stream().mapToLong(Long::longValue).sum(), probesByLocation,
+                rig.farm.doubleProbes(rig.shape.intervalSeconds() * 1000L), slotsTwice, targetLocations, probedAfter,
+                readiness,
                 errorLines(rig.cluster.logDirectory()), timeline);
     }
 
@@ -191,8 +200,8 @@ public final class FaultDrill {
     }
 
     /**
-     * One round of faults: a fifth in, one replica of each service is killed (the first replicas in
-     * even rounds, the second in odd ones); two fifths in, PostgreSQL goes down for five seconds;
+     * One round of faults: a fifth in, one replica of each service (of each probe location) is
+     * killed (the first replicas in even rounds, the second in odd ones); two fifths in, PostgreSQL goes down for five seconds;
      * three fifths in, the killed replicas start again, as Kubernetes restarts a pod's container;
      * four fifths in, the other replicas are stopped gracefully and started again, one service after
      * the other, as a rolling deployment does (the graceful path: in-flight work finished, claimed
@@ -200,7 +209,7 @@ public final class FaultDrill {
      */
     private static void faultRound(Cluster cluster, Instant roundStart, int round, Instant start, List<String> timeline)
             throws IOException, InterruptedException {
-        List<String> killed = Cluster.SERVICES.stream().map(service -> service + "-" + (round % 2 + 1)).toList();
+        List<String> killed = cluster.replicasNumbered(round % 2 + 1);
         sleepUntil(roundStart, ROUND.multipliedBy(2).dividedBy(10));
         for (String name : killed) {
             cluster.kill(name);
@@ -221,7 +230,7 @@ public final class FaultDrill {
         sleepUntil(roundStart, ROUND.multipliedBy(8).dividedBy(10));
         // As a rolling deployment, which stops an old pod only once its replacement is ready.
         cluster.awaitReady(killed);
-        List<String> others = Cluster.SERVICES.stream().map(service -> service + "-" + (2 - round % 2)).toList();
+        List<String> others = cluster.replicasNumbered(2 - round % 2);
         for (String name : others) {
             cluster.stop(name);
             cluster.restart(name);

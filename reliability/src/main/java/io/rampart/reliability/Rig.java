@@ -17,6 +17,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What the drill and the soak both stand on: the cluster, the apps' health endpoints on loopback,
@@ -24,9 +26,12 @@ import java.util.List;
  */
 final class Rig implements AutoCloseable {
 
-    /** The shape of the traffic: how many apps with how many targets at which interval, and how much load. */
+    /**
+     * The shape of the traffic: how many apps with how many targets at which interval, and how much
+     * load; the prober runs {@code replicasPerService} replicas in each of {@code proberLocations}.
+     */
     record Shape(int replicasPerService, int apps, int targetsPerApp, int intervalSeconds, int workers,
-            double actionsPerSecond) {
+            double actionsPerSecond, List<String> proberLocations) {
     }
 
     private static final Duration TOKEN_VALIDITY = Duration.ofDays(2);
@@ -49,7 +54,7 @@ final class Rig implements AutoCloseable {
     }
 
     static Rig start(Path projectRoot, Path home, Shape shape) throws Exception {
-        return on(Cluster.start(projectRoot, home, shape.replicasPerService()), home, shape);
+        return on(Cluster.start(projectRoot, home, shape.replicasPerService(), shape.proberLocations()), home, shape);
     }
 
     /** The rig on a cluster already started (with {@code shape}'s replicas); closing the rig closes it. */
@@ -79,6 +84,21 @@ final class Rig implements AutoCloseable {
 
     long probesStored() throws SQLException {
         return count("select count(*) from probe_result where app_key = any(?)");
+    }
+
+    /** The probe results stored for the rig's apps, by probe location. */
+    Map<String, Long> probesStoredByLocation() throws SQLException {
+        try (Connection database = cluster.database(); PreparedStatement statement = database.prepareStatement(
+                "select location, count(*) from probe_result where app_key = any(?) group by location order by location")) {
+            statement.setArray(1, database.createArrayOf("text", appKeys().toArray()));
+            Map<String, Long> counts = new TreeMap<>();
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    counts.put(rows.getString(1), rows.getLong(2));
+                }
+            }
+            return counts;
+        }
     }
 
     /** A count over the rig's apps: {@code sql} takes their keys first ({@code app_key = any(?)}), then {@code more}. */

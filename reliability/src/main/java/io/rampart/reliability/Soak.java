@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Soak {
 
-    private static final Rig.Shape SHAPE = new Rig.Shape(1, 4, 5, 10, 4, 40);
+    private static final Rig.Shape SHAPE = new Rig.Shape(1, 4, 5, 10, 4, 40, Cluster.ONE_LOCATION);
     private static final Duration RSS_EVERY = Duration.ofSeconds(30);
     private static final Duration LIVE_HEAP_EVERY = Duration.ofMinutes(5);
     private static final double FLAT = 0.10;

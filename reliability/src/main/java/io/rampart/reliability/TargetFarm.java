@@ -6,18 +6,19 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 
 /**
  * The apps' health check endpoints on loopback: every path answers 200 and every request is
- * noted with its arrival time, so that a target probed twice in one interval shows here, whatever
- * the prober stored.
+ * noted with its arrival time, by path and probe location (the prober's User-Agent names it), so
+ * that a target probed twice in one interval from one location shows here, whatever the prober stored.
  */
 final class TargetFarm implements AutoCloseable {
 
@@ -25,14 +26,15 @@ final class TargetFarm implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService handlers = Executors.newFixedThreadPool(4);
-    private final Map<String, List<Long>> arrivalsByPath = new ConcurrentHashMap<>();
+    /** Arrival times by path and User-Agent: each location's probes of each target. */
+    private final Map<String, List<Long>> arrivalsBySource = new ConcurrentHashMap<>();
 
     TargetFarm() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 200);
         server.setExecutor(handlers);
         server.createContext("/", exchange -> {
-            arrivalsByPath.computeIfAbsent(exchange.getRequestURI().getPath(), path -> new CopyOnWriteArrayList<>())
-                    .add(System.currentTimeMillis());
+            String source = exchange.getRequestURI().getPath() + " " + exchange.getRequestHeaders().getFirst("User-Agent");
+            arrivalsBySource.computeIfAbsent(source, key -> new CopyOnWriteArrayList<>()).add(System.currentTimeMillis());
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, UP.length);
             try (OutputStream body = exchange.getResponseBody()) {
@@ -47,38 +49,29 @@ final class TargetFarm implements AutoCloseable {
     }
 
     long requests() {
-        return arrivalsByPath.values().stream().mapToLong(List::size).sum();
+        return arrivalsBySource.values().stream().mapToLong(List::size).sum();
     }
 
     /**
-     * Requests that came sooner than half an interval after the one before at the same path: a
-     * second probe of a slot. Slots are exactly one interval apart, so only a duplicate comes that close.
+     * Requests that came sooner than half an interval after the one before at the same path from
+     * the same location: a second probe of a slot. Slots are exactly one interval apart, so only a
+     * duplicate comes that close.
      */
     long doubleProbes(long intervalMillis) {
-        long doubles = 0;
-        for (List<Long> arrivals : arrivalsByPath.values()) {
-            List<Long> sorted = new ArrayList<>(arrivals);
-            sorted.sort(null);
-            for (int i = 1; i < sorted.size(); i++) {
-                if (sorted.get(i) - sorted.get(i - 1) < intervalMillis / 2) {
-                    doubles++;
-                }
-            }
-        }
-        return doubles;
+        return gapsMillis().filter(gap -> gap < intervalMillis / 2).count();
     }
 
-    /** The shortest time between two requests at the same path, in ms: how close the closest two probes came. */
+    /** The shortest time between two requests at the same path from one location, in ms: how close the closest two probes came. */
     long shortestGapMillis() {
-        long shortest = Long.MAX_VALUE;
-        for (List<Long> arrivals : arrivalsByPath.values()) {
-            List<Long> sorted = new ArrayList<>(arrivals);
-            sorted.sort(null);
-            for (int i = 1; i < sorted.size(); i++) {
-                shortest = Math.min(shortest, sorted.get(i) - sorted.get(i - 1));
-            }
-        }
-        return shortest;
+        return gapsMillis().min().orElse(Long.MAX_VALUE);
+    }
+
+    /** The time between each request and the one before it at the same path from the same location. */
+    private LongStream gapsMillis() {
+        return arrivalsBySource.values().stream().flatMapToLong(arrivals -> {
+            long[] sorted = arrivals.stream().mapToLong(Long::longValue).sorted().toArray();
+            return IntStream.range(1, sorted.length).mapToLong(i -> sorted[i] - sorted[i - 1]);
+        });
     }
 
     @Override

@@ -32,7 +32,7 @@ class FailoverDrillIT {
         assertThat(checks.acknowledgedStoredOnce()).isEqualTo(checks.tally().eventsAcknowledged());
         assertThat(checks.tally().eventsGivenUp()).as("events never acknowledged").isZero();
         assertThat(checks.slotsStoredTwice()).as("probe slots stored twice").isZero();
-        assertThat(checks.targetsProbedAfterDrill()).isEqualTo(checks.targets());
+        assertThat(checks.targetLocationsProbedAfterDrill()).isEqualTo(checks.targetLocations());
         assertThat(checks.readiness()).hasSize(3).allSatisfy((replica, status) -> assertThat(status).isEqualTo(200));
         assertThat(report.failures()).isEmpty();
     }

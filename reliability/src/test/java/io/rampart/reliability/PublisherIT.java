@@ -64,7 +64,7 @@ class PublisherIT {
     @BeforeAll
     static void start() throws Exception {
         Path home = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "publisher-");
-        cluster = Cluster.start(PROJECT, home, 1, List.of("event-ingest", "sli-api"));
+        cluster = Cluster.startOnly(PROJECT, home, List.of("event-ingest", "sli-api"), 1);
         ingest = cluster.urls("event-ingest").get(0);
         appKey = "com.acme.publisher-" + Long.toString(System.currentTimeMillis(), 36);
         String admin = cluster.keys().token("admin", "admin", List.of(), Duration.ofHours(1));
