@@ -11,6 +11,9 @@ import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.impl.HttpClientInternal;
+import io.vertx.core.impl.ContextInternal;
+import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.core.net.TrustOptions;
 
@@ -35,10 +38,13 @@ import java.util.function.Consumer;
  * body is read up to a bound, and whatever the target does, the probe ends at the timeout.
  * Non-blocking: the Vert.x client runs the request on the caller's event loop.
  * <p>
- * Connections are spread over several Vert.x clients: a client's pool for one server looks for a
- * free connection by scanning every connection it holds, so one client with thousands of
- * connections open to one host (many apps behind one platform's address, or a slow target) pays
- * that scan on every probe (docs/prober.md, <i>Profile</i>).
+ * Without keep-alive (the default), each probe opens its own connection past Vert.x's connection
+ * pool: a pool for one server looks for a free connection by scanning every connection it holds,
+ * so with thousands of connections open to one host (many apps behind one platform's address, or
+ * hanging targets) that scan was the largest cost of a probe (docs/prober.md, <i>Profile</i>),
+ * and a probe that never reuses a connection has no use for it. Vert.x 4 offers that connect
+ * only on its internal client interface ({@link HttpClientInternal#connect}); Vert.x 5 makes it
+ * public. With keep-alive, connections are pooled, spread over several clients.
  */
 public final class HttpProbe implements AutoCloseable {
 
@@ -67,7 +73,11 @@ public final class HttpProbe implements AutoCloseable {
     private static final int MAX_CLIENTS = 4;
 
     private final Vertx vertx;
+    /** With keep-alive: pooled clients that reuse connections between probes; without, none. */
     private final HttpClient[] clients;
+    /** Without keep-alive: each probe's own connection, for http and for https. */
+    private final HttpClientInternal plain;
+    private final HttpClientInternal tls;
     private final AtomicInteger nextClient = new AtomicInteger();
     private final Settings settings;
     private final String replicaId;
@@ -95,10 +105,13 @@ public final class HttpProbe implements AutoCloseable {
         if (settings.trust() != null) {
             options.setTrustOptions(settings.trust());
         }
-        this.clients = new HttpClient[Math.max(1, Math.min(MAX_CLIENTS, settings.maxConnections() / CONNECTIONS_PER_CLIENT))];
+        this.clients = new HttpClient[settings.keepAlive()
+                ? Math.max(1, Math.min(MAX_CLIENTS, settings.maxConnections() / CONNECTIONS_PER_CLIENT)) : 0];
         for (int i = 0; i < clients.length; i++) {
             clients[i] = vertx.createHttpClient(options);
         }
+        this.plain = (HttpClientInternal) vertx.createHttpClient(options);
+        this.tls = (HttpClientInternal) vertx.createHttpClient(new HttpClientOptions(options).setSsl(true));
     }
 
     /**
@@ -115,6 +128,8 @@ public final class HttpProbe implements AutoCloseable {
         for (HttpClient client : clients) {
             client.close();
         }
+        plain.close();
+        tls.close();
     }
 
     /** The outcome a failure stands for; anything not recognised is a PROTOCOL failure. */
@@ -196,20 +211,46 @@ public final class HttpProbe implements AutoCloseable {
         }
 
         private void send(RequestOptions options) {
-            clients[Math.floorMod(nextClient.getAndIncrement(), clients.length)].request(options)
+            if (settings.keepAlive()) {
+                clients[Math.floorMod(nextClient.getAndIncrement(), clients.length)].request(options)
+                        .onFailure(this::fail)
+                        .onSuccess(this::send);
+                return;
+            }
+            HttpClientInternal client = Boolean.TRUE.equals(options.isSsl()) ? tls : plain;
+            // The peer's name gives SNI and host name verification; the server is the checked address.
+            client.connect(options.getServer(), SocketAddress.inetSocketAddress(options.getPort(), options.getHost()))
                     .onFailure(this::fail)
-                    .onSuccess(sent -> {
-                        request = sent;
-                        connected(sent);
-                        // Also swallows the reset that abort() causes: without a handler, Vert.x logs
-                        // each one as an error, and a burst of timeouts became a burst of log lines.
-                        sent.exceptionHandler(this::fail);
+                    .onSuccess(connection -> {
                         if (decided.get()) {
-                            abort();
+                            connection.close();
                             return;
                         }
-                        sent.send().onSuccess(this::onResponse).onFailure(this::fail);
+                        connection.createRequest((ContextInternal) vertx.getOrCreateContext())
+                                .onFailure(failure -> {
+                                    connection.close();
+                                    fail(failure);
+                                })
+                                .onSuccess(created -> {
+                                    created.setMethod(options.getMethod()).setURI(options.getURI())
+                                            .authority(HostAndPort.create(options.getHost(), options.getPort()))
+                                            .headers().addAll(options.getHeaders());
+                                    send(created);
+                                });
                     });
+        }
+
+        private void send(HttpClientRequest sent) {
+            request = sent;
+            connected(sent);
+            // Also swallows the reset that abort() causes: without a handler, Vert.x logs
+            // each one as an error, and a burst of timeouts became a burst of log lines.
+            sent.exceptionHandler(this::fail);
+            if (decided.get()) {
+                abort();
+                return;
+            }
+            sent.send().onSuccess(this::onResponse).onFailure(this::fail);
         }
 
         private void onResponse(HttpClientResponse response) {
