@@ -66,7 +66,8 @@ public class OpenSloResource {
                 overrides.put(sli.id(), target);
             }
         });
-        return registry.update(appKey, new AppRequest(null, null, null, null, null, null, null, overrides, null, null, null, null, null))
+        return registry.update(appKey, new AppRequest(null, null, null, null, null, null, null, overrides, null, null, null,
+                        null, null, null, null))
                 .map(app -> OpenSloDocuments.render(appKey, targets(app.sloOverrides())));
     }
 

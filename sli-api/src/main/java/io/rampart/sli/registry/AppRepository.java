@@ -22,19 +22,23 @@ import java.util.stream.StreamSupport;
 @ApplicationScoped
 public class AppRepository {
 
-    /** Inserts a new app, or nothing where its key is taken; $13 is the value that follows the platform's default. */
+    /**
+     * Inserts a new app, or nothing where its key is taken; $13 is the value that follows the
+     * platform's default; $14 null: probed from every live location.
+     */
     private static final String INSERT_APP = """
             insert into app (app_key, name, partner_name, healthcheck_path, check_interval_seconds, products,
                              slo_overrides, status_page_public, enabled, synthetic_stale_after_minutes,
-                             availability_policy, lifecycle_scope)
-            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, nullif($11, $13), nullif($12, $13))
+                             availability_policy, lifecycle_scope, probe_locations, quorum)
+            values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, nullif($11, $13), nullif($12, $13), $14::text[], $15)
             on conflict (app_key) do nothing
             returning app_key""";
 
     /**
      * Changes the fields given (null: kept); "default" ($13) clears the app's own policy so that it
-     * follows the platform's again; updated_at moves only when a value does, so a PATCH that changes
-     * nothing changes nothing.
+     * follows the platform's again; null probe locations ($14) keep the app's (the probe-locations PUT
+     * is where they are set back to null); updated_at moves only when a value does, so a PATCH that
+     * changes nothing changes nothing.
      */
     private static final String UPDATE_APP = """
             update app a
@@ -43,14 +47,15 @@ public class AppRepository {
                 slo_overrides = n.slo_overrides, status_page_public = n.status_page_public, enabled = n.enabled,
                 synthetic_stale_after_minutes = n.synthetic_stale_after_minutes,
                 availability_policy = n.availability_policy, lifecycle_scope = n.lifecycle_scope,
+                probe_locations = n.probe_locations, quorum = n.quorum,
                 updated_at = case
                     when (a.name, a.partner_name, a.healthcheck_path, a.check_interval_seconds, a.products,
                           a.slo_overrides, a.status_page_public, a.enabled, a.synthetic_stale_after_minutes,
-                          a.availability_policy, a.lifecycle_scope)
+                          a.availability_policy, a.lifecycle_scope, a.probe_locations, a.quorum)
                          is distinct from
                          (n.name, n.partner_name, n.healthcheck_path, n.check_interval_seconds, n.products,
                           n.slo_overrides, n.status_page_public, n.enabled, n.synthetic_stale_after_minutes,
-                          n.availability_policy, n.lifecycle_scope)
+                          n.availability_policy, n.lifecycle_scope, n.probe_locations, n.quorum)
                     then now() else a.updated_at end
             from (select coalesce($2, name) as name, coalesce($3, partner_name) as partner_name,
                          coalesce($4, healthcheck_path) as healthcheck_path,
@@ -59,7 +64,8 @@ public class AppRepository {
                          coalesce($8, status_page_public) as status_page_public, coalesce($9, enabled) as enabled,
                          coalesce($10, synthetic_stale_after_minutes) as synthetic_stale_after_minutes,
                          nullif(coalesce($11, availability_policy), $13) as availability_policy,
-                         nullif(coalesce($12, lifecycle_scope), $13) as lifecycle_scope
+                         nullif(coalesce($12, lifecycle_scope), $13) as lifecycle_scope,
+                         coalesce($14::text[], probe_locations) as probe_locations, coalesce($15, quorum) as quorum
                   from app where app_key = $1) as n
             where a.app_key = $1
             returning a.app_key""";
@@ -94,14 +100,14 @@ public class AppRepository {
     private static final String SELECT_APP = """
             select app_key, name, partner_name, healthcheck_path, check_interval_seconds, products, slo_overrides,
                    status_page_public, enabled, created_at, updated_at, synthetic_stale_after_minutes,
-                   availability_policy, lifecycle_scope
+                   availability_policy, lifecycle_scope, probe_locations, quorum
             from app where app_key = $1""";
 
     /** Every app's registration, by app key. */
     private static final String SELECT_APPS = """
             select app_key, name, partner_name, healthcheck_path, check_interval_seconds, products, slo_overrides,
                    status_page_public, enabled, created_at, updated_at, synthetic_stale_after_minutes,
-                   availability_policy, lifecycle_scope
+                   availability_policy, lifecycle_scope, probe_locations, quorum
             from app order by app_key""";
 
     /** The targets of one app ($1) or of all (null), by app and label. */
@@ -116,7 +122,7 @@ public class AppRepository {
                 .execute(Tuple.from(Arrays.asList(app.appKey(), app.name(), app.partnerName(), app.healthcheckPath(),
                         app.checkIntervalSeconds(), app.products().toArray(String[]::new), SloOverrides.toJson(app.sloOverrides()),
                         app.statusPagePublic(), app.enabled(), app.syntheticStaleAfterMinutes(), app.availabilityPolicy(),
-                        app.lifecycleScope(), AppValidator.FOLLOW_DEFAULT)))
+                        app.lifecycleScope(), AppValidator.FOLLOW_DEFAULT, textArray(app.probeLocations()), app.quorum())))
                 .map(rows -> rows.rowCount() == 1);
     }
 
@@ -125,10 +131,11 @@ public class AppRepository {
         return client.preparedQuery(UPDATE_APP)
                 .execute(Tuple.from(Arrays.asList(change.appKey(), change.name(), change.partnerName(),
                         change.healthcheckPath(), change.checkIntervalSeconds(),
-                        change.products() == null ? null : change.products().toArray(String[]::new),
+                        textArray(change.products()),
                         change.sloOverrides() == null ? null : SloOverrides.toJson(change.sloOverrides()),
                         change.statusPagePublic(), change.enabled(), change.syntheticStaleAfterMinutes(),
-                        change.availabilityPolicy(), change.lifecycleScope(), AppValidator.FOLLOW_DEFAULT)))
+                        change.availabilityPolicy(), change.lifecycleScope(), AppValidator.FOLLOW_DEFAULT,
+                        textArray(change.probeLocations()), change.quorum())))
                 .map(rows -> rows.rowCount() == 1);
     }
 
@@ -191,6 +198,14 @@ public class AppRepository {
                 SloOverrides.fromJson(row.getJsonObject("slo_overrides")), row.getBoolean("status_page_public"), row.getBoolean("enabled"), baseUrls,
                 row.getOffsetDateTime("created_at"), row.getOffsetDateTime("updated_at"), null,
                 row.getInteger("synthetic_stale_after_minutes"), row.getString("availability_policy"),
-                row.getString("lifecycle_scope"));
+                row.getString("lifecycle_scope"), list(row.getArrayOfStrings("probe_locations")), row.getString("quorum"));
+    }
+
+    private static String[] textArray(List<String> values) {
+        return values == null ? null : values.toArray(String[]::new);
+    }
+
+    private static List<String> list(String[] values) {
+        return values == null ? null : List.of(values);
     }
 }

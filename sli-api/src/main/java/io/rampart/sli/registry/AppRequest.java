@@ -10,11 +10,14 @@ import java.util.Map;
  * absent (null) field keeps its value; {@code baseUrls} replaces the whole set, matched by label.
  * {@code syntheticStaleAfterMinutes}: the app's own time for the no-data rule synthetic_checks_stale.
  * {@code availabilityPolicy} and {@code lifecycleScope} left unset (or set to {@code "default"})
- * follow the platform's default.
+ * follow the platform's default. {@code probeLocations} (null: every location with a live prober
+ * replica) and {@code quorum} ({@code any}, {@code quorum}, {@code all}) are those of
+ * {@code PUT .../probe-locations}, checked by the same rule; on PATCH an absent one is kept, so
+ * only that PUT can set the locations back to null.
  */
 @RegisterForReflection
 public record AppRequest(String appKey, String name, String partnerName, String healthcheckPath,
         List<BaseUrl> baseUrls, Integer checkIntervalSeconds, List<String> products,
         Map<String, Double> sloOverrides, Boolean statusPagePublic, Boolean enabled, Integer syntheticStaleAfterMinutes,
-        String availabilityPolicy, String lifecycleScope) {
+        String availabilityPolicy, String lifecycleScope, List<String> probeLocations, String quorum) {
 }

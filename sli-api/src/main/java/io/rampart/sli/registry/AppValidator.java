@@ -1,6 +1,7 @@
 package io.rampart.sli.registry;
 
 import io.rampart.sli.api.UnicodeText;
+import io.rampart.sli.location.ProbeLocationValidator;
 import io.rampart.store.error.Refusal;
 import io.rampart.store.event.Product;
 import io.rampart.store.sli.AvailabilityPolicy;
@@ -56,7 +57,8 @@ final class AppValidator {
                 request.sloOverrides() == null ? Map.of() : request.sloOverrides(),
                 request.statusPagePublic() == null ? Boolean.FALSE : request.statusPagePublic(),
                 request.enabled() == null ? Boolean.TRUE : request.enabled(), request.syntheticStaleAfterMinutes(),
-                request.availabilityPolicy(), request.lifecycleScope());
+                request.availabilityPolicy(), request.lifecycleScope(), request.probeLocations(),
+                request.quorum() == null ? ProbeLocationValidator.DEFAULT_QUORUM : request.quorum());
         return forUpdate(withDefaults.appKey(), withDefaults);
     }
 
@@ -97,12 +99,14 @@ final class AppValidator {
                 && LifecycleScope.fromWireValue(request.lifecycleScope()) == null) {
             throw Refusal.invalid("lifecycleScope", "one of all, installed, default");
         }
+        String quorum = ProbeLocationValidator.quorum(request.quorum());
+        List<String> probeLocations = ProbeLocationValidator.probeLocations(request.probeLocations());
         return new AppRequest(appKey, request.name(), request.partnerName(), request.healthcheckPath(),
                 request.baseUrls() == null ? null : baseUrls(request.baseUrls()), interval,
                 request.products() == null ? null : products(request.products()),
                 request.sloOverrides() == null ? null : sloOverrides(request.sloOverrides()),
                 request.statusPagePublic(), request.enabled(), staleAfter, request.availabilityPolicy(),
-                request.lifecycleScope());
+                request.lifecycleScope(), probeLocations, quorum);
     }
 
     private static String nullToEmpty(String text) {

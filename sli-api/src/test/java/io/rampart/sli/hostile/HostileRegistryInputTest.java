@@ -53,9 +53,10 @@ class HostileRegistryInputTest {
         ObjectNode app = JsonNodeFactory.instance.objectNode().put("appKey", appKey).put("name", "Timesheets")
                 .put("partnerName", "Acme").put("healthcheckPath", "/health").put("checkIntervalSeconds", 60)
                 .put("statusPagePublic", false).put("enabled", true).put("syntheticStaleAfterMinutes", 120)
-                .put("availabilityPolicy", "2xx").put("lifecycleScope", "all");
+                .put("availabilityPolicy", "2xx").put("lifecycleScope", "all").put("quorum", "all");
         app.putArray("baseUrls").addObject().put("label", "prod").put("url", "https://acme.example");
         app.putArray("products").add("jira");
+        app.putArray("probeLocations").add("eu-west").add("us-east");
         app.putObject("sloOverrides").put("availability_success_rate", 99.5);
         return app;
     }
@@ -83,7 +84,21 @@ class HostileRegistryInputTest {
                         "{\"availability_success_rate\": \"NaN\"}", "{\"availability_latency\": 50}", "{\"availability_success_rate\": {}}"),
                         text(INJECTIONS).map(s -> "{" + s + ": 99}"))),
                 invalid("statusPagePublic", Arbitraries.oneOf(structured(), Arbitraries.of("\"yes\"", "\"maybe\""))),
-                invalid("enabled", Arbitraries.oneOf(structured(), Arbitraries.of("\"no\"", "\"off\""))));
+                invalid("enabled", Arbitraries.oneOf(structured(), Arbitraries.of("\"no\"", "\"off\""))),
+                invalid("probeLocations", Arbitraries.oneOf(Arbitraries.of("[]", "\"eu-west\"", "{}", "[null]",
+                        "[\"eu-west\", \"eu-west\"]", "[\"eu west\"]", "[[\"eu-west\"]]", tooManyLocations()),
+                        text(INJECTIONS).map(s -> "[" + s + "]"), text(HostileValues.UNICODE_EDGES).map(s -> "[" + s + "]"))),
+                invalid("quorum", Arbitraries.oneOf(structured(), text(INJECTIONS),
+                        Arbitraries.of("\"most\"", "\"ANY\"", "\"\"", "\"default\""))));
+    }
+
+    /** 17 distinct names: one more than an app may be probed from. */
+    private static String tooManyLocations() {
+        StringBuilder names = new StringBuilder("[");
+        for (int i = 0; i < 17; i++) {
+            names.append(i == 0 ? "" : ",").append("\"l").append(i).append('"');
+        }
+        return names.append(']').toString();
     }
 
     private static Arbitrary<Mutation> invalid(String field, Arbitrary<String> values) {

@@ -364,8 +364,8 @@ class OpenApiHostileInputTest {
                 .field(MAINTENANCE_POST, "end", () -> Instant.now().plus(7, ChronoUnit.DAYS).plus(1, ChronoUnit.HOURS)
                         .truncatedTo(ChronoUnit.MINUTES).toString())
                 .field(MAINTENANCE_POST, "reason", () -> "hostile walk")
-                .field(PROBE_LOCATIONS_PUT, "probeLocations", () -> List.of("local"))
-                .field(PROBE_LOCATIONS_PUT, "quorum", () -> "quorum");
+                // the probe-location PUT's fields, which the app's POST and PATCH take too
+                .field("probeLocations", () -> List.of("local")).field("quorum", () -> "quorum");
     }
 
     /**
