@@ -1,6 +1,7 @@
 package io.rampart.sli.adjustment;
 
 import io.quarkus.security.identity.SecurityIdentity;
+import io.rampart.sli.api.Answers;
 import io.rampart.sli.api.Caller;
 import io.rampart.store.error.Refusal;
 import io.smallrye.mutiny.Uni;
@@ -12,6 +13,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import java.net.URI;
 import java.time.Instant;
@@ -23,6 +25,11 @@ import java.util.List;
  * faults for admins to confirm or dismiss.
  */
 @Path("/api/v1")
+@APIResponse(responseCode = "400", description = Answers.INVALID)
+@APIResponse(responseCode = "401", description = Answers.UNAUTHENTICATED)
+@APIResponse(responseCode = "403", description = Answers.FORBIDDEN)
+@APIResponse(responseCode = "404", description = Answers.UNKNOWN_APP)
+@APIResponse(responseCode = "503", description = Answers.UNAVAILABLE)
 public class AdjustmentResource {
 
     private final AdjustmentService adjustments;
@@ -41,6 +48,8 @@ public class AdjustmentResource {
     @POST
     @Path("/adjustments")
     @RolesAllowed(Caller.ADMIN)
+    @APIResponse(responseCode = "201", description = "The adjustment")
+    @APIResponse(responseCode = "415", description = Answers.NOT_JSON)
     public Uni<Response> declare(AdjustmentRequest request) {
         return adjustments.declare(request, declarer(), Instant.now()).map(AdjustmentResource::created);
     }
@@ -48,6 +57,7 @@ public class AdjustmentResource {
     @GET
     @Path("/adjustments")
     @RolesAllowed(Caller.ADMIN)
+    @APIResponse(responseCode = "200", description = "The adjustments, withdrawn ones included")
     public Uni<List<AdjustmentView>> list(@QueryParam("appKey") String appKey, @QueryParam("kind") String kind,
             @QueryParam("from") String from, @QueryParam("to") String to) {
         return adjustments.list(appKey, kind, from, to);
@@ -56,6 +66,7 @@ public class AdjustmentResource {
     @GET
     @Path("/adjustments/{id}")
     @RolesAllowed(Caller.ADMIN)
+    @APIResponse(responseCode = "200", description = "The adjustment with its history")
     public Uni<AdjustmentView> get(@PathParam("id") long id) {
         return adjustments.get(id, null);
     }
@@ -64,6 +75,8 @@ public class AdjustmentResource {
     @DELETE
     @Path("/adjustments/{id}")
     @RolesAllowed(Caller.ADMIN)
+    @APIResponse(responseCode = "204", description = "The adjustment is withdrawn; its history stays")
+    @APIResponse(responseCode = "405", description = Answers.NO_ID)
     public Uni<Response> withdraw(@PathParam("id") long id) {
         return adjustments.withdraw(id, null, declarer()).replaceWith(Response.noContent().build());
     }
@@ -71,6 +84,8 @@ public class AdjustmentResource {
     @POST
     @Path("/apps/{appKey}/maintenance")
     @RolesAllowed({Caller.ADMIN, Caller.VENDOR})
+    @APIResponse(responseCode = "201", description = "The maintenance window")
+    @APIResponse(responseCode = "415", description = Answers.NOT_JSON)
     public Uni<Response> declareMaintenance(@PathParam("appKey") String appKey, AdjustmentRequest request) {
         caller.requireAppManager(appKey);
         if (request != null && (request.kind() != null || request.appKeys() != null)) {
@@ -83,6 +98,7 @@ public class AdjustmentResource {
     @GET
     @Path("/apps/{appKey}/maintenance")
     @RolesAllowed({Caller.ADMIN, Caller.VENDOR})
+    @APIResponse(responseCode = "200", description = "The app's maintenance windows")
     public Uni<List<AdjustmentView>> listMaintenance(@PathParam("appKey") String appKey, @QueryParam("from") String from,
             @QueryParam("to") String to) {
         caller.requireAppManager(appKey);
@@ -93,6 +109,8 @@ public class AdjustmentResource {
     @DELETE
     @Path("/apps/{appKey}/maintenance/{id}")
     @RolesAllowed({Caller.ADMIN, Caller.VENDOR})
+    @APIResponse(responseCode = "204", description = "The window is withdrawn; its history stays")
+    @APIResponse(responseCode = "405", description = Answers.NO_ID)
     public Uni<Response> withdrawMaintenance(@PathParam("appKey") String appKey, @PathParam("id") long id) {
         caller.requireAppManager(appKey);
         return adjustments.withdraw(id, appKey, declarer()).replaceWith(Response.noContent().build());
@@ -102,6 +120,7 @@ public class AdjustmentResource {
     @GET
     @Path("/suspected-platform-faults")
     @RolesAllowed(Caller.ADMIN)
+    @APIResponse(responseCode = "200", description = "The suspected platform faults")
     public Uni<List<SuspectedFault>> suspectedFaults(@QueryParam("status") String status) {
         return suspected.list(status);
     }
@@ -110,6 +129,9 @@ public class AdjustmentResource {
     @POST
     @Path("/suspected-platform-faults/{id}/confirm")
     @RolesAllowed(Caller.ADMIN)
+    @APIResponse(responseCode = "201", description = "The platform fault adjustment made of the suspected fault")
+    @APIResponse(responseCode = "409", description = "The suspected fault is no longer open")
+    @APIResponse(responseCode = "415", description = Answers.NOT_JSON)
     public Uni<Response> confirm(@PathParam("id") long id, AdjustmentRequest request) {
         return suspected.confirm(id, request, declarer(), Instant.now()).map(AdjustmentResource::created);
     }
@@ -117,6 +139,8 @@ public class AdjustmentResource {
     @POST
     @Path("/suspected-platform-faults/{id}/dismiss")
     @RolesAllowed(Caller.ADMIN)
+    @APIResponse(responseCode = "204", description = "The suspected fault is dismissed")
+    @APIResponse(responseCode = "409", description = "The suspected fault is no longer open")
     public Uni<Response> dismiss(@PathParam("id") long id) {
         return suspected.dismiss(id, declarer()).replaceWith(Response.noContent().build());
     }

@@ -1,5 +1,6 @@
 package io.rampart.sli.alert;
 
+import io.rampart.sli.api.Answers;
 import io.rampart.sli.api.Caller;
 import io.rampart.store.error.Refusal;
 import io.smallrye.mutiny.Uni;
@@ -9,6 +10,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import java.time.Instant;
 import java.util.List;
@@ -17,6 +19,11 @@ import java.util.UUID;
 /** An app's incidents, readable by whoever may read its SLIs, acknowledged by whoever manages the app. */
 @Path("/api/v1/apps/{appKey}/incidents")
 @RolesAllowed({Caller.ADMIN, Caller.VENDOR, Caller.STATUSPAGE})
+@APIResponse(responseCode = "400", description = Answers.INVALID)
+@APIResponse(responseCode = "401", description = Answers.UNAUTHENTICATED)
+@APIResponse(responseCode = "403", description = Answers.FORBIDDEN)
+@APIResponse(responseCode = "404", description = Answers.UNKNOWN_APP)
+@APIResponse(responseCode = "503", description = Answers.UNAVAILABLE)
 public class IncidentResource {
 
     private final IncidentQueries incidents;
@@ -31,6 +38,7 @@ public class IncidentResource {
 
     @GET
     @Path("/{incidentId}")
+    @APIResponse(responseCode = "200", description = "The incident")
     public Uni<IncidentView> one(@PathParam("appKey") String appKey, @PathParam("incidentId") String incidentId) {
         caller.requireSliReader(appKey);
         return incidents.one(appKey, id(appKey, incidentId), caller.isAdmin());
@@ -43,6 +51,8 @@ public class IncidentResource {
     @POST
     @Path("/{incidentId}/ack")
     @RolesAllowed({Caller.ADMIN, Caller.VENDOR})
+    @APIResponse(responseCode = "200", description = "The incident, acknowledged")
+    @APIResponse(responseCode = "409", description = "The incident is resolved")
     public Uni<IncidentView> acknowledge(@PathParam("appKey") String appKey, @PathParam("incidentId") String incidentId) {
         caller.requireAppManager(appKey);
         UUID id = id(appKey, incidentId);
@@ -62,6 +72,7 @@ public class IncidentResource {
     }
 
     @GET
+    @APIResponse(responseCode = "200", description = "The app's incidents, newest first")
     public Uni<List<IncidentView>> list(@PathParam("appKey") String appKey, @QueryParam("status") String status,
             @QueryParam("limit") Integer limit) {
         caller.requireSliReader(appKey);

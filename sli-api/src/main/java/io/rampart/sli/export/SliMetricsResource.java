@@ -1,5 +1,6 @@
 package io.rampart.sli.export;
 
+import io.rampart.sli.api.Answers;
 import io.rampart.sli.api.Caller;
 import io.rampart.store.error.Refusal;
 import jakarta.annotation.security.RolesAllowed;
@@ -11,6 +12,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import java.util.Date;
 import java.util.Locale;
@@ -21,6 +23,10 @@ import java.util.Locale;
  */
 @Path("/api/v1/metrics/slis")
 @RolesAllowed({Caller.ADMIN, Caller.STATUSPAGE})
+@APIResponse(responseCode = "400", description = Answers.INVALID)
+@APIResponse(responseCode = "401", description = Answers.UNAUTHENTICATED)
+@APIResponse(responseCode = "403", description = Answers.FORBIDDEN)
+@APIResponse(responseCode = "503", description = Answers.UNAVAILABLE)
 public class SliMetricsResource {
 
     static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
@@ -34,6 +40,8 @@ public class SliMetricsResource {
     @GET
     @Produces({MediaType.TEXT_PLAIN, MediaType.APPLICATION_JSON})
     @Operation(summary = "Every app's SLIs over 1 h and 28 d in the Prometheus text format (as last computed)")
+    @APIResponse(responseCode = "200", description = "Every enabled app's SLIs in the Prometheus text format (or JSON)")
+    @APIResponse(responseCode = "406", description = "The request accepts neither text/plain nor JSON")
     public Response scrape(@HeaderParam(HttpHeaders.ACCEPT_ENCODING) String acceptEncoding) {
         SliExporter.Exposition exposition = exporter.latest();
         if (exposition == null) {

@@ -16,6 +16,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import java.time.Instant;
 import java.util.function.Function;
@@ -28,6 +29,10 @@ import java.util.function.Function;
 @Path("/fleet")
 @PermitAll
 @Produces(MediaType.TEXT_HTML)
+@APIResponse(responseCode = "400", description = "A refusal page: a parameter is invalid")
+@APIResponse(responseCode = "503", description = "A refusal page: the database is unreachable")
+@APIResponse(responseCode = "303", description = "Not signed in: to the sign-in form")
+@APIResponse(responseCode = "403", description = "A refusal page: the token is not an operator's")
 public class FleetPageResource {
 
     @CheckedTemplate
@@ -48,6 +53,7 @@ public class FleetPageResource {
     }
 
     @GET
+    @APIResponse(responseCode = "200", description = "The fleet page")
     public Uni<Response> page(@QueryParam("period") String period, @QueryParam("sli") String sli,
             @QueryParam("belowSlo") String belowSlo, @QueryParam("prefix") String prefix,
             @QueryParam("product") String product, @QueryParam("cursor") String cursor) {
@@ -60,6 +66,7 @@ public class FleetPageResource {
     @GET
     @Path("/compliance.csv")
     @Produces({ComplianceCsv.MEDIA_TYPE, MediaType.TEXT_HTML})
+    @APIResponse(responseCode = "200", description = "The compliance CSV of the page's period")
     public Uni<Response> csv(@QueryParam("period") String period) {
         return operator(visitor -> {
             FleetView.Filters filters = FleetView.Filters.of(period, null, null, null, null);

@@ -1,5 +1,6 @@
 package io.rampart.sli.fleet;
 
+import io.rampart.sli.api.Answers;
 import io.rampart.sli.api.Caller;
 import io.rampart.store.error.Refusal;
 import io.smallrye.mutiny.Uni;
@@ -12,12 +13,17 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import java.time.Instant;
 
 /** The fleet: every app by error budget left, and the programme's compliance per period (admin and statuspage). */
 @Path("/api/v1/fleet")
 @RolesAllowed({Caller.ADMIN, Caller.STATUSPAGE})
+@APIResponse(responseCode = "400", description = Answers.INVALID)
+@APIResponse(responseCode = "401", description = Answers.UNAUTHENTICATED)
+@APIResponse(responseCode = "403", description = Answers.FORBIDDEN)
+@APIResponse(responseCode = "503", description = Answers.UNAVAILABLE)
 public class FleetResource {
 
     private final FleetService fleet;
@@ -31,6 +37,7 @@ public class FleetResource {
     @GET
     @Path("/slis")
     @Produces(MediaType.APPLICATION_JSON)
+    @APIResponse(responseCode = "200", description = "One page of apps sorted by error budget left, and the cursor of the next")
     public Uni<FleetPage> slis(@QueryParam("window") String window, @QueryParam("from") String from,
             @QueryParam("to") String to, @QueryParam("sli") String sli, @QueryParam("belowSlo") String belowSlo,
             @QueryParam("prefix") String prefix, @QueryParam("product") String product,
@@ -44,6 +51,8 @@ public class FleetResource {
     @GET
     @Path("/compliance")
     @Produces({MediaType.APPLICATION_JSON, ComplianceCsv.MEDIA_TYPE})
+    @APIResponse(responseCode = "200", description = "Compliance per app and SLO for the period, in JSON or RFC 4180 CSV")
+    @APIResponse(responseCode = "406", description = "The request accepts neither JSON nor CSV")
     public Uni<Response> compliance(@QueryParam("period") String period, @QueryParam("window") String window,
             @QueryParam("adjustments") String adjustments, @QueryParam("format") String format,
             @HeaderParam(HttpHeaders.ACCEPT) String accept) {

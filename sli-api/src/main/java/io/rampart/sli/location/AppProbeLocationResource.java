@@ -1,5 +1,6 @@
 package io.rampart.sli.location;
 
+import io.rampart.sli.api.Answers;
 import io.rampart.sli.api.Caller;
 import io.rampart.sli.location.ProbeLocationRepository.AppLocations;
 import io.rampart.store.error.Refusal;
@@ -9,6 +10,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /**
  * Where an app is probed from and its quorum rule (docs/slis.md, "Probe locations and the quorum
@@ -17,6 +19,11 @@ import jakarta.ws.rs.PathParam;
  */
 @Path("/api/v1/apps/{appKey}/probe-locations")
 @RolesAllowed({Caller.ADMIN, Caller.VENDOR})
+@APIResponse(responseCode = "400", description = Answers.INVALID)
+@APIResponse(responseCode = "401", description = Answers.UNAUTHENTICATED)
+@APIResponse(responseCode = "403", description = Answers.FORBIDDEN)
+@APIResponse(responseCode = "404", description = Answers.UNKNOWN_APP)
+@APIResponse(responseCode = "503", description = Answers.UNAVAILABLE)
 public class AppProbeLocationResource {
 
     private final ProbeLocationRepository locations;
@@ -28,12 +35,15 @@ public class AppProbeLocationResource {
     }
 
     @GET
+    @APIResponse(responseCode = "200", description = "The app's probe locations and quorum rule")
     public Uni<AppLocations> get(@PathParam("appKey") String appKey) {
         caller.requireAppManager(appKey);
         return locations.ofApp(appKey).map(found -> found(appKey, found));
     }
 
     @PUT
+    @APIResponse(responseCode = "200", description = "The probe locations and quorum rule as stored")
+    @APIResponse(responseCode = "415", description = Answers.NOT_JSON)
     public Uni<AppLocations> set(@PathParam("appKey") String appKey, AppLocations request) {
         caller.requireAppManager(appKey);
         return locations.set(appKey, ProbeLocationValidator.forSet(request)).map(found -> found(appKey, found));

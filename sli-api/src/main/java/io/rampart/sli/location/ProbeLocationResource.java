@@ -1,11 +1,13 @@
 package io.rampart.sli.location;
 
+import io.rampart.sli.api.Answers;
 import io.rampart.sli.api.Caller;
 import io.rampart.sli.location.ProbeLocationRepository.ProbeLocation;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import java.util.List;
 
@@ -15,6 +17,10 @@ import java.util.List;
  */
 @Path("/api/v1/probe-locations")
 @RolesAllowed(Caller.ADMIN)
+@APIResponse(responseCode = "400", description = Answers.INVALID)
+@APIResponse(responseCode = "401", description = Answers.UNAUTHENTICATED)
+@APIResponse(responseCode = "403", description = Answers.FORBIDDEN)
+@APIResponse(responseCode = "503", description = Answers.UNAVAILABLE)
 public class ProbeLocationResource {
 
     /** The answer: every location seen in the last day. */
@@ -28,6 +34,7 @@ public class ProbeLocationResource {
     }
 
     @GET
+    @APIResponse(responseCode = "200", description = "Every probe location, its live replicas, and the locations whose replicas are all gone")
     public Uni<ProbeLocations> locations() {
         return locations.all().map(ProbeLocations::new);
     }

@@ -1,5 +1,6 @@
 package io.rampart.sli.openslo;
 
+import io.rampart.sli.api.Answers;
 import io.rampart.sli.api.Caller;
 import io.rampart.sli.registry.AppRequest;
 import io.rampart.sli.registry.RegistryService;
@@ -15,6 +16,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,6 +26,11 @@ import java.util.Map;
  * manages the registry, where the targets are kept as the app's SLO overrides).
  */
 @Path("/api/v1/apps/{appKey}/openslo")
+@APIResponse(responseCode = "400", description = Answers.INVALID)
+@APIResponse(responseCode = "401", description = Answers.UNAUTHENTICATED)
+@APIResponse(responseCode = "403", description = Answers.FORBIDDEN)
+@APIResponse(responseCode = "404", description = Answers.UNKNOWN_APP)
+@APIResponse(responseCode = "503", description = Answers.UNAVAILABLE)
 public class OpenSloResource {
 
     static final String YAML = "application/yaml";
@@ -42,6 +49,8 @@ public class OpenSloResource {
     @Produces({YAML, MediaType.APPLICATION_JSON})
     @RolesAllowed({Caller.ADMIN, Caller.VENDOR, Caller.STATUSPAGE})
     @Operation(summary = "The app's SLOs as OpenSLO v1 documents (YAML stream)")
+    @APIResponse(responseCode = "200", description = "The app's SLOs as OpenSLO documents")
+    @APIResponse(responseCode = "406", description = "The request accepts neither YAML nor JSON")
     public Uni<String> get(@PathParam("appKey") String appKey) {
         caller.requireSliReader(appKey);
         return registry.get(appKey).map(app -> OpenSloDocuments.render(appKey, targets(app.sloOverrides())));
@@ -58,6 +67,10 @@ public class OpenSloResource {
     @Produces({YAML, MediaType.APPLICATION_JSON})
     @RolesAllowed(Caller.ADMIN)
     @Operation(summary = "Set the app's SLO targets from OpenSLO v1 documents (YAML stream)")
+    @APIResponse(responseCode = "200", description = "The SLOs as stored")
+    @APIResponse(responseCode = "406", description = "The request accepts neither YAML nor JSON")
+    @APIResponse(responseCode = "413", description = "The document is larger than allowed")
+    @APIResponse(responseCode = "415", description = "The body is not YAML or JSON")
     public Uni<String> put(@PathParam("appKey") String appKey, String body) {
         Map<SliId, Double> wanted = OpenSloDocuments.parse(appKey, body);
         Map<String, Double> overrides = new LinkedHashMap<>();

@@ -30,6 +30,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import java.net.URI;
 import java.time.Duration;
@@ -46,6 +47,8 @@ import java.util.regex.Pattern;
 @Path("/status")
 @PermitAll
 @Produces(MediaType.TEXT_HTML)
+@APIResponse(responseCode = "400", description = "A refusal page: a parameter is invalid")
+@APIResponse(responseCode = "503", description = "A refusal page: the database is unreachable")
 public class StatusPageResource {
 
     private static final Pattern APP_KEY = Pattern.compile("[A-Za-z0-9._-]{1,255}");
@@ -84,6 +87,7 @@ public class StatusPageResource {
 
     @GET
     @Path("/sign-in")
+    @APIResponse(responseCode = "200", description = "The sign-in form")
     public TemplateInstance signInForm(@QueryParam("app") String app, @QueryParam("page") String page) {
         return Templates.signIn(appKeyOrNull(app), FLEET.equals(page), null);
     }
@@ -93,6 +97,11 @@ public class StatusPageResource {
     @Path("/sign-in")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Blocking // the token's key may be read from a file
+    @APIResponse(responseCode = "303", description = "Signed in: to the app's status page or the fleet page")
+    @APIResponse(responseCode = "401", description = "The form again: the token is not valid or has expired")
+    @APIResponse(responseCode = "403", description = "The form again: sent from another site, or the token may not read status pages")
+    @APIResponse(responseCode = "415", description = "The body is not a form")
+    @APIResponse(responseCode = "413", description = "The form is larger than allowed")
     public Response signIn(@FormParam("token") String token, @FormParam("app") String app,
             @FormParam("page") String page, @HeaderParam("Origin") String origin, @HeaderParam("Host") String host) {
         String appKey = appKeyOrNull(app);
@@ -121,6 +130,10 @@ public class StatusPageResource {
     @POST
     @Path("/sign-out")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @APIResponse(responseCode = "303", description = "Signed out: to the sign-in form")
+    @APIResponse(responseCode = "403", description = "A refusal page: sent from another site")
+    @APIResponse(responseCode = "415", description = "The body is not a form")
+    @APIResponse(responseCode = "413", description = "The form is larger than allowed")
     public Response signOut(@FormParam("app") String app, @FormParam("page") String page,
             @HeaderParam("Origin") String origin, @HeaderParam("Host") String host) {
         String appKey = appKeyOrNull(app);
@@ -139,6 +152,11 @@ public class StatusPageResource {
      */
     @GET
     @Path("/{appKey}")
+    @APIResponse(responseCode = "200", description = "The status page")
+    @APIResponse(responseCode = "303", description = "A private page and no sign-in: to the sign-in form")
+    @APIResponse(responseCode = "403", description = "A refusal page: the token may not read this app")
+    @APIResponse(responseCode = "404", description = "A refusal page: no such app")
+    @APIResponse(responseCode = "429", description = "A refusal page: this address viewed status pages too often; Retry-After in seconds")
     public Uni<Response> page(@PathParam("appKey") String appKey, @QueryParam("range") String range,
             @Context HttpServerRequest request) {
         StatusRange chosen = StatusRange.fromParameter(range);

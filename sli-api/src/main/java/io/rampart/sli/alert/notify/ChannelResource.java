@@ -1,5 +1,6 @@
 package io.rampart.sli.alert.notify;
 
+import io.rampart.sli.api.Answers;
 import io.rampart.sli.api.Caller;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -10,6 +11,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 import java.net.URI;
 import java.time.Instant;
@@ -18,6 +20,11 @@ import java.util.List;
 /** An app's notification channels: managed by admin and by the app's own vendor. */
 @Path("/api/v1/apps/{appKey}/notification-channels")
 @RolesAllowed({Caller.ADMIN, Caller.VENDOR})
+@APIResponse(responseCode = "400", description = Answers.INVALID)
+@APIResponse(responseCode = "401", description = Answers.UNAUTHENTICATED)
+@APIResponse(responseCode = "403", description = Answers.FORBIDDEN)
+@APIResponse(responseCode = "404", description = Answers.UNKNOWN_APP)
+@APIResponse(responseCode = "503", description = Answers.UNAVAILABLE)
 public class ChannelResource {
 
     private final ChannelService channels;
@@ -30,6 +37,9 @@ public class ChannelResource {
 
     /** 201 with the channel and its {@code signingSecret}, shown only here. */
     @POST
+    @APIResponse(responseCode = "201", description = "The channel, its credential not shown again")
+    @APIResponse(responseCode = "409", description = "The channel credential cannot be read with the configured keys")
+    @APIResponse(responseCode = "415", description = Answers.NOT_JSON)
     public Uni<Response> create(@PathParam("appKey") String appKey, ChannelRequest request) {
         caller.requireAppManager(appKey);
         return channels.create(appKey, request).map(channel -> Response
@@ -38,6 +48,7 @@ public class ChannelResource {
     }
 
     @GET
+    @APIResponse(responseCode = "200", description = "The app's channels")
     public Uni<List<ChannelView>> list(@PathParam("appKey") String appKey) {
         caller.requireAppManager(appKey);
         return channels.list(appKey);
@@ -45,6 +56,7 @@ public class ChannelResource {
 
     @GET
     @Path("/{channelId}")
+    @APIResponse(responseCode = "200", description = "The channel")
     public Uni<ChannelView> get(@PathParam("appKey") String appKey, @PathParam("channelId") String channelId) {
         caller.requireAppManager(appKey);
         return channels.get(appKey, channelId);
@@ -52,6 +64,10 @@ public class ChannelResource {
 
     @PATCH
     @Path("/{channelId}")
+    @APIResponse(responseCode = "200", description = "The channel as changed")
+    @APIResponse(responseCode = "409", description = "The channel credential cannot be read with the configured keys")
+    @APIResponse(responseCode = "415", description = Answers.NOT_JSON)
+    @APIResponse(responseCode = "405", description = Answers.NO_ID)
     public Uni<ChannelView> update(@PathParam("appKey") String appKey, @PathParam("channelId") String channelId,
             ChannelRequest request) {
         caller.requireAppManager(appKey);
@@ -61,6 +77,7 @@ public class ChannelResource {
     /** Sends a test message through the channel now and answers its outcome. */
     @POST
     @Path("/{channelId}/test")
+    @APIResponse(responseCode = "200", description = "{delivered, status, detail}: what the receiver answered to a test notification")
     public Uni<ChannelService.TestResult> test(@PathParam("appKey") String appKey,
             @PathParam("channelId") String channelId) {
         caller.requireAppManager(appKey);
@@ -69,6 +86,8 @@ public class ChannelResource {
 
     @DELETE
     @Path("/{channelId}")
+    @APIResponse(responseCode = "204", description = "The channel is deleted")
+    @APIResponse(responseCode = "405", description = Answers.NO_ID)
     public Uni<Response> delete(@PathParam("appKey") String appKey, @PathParam("channelId") String channelId) {
         caller.requireAppManager(appKey);
         return channels.delete(appKey, channelId).replaceWith(Response.noContent().build());

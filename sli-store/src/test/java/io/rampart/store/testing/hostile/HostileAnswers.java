@@ -10,7 +10,8 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What a user checks in the answer to a hostile request: no 5xx; a refusal in the service's JSON
+ * What a user checks in the answer to a hostile request: a status the OpenAPI document declares for
+ * the operation; no 5xx; a refusal in the service's JSON
  * error contract {@code {"error", "detail"}} (HTML on the pages that docs define as HTML); no stack
  * frame, class name, SQL error, JWT or known secret in the body or a header; no header or cookie
  * the request tried to inject.
@@ -53,6 +54,10 @@ public final class HostileAnswers {
         if (answer.status() == 0) {
             assertThat(request.exceedsTransportLimits()).as("connection closed without an answer to %s", request.what()).isTrue();
             return;
+        }
+        if (!isTransportRefusal(answer)) {
+            assertThat(request.operation().statuses()).as("status %d of %s is not among the answers /q/openapi documents"
+                    + " for %s (@APIResponse)", answer.status(), request.what(), request.operation()).contains(answer.status());
         }
         check(request.what(), request.operation().path(), answer);
     }

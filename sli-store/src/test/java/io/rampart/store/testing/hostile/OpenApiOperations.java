@@ -52,8 +52,9 @@ public final class OpenApiOperations {
     public record RequestBody(String mediaType, Schema schema) {
     }
 
+    /** An operation; {@code statuses} are the answers its document declares ({@code @APIResponse}). */
     public record Operation(String method, String path, List<Parameter> parameters, Optional<RequestBody> body,
-            Set<String> groups) {
+            Set<String> groups, Set<Integer> statuses) {
 
         /** {@code METHOD /path/{template}}, as tests name an operation. */
         public String key() {
@@ -66,7 +67,7 @@ public final class OpenApiOperations {
 
         /** The same operation with the body a test declares, for one the document declares as raw bytes. */
         public Operation withBody(RequestBody declared) {
-            return new Operation(method, path, parameters, Optional.of(declared), groups);
+            return new Operation(method, path, parameters, Optional.of(declared), groups, statuses);
         }
 
         @Override
@@ -125,7 +126,10 @@ public final class OpenApiOperations {
         for (Object requirement : list(operation.get("security"))) {
             map(requirement).values().forEach(scopes -> list(scopes).forEach(scope -> groups.add((String) scope)));
         }
-        return new Operation(method, path, List.copyOf(parameters), body, groups);
+        Set<Integer> statuses = new TreeSet<>();
+        map(operation.get("responses")).keySet().stream().filter(code -> code.matches("\\d{3}"))
+                .forEach(code -> statuses.add(Integer.parseInt(code)));
+        return new Operation(method, path, List.copyOf(parameters), body, groups, statuses);
     }
 
     private Schema schema(Object declared, int depth) {
