@@ -23,6 +23,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -133,29 +136,44 @@ class ReadableRollupsTest {
         }
         try (Connection old = connect(before); Connection now = connect(after)) {
             // Statement by statement in turn (which goes first alternates), so that load from
-            // elsewhere on the machine weighs on both alike.
+            // elsewhere on the machine weighs on both alike; the server's own times (EXPLAIN
+            // ANALYZE runs the insert and its triggers, and reports each trigger's time).
             for (int round = 0; round < 2; round++) {
-                long[] eventNs = new long[2];
-                long[] probeNs = new long[2];
+                List<Map<String, Double>> times = List.of(new TreeMap<>(), new TreeMap<>());
                 for (int s = 0; s < events.size(); s++) {
                     for (int turn = 0; turn < 2; turn++) {
                         int which = (s + turn) % 2;
                         Connection connection = which == 0 ? old : now;
-                        long start = System.nanoTime();
-                        execute(connection, events.get(s));
-                        long middle = System.nanoTime();
-                        execute(connection, probes.get(s));
-                        eventNs[which] += middle - start;
-                        probeNs[which] += System.nanoTime() - middle;
+                        serverTimes(connection, "events", events.get(s), times.get(which));
+                        serverTimes(connection, "probes", probes.get(s), times.get(which));
                     }
                 }
                 for (int which = 0; which < 2; which++) {
-                    System.out.printf("round %d %s: %d events in %d statements %d ms (%.0f events/s);"
-                            + " %d probes in %d statements %d ms (%.0f probes/s)%n", round,
-                            which == 0 ? "V180 (format/execute)" : "latest (static)", events.size() * 500,
-                            events.size(), eventNs[which] / 1_000_000, events.size() * 500 / (eventNs[which] / 1e9),
-                            probes.size() * 100, probes.size(), probeNs[which] / 1_000_000,
-                            probes.size() * 100 / (probeNs[which] / 1e9));
+                    StringBuilder line = new StringBuilder();
+                    times.get(which).forEach((name, ms) -> line.append(String.format(" %s=%.0fms", name, ms)));
+                    System.out.printf("round %d %s, %d statements of 500 events and of 100 probes:%s%n", round,
+                            which == 0 ? "V180 (format/execute)" : "latest (static)", events.size(), line);
+                }
+            }
+        }
+    }
+
+    /** Runs an insert under EXPLAIN ANALYZE and adds its execution and trigger times to {@code times}. */
+    private static void serverTimes(Connection connection, String what, String insert, Map<String, Double> times)
+            throws Exception {
+        Pattern trigger = Pattern.compile("^Trigger (\\S+)[^:]*: time=([0-9.]+)");
+        Pattern execution = Pattern.compile("^Execution Time: ([0-9.]+) ms");
+        try (Statement statement = connection.createStatement();
+                ResultSet plan = statement.executeQuery("explain (analyze) " + insert)) {
+            while (plan.next()) {
+                String line = plan.getString(1).trim();
+                Matcher matcher = trigger.matcher(line);
+                if (matcher.find()) {
+                    times.merge(what + ":" + matcher.group(1), Double.parseDouble(matcher.group(2)), Double::sum);
+                }
+                matcher = execution.matcher(line);
+                if (matcher.find()) {
+                    times.merge(what + ":total", Double.parseDouble(matcher.group(1)), Double::sum);
                 }
             }
         }
