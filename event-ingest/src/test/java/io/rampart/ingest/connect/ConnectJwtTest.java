@@ -3,10 +3,10 @@ package io.rampart.ingest.connect;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.rampart.ingest.support.ConnectTokens;
-import io.rampart.ingest.support.TestApps;
+import io.rampart.publisher.connect.CanonicalRequest;
 import io.rampart.store.secret.SecretSealer;
 import io.rampart.store.testing.PostgresResource;
-import io.rampart.publisher.connect.CanonicalRequest;
+import io.rampart.store.testing.TestApps;
 import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
 import org.jose4j.jws.AlgorithmIdentifiers;
@@ -208,7 +208,7 @@ class ConnectJwtTest {
     @Test
     void anUnknownAppAnswersExactlyLikeABadTokenOfAKnownOne() {
         String known = TestApps.register(sealer, "known", SECRET);
-        String unknown = TestApps.newAppKey("unknown");
+        String unknown = TestApps.uniqueAppKey("unknown");
         String disabled = TestApps.register(sealer, "disabledbad", SECRET);
         TestApps.setEnabled(disabled, false);
         String wrongSecret = "not-the-apps-secret-0123456789abcdef";

@@ -3,9 +3,9 @@ package io.rampart.ingest.event;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.rampart.ingest.support.ConnectTokens;
-import io.rampart.ingest.support.TestApps;
 import io.rampart.store.secret.SecretSealer;
 import io.rampart.store.testing.PostgresResource;
+import io.rampart.store.testing.TestApps;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 

@@ -2,10 +2,10 @@ package io.rampart.ingest.host;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.rampart.ingest.support.TestApps;
 import io.rampart.store.secret.SecretSealer;
 import io.rampart.store.testing.PlatformTokens;
 import io.rampart.store.testing.PostgresResource;
+import io.rampart.store.testing.TestApps;
 import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
@@ -102,7 +102,7 @@ class HostEventTest {
         String known = TestApps.register(sealer, "hostknown", SECRET);
         String disabled = TestApps.register(sealer, "hostdisabled", SECRET);
         TestApps.setEnabled(disabled, false);
-        String unknown = TestApps.newAppKey("hostunknown");
+        String unknown = TestApps.uniqueAppKey("hostunknown");
 
         post(PlatformTokens.host(), iframe(known, Instant.now(), true), iframe(unknown, Instant.now(), true))
                 .statusCode(404).body("error", equalTo("unknown_app")).body("index", equalTo(1)).body("field", equalTo("appKey"));

@@ -2,12 +2,12 @@ package io.rampart.ingest.hostile;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.rampart.publisher.connect.CanonicalRequest;
 import io.rampart.ingest.support.ConnectTokens;
-import io.rampart.ingest.support.TestApps;
+import io.rampart.publisher.connect.CanonicalRequest;
 import io.rampart.store.secret.SecretSealer;
 import io.rampart.store.testing.PlatformTokens;
 import io.rampart.store.testing.PostgresResource;
+import io.rampart.store.testing.TestApps;
 import io.rampart.store.testing.hostile.Fixture;
 import io.rampart.store.testing.hostile.HostileAnswers;
 import io.rampart.store.testing.hostile.HostileRequest;

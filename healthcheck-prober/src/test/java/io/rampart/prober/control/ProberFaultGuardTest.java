@@ -8,6 +8,7 @@ import io.rampart.prober.testing.EngineTestBase;
 import io.rampart.prober.testing.Engines;
 import io.rampart.prober.testing.Registry.StoredResult;
 import io.rampart.store.testing.PostgresResource;
+import io.rampart.store.testing.TestApps;
 import io.vertx.mutiny.sqlclient.Tuple;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +30,7 @@ class ProberFaultGuardTest extends EngineTestBase {
                 "controlUrl", Optional.of(server.baseUrl() + "/status/503"), "controlPeriod", Duration.ofMillis(200)));
         Thread.sleep(1000); // the first control probe has answered
         String app = registry.app("guarded", 1);
-        registry.target(app, "up", server.baseUrl() + "/up");
+        TestApps.target(app, "up", server.baseUrl() + "/up");
 
         Engines.awaitUntil(Duration.ofSeconds(15), "three results are stored", () -> registry.results(app).size() >= 3);
         engines.stop(engine);
@@ -47,7 +48,7 @@ class ProberFaultGuardTest extends EngineTestBase {
                 "controlUrl", Optional.of(server.baseUrl() + "/up"), "controlPeriod", Duration.ofMillis(200)));
         Thread.sleep(1000);
         String app = registry.app("unguarded", 1);
-        registry.target(app, "up", server.baseUrl() + "/up");
+        TestApps.target(app, "up", server.baseUrl() + "/up");
 
         Engines.awaitUntil(Duration.ofSeconds(15), "three results are stored", () -> registry.results(app).size() >= 3);
         engines.stop(engine);

@@ -7,6 +7,7 @@ import io.rampart.prober.testing.EngineTestBase;
 import io.rampart.prober.testing.Engines;
 import io.rampart.prober.testing.Registry.StoredResult;
 import io.rampart.store.testing.PostgresResource;
+import io.rampart.store.testing.TestApps;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -40,10 +41,10 @@ class ProbeLocationsTest extends EngineTestBase {
     @Test
     void eachSlotIsProbedOncePerLocationAcrossItsReplicasAndTheSlotsLineUp() throws Exception {
         String app = registry.app("located", 1);
-        registry.setLocations(app, "eu", "us");
+        TestApps.setProbeLocations(app, "eu", "us");
         List<Long> targets = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            targets.add(registry.target(app, "t" + i, server.baseUrl() + "/located/" + i));
+            targets.add(TestApps.target(app, "t" + i, server.baseUrl() + "/located/" + i));
         }
         List<ProbeEngine> replicas = List.of(
                 engines.start("eu-1", new SimpleMeterRegistry(), Map.of("location", "eu")),
@@ -97,7 +98,7 @@ class ProbeLocationsTest extends EngineTestBase {
     @Test
     void aLocationWhoseReplicasAreAllGoneIsReportedAndNoLongerScheduled() throws Exception {
         String app = registry.app("vanishing", 1);
-        long target = registry.target(app, "prod", server.baseUrl() + "/vanishing");
+        long target = TestApps.target(app, "prod", server.baseUrl() + "/vanishing");
         Map<String, Object> north = Map.of("location", "north", "locationExpiry", Duration.ofSeconds(2));
         Map<String, Object> south = Map.of("location", "south", "locationExpiry", Duration.ofSeconds(2));
         SimpleMeterRegistry northMeters = new SimpleMeterRegistry();

@@ -7,6 +7,7 @@ import io.rampart.prober.testing.EngineTestBase;
 import io.rampart.prober.testing.Engines;
 import io.rampart.prober.testing.Registry.StoredResult;
 import io.rampart.store.testing.PostgresResource;
+import io.rampart.store.testing.TestApps;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
@@ -57,10 +58,10 @@ class ProbeQuorumAcrossLocationsTest extends EngineTestBase {
         String oneDown = registry.app("one-down", 1);
         String twoDown = registry.app("two-down", 1);
         for (String app : List.of(oneDown, twoDown)) {
-            registry.setLocations(app, "q-east", "q-west", "q-north");
+            TestApps.setProbeLocations(app, "q-east", "q-west", "q-north");
         }
-        registry.target(oneDown, "prod", "http://one-down.quorum.test:" + port + "/one-down");
-        registry.target(twoDown, "prod", "http://two-down.quorum.test:" + port + "/two-down");
+        TestApps.target(oneDown, "prod", "http://one-down.quorum.test:" + port + "/one-down");
+        TestApps.target(twoDown, "prod", "http://two-down.quorum.test:" + port + "/two-down");
         List<ProbeEngine> replicas = List.of(
                 replica("q-east", Map.of("one-down.quorum.test", UP, "two-down.quorum.test", UP)),
                 replica("q-west", Map.of("one-down.quorum.test", UP, "two-down.quorum.test", DOWN)),
@@ -86,7 +87,7 @@ class ProbeQuorumAcrossLocationsTest extends EngineTestBase {
             List<List<StoredResult>> slots = slotsProbedFrom(app, Set.of("q-east", "q-west", "q-north"));
             assertThat(slots).as("slots of %s probed from all three locations", app).hasSizeGreaterThanOrEqualTo(3);
             for (String rule : List.of("any", "quorum", "all")) {
-                registry.setQuorum(app, rule);
+                TestApps.setQuorum(app, rule);
                 long[] expected = (app.equals(oneDown) ? expectedOneDown : expectedTwoDown).get(rule);
                 for (List<StoredResult> slot : slots) {
                     assertThat(counts(app, slot, null)).as("%s, slot %s under %s", app, slot.get(0).scheduledAt(), rule)
@@ -106,8 +107,8 @@ class ProbeQuorumAcrossLocationsTest extends EngineTestBase {
         int port = URI.create(server.baseUrl()).getPort();
         // No list of its own: probed from every live location. Under 'any', north's view fails every slot.
         String app = registry.app("gone-north", 1);
-        registry.setQuorum(app, "any");
-        registry.target(app, "prod", "http://gone-north.quorum.test:" + port + "/gone-north");
+        TestApps.setQuorum(app, "any");
+        TestApps.target(app, "prod", "http://gone-north.quorum.test:" + port + "/gone-north");
         SimpleMeterRegistry eastMeters = new SimpleMeterRegistry();
         replica("g-east", eastMeters, Map.of("gone-north.quorum.test", UP));
         replica("g-west", new SimpleMeterRegistry(), Map.of("gone-north.quorum.test", UP));

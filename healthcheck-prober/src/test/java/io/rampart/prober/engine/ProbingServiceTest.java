@@ -10,6 +10,7 @@ import io.rampart.prober.testing.Registry;
 import io.rampart.prober.testing.Registry.StoredResult;
 import io.rampart.prober.testing.TargetServer;
 import io.rampart.store.testing.PostgresResource;
+import io.rampart.store.testing.TestApps;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
@@ -45,9 +46,9 @@ class ProbingServiceTest {
     void probesRegisteredTargetsAndStoresEachOutcome() throws Exception {
         try (TargetServer server = new TargetServer(); Registry registry = new Registry(pool)) {
             String app = registry.app("service", 1);
-            long up = registry.target(app, "up", server.baseUrl() + "/up");
-            long failing = registry.target(app, "failing", server.baseUrl() + "/status/503");
-            long slow = registry.target(app, "slow", server.baseUrl() + "/slow");
+            long up = TestApps.target(app, "up", server.baseUrl() + "/up");
+            long failing = TestApps.target(app, "failing", server.baseUrl() + "/status/503");
+            long slow = TestApps.target(app, "slow", server.baseUrl() + "/slow");
 
             Engines.awaitUntil(Duration.ofSeconds(15), "a timed-out probe is stored",
                     () -> registry.results(app).stream().anyMatch(result -> result.targetId() == slow));
@@ -75,7 +76,7 @@ class ProbingServiceTest {
     void countsItsProbesForPrometheus() throws Exception {
         try (TargetServer server = new TargetServer(); Registry registry = new Registry(pool)) {
             String app = registry.app("metered", 1);
-            registry.target(app, "failing", server.baseUrl() + "/status/500");
+            TestApps.target(app, "failing", server.baseUrl() + "/status/500");
             Engines.awaitUntil(Duration.ofSeconds(10), "the failure is counted and its result written",
                     () -> count(metrics(), "rampart_prober_probes_total{outcome=\"HTTP_STATUS\"}") > 0
                             && count(metrics(), "rampart_prober_write_batch_size_results_count") > 0);

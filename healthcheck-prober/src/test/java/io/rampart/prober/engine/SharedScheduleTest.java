@@ -7,6 +7,7 @@ import io.rampart.prober.testing.EngineTestBase;
 import io.rampart.prober.testing.Engines;
 import io.rampart.prober.testing.Registry.StoredResult;
 import io.rampart.store.testing.PostgresResource;
+import io.rampart.store.testing.TestApps;
 import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Tuple;
 import org.junit.jupiter.api.Test;
@@ -94,20 +95,20 @@ class SharedScheduleTest extends EngineTestBase {
     @Test
     void registryChangesReachTheScheduleWithinOneInterval() throws Exception {
         String app = registry.app("changes", 1);
-        long removed = registry.target(app, "old", server.baseUrl() + "/changes/old");
+        long removed = TestApps.target(app, "old", server.baseUrl() + "/changes/old");
         engines.start("replica-changes");
         Engines.awaitUntil(Duration.ofSeconds(5), "the first target is probed",
                 () -> server.requestCount("/changes/old/health") > 0);
 
-        long added = registry.target(app, "new", server.baseUrl() + "/changes/new");
-        registry.setTargetEnabled(removed, false);
+        long added = TestApps.target(app, "new", server.baseUrl() + "/changes/new");
+        TestApps.setTargetEnabled(removed, false);
         Thread.sleep(INTERVAL.plus(config.claimLookahead()).toMillis());
         int probesAfterDisabling = server.requestCount("/changes/old/health");
         String slowApp = registry.app("retimed", 3600);
-        registry.target(slowApp, "prod", server.baseUrl() + "/changes/retimed");
+        TestApps.target(slowApp, "prod", server.baseUrl() + "/changes/retimed");
         // The 1 s app makes the replica sync every second: the hour-interval target is scheduled by now.
         Thread.sleep(2_000);
-        registry.setInterval(slowApp, 1);
+        TestApps.setCheckInterval(slowApp, 1);
 
         Engines.awaitUntil(Duration.ofSeconds(3), "the added target is probed",
                 () -> server.requestCount("/changes/new/health") > 0);
@@ -122,8 +123,8 @@ class SharedScheduleTest extends EngineTestBase {
     void aSlotMoreThanHalfAnIntervalLateIsSkippedSoNoTargetIsProbedTwiceInOneInterval() throws Exception {
         // As after a database outage: the schedule's rows fell due while no replica could claim them.
         String app = registry.app("late", 4);
-        long late = registry.target(app, "late", server.baseUrl() + "/late/late");
-        long slightlyLate = registry.target(app, "slightly", server.baseUrl() + "/late/slightly");
+        long late = TestApps.target(app, "late", server.baseUrl() + "/late/late");
+        long slightlyLate = TestApps.target(app, "slightly", server.baseUrl() + "/late/slightly");
         Instant now = Instant.now();
         Instant lateSlot = now.minusSeconds(3);
         Instant slightlyLateSlot = now.minusSeconds(1);
@@ -161,7 +162,7 @@ class SharedScheduleTest extends EngineTestBase {
     void aReplicaRunsNoMoreProbesAtOnceThanItsBound() throws Exception {
         String app = registry.app("bounded", 1);
         for (int i = 0; i < 6; i++) {
-            registry.target(app, "t" + i, server.baseUrl() + "/slow/t" + i);
+            TestApps.target(app, "t" + i, server.baseUrl() + "/slow/t" + i);
         }
         ProbeEngine engine = engines.start("replica-bounded", new SimpleMeterRegistry(), Map.of("maxInFlight", 2));
         Engines.awaitUntil(Duration.ofSeconds(15), "four timeouts are stored", () -> registry.results(app).size() >= 4);
@@ -200,7 +201,7 @@ class SharedScheduleTest extends EngineTestBase {
     private List<Long> targets(String app, String prefix, int count) {
         List<Long> ids = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            ids.add(registry.target(app, "t" + i, server.baseUrl() + "/" + prefix + "/t" + i));
+            ids.add(TestApps.target(app, "t" + i, server.baseUrl() + "/" + prefix + "/t" + i));
         }
         return ids;
     }

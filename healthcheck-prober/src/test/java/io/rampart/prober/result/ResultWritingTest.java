@@ -7,6 +7,7 @@ import io.rampart.prober.engine.ProbeEngine;
 import io.rampart.prober.testing.EngineTestBase;
 import io.rampart.prober.testing.Engines;
 import io.rampart.store.testing.PostgresResource;
+import io.rampart.store.testing.TestApps;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -65,7 +66,7 @@ class ResultWritingTest extends EngineTestBase {
     private List<String> targets(String app, String prefix, int count) {
         List<String> paths = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            registry.target(app, "t" + i, server.baseUrl() + "/" + prefix + "/t" + i);
+            TestApps.target(app, "t" + i, server.baseUrl() + "/" + prefix + "/t" + i);
             paths.add("/" + prefix + "/t" + i + "/health");
         }
         return paths;

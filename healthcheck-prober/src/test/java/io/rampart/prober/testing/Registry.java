@@ -1,5 +1,6 @@
 package io.rampart.prober.testing;
 
+import io.rampart.store.testing.TestApps;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -9,11 +10,10 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 /**
- * Writes the registry rows sli-api would write, straight into the test database, and reads back
- * what the prober stored. Closing it disables the apps it made, so that the next test's replicas
+ * The apps of one test, made with the store's {@link TestApps}, and reads of what the prober
+ * stored and scheduled. Closing it disables the apps it made, so that the next test's replicas
  * probe only that test's targets.
  */
 public final class Registry implements AutoCloseable {
@@ -31,42 +31,11 @@ public final class Registry implements AutoCloseable {
                                String outcome, Integer statusCode, String prober, String location) {
     }
 
-    /** A new enabled app with a unique key and health check path /health. */
+    /** A new enabled app with a unique key and health check path /health, disabled again on {@link #close()}. */
     public String app(String name, int intervalSeconds) {
-        String appKey = "com.test." + name + "-" + UUID.randomUUID().toString().substring(0, 8);
-        pool.preparedQuery("insert into app (app_key, name, healthcheck_path, check_interval_seconds)"
-                        + " values ($1, $2, '/health', $3)")
-                .execute(Tuple.of(appKey, name, intervalSeconds)).await().atMost(WAIT);
+        String appKey = TestApps.app(name).name(name).checkIntervalSeconds(intervalSeconds).register();
         apps.add(appKey);
         return appKey;
-    }
-
-    public long target(String appKey, String label, String baseUrl) {
-        return pool.preparedQuery("insert into healthcheck_target (app_key, label, base_url) values ($1, $2, $3)"
-                        + " returning id")
-                .execute(Tuple.of(appKey, label, baseUrl)).await().atMost(WAIT).iterator().next().getLong("id");
-    }
-
-    public void setTargetEnabled(long targetId, boolean enabled) {
-        pool.preparedQuery("update healthcheck_target set enabled = $2 where id = $1")
-                .execute(Tuple.of(targetId, enabled)).await().atMost(WAIT);
-    }
-
-    public void setInterval(String appKey, int intervalSeconds) {
-        pool.preparedQuery("update app set check_interval_seconds = $2 where app_key = $1")
-                .execute(Tuple.of(appKey, intervalSeconds)).await().atMost(WAIT);
-    }
-
-    /** Where the app's targets are probed from, as sli-api's registry stores it; none: every live location. */
-    public void setLocations(String appKey, String... locations) {
-        pool.preparedQuery("update app set probe_locations = $2 where app_key = $1")
-                .execute(Tuple.of(appKey, locations.length == 0 ? null : locations)).await().atMost(WAIT);
-    }
-
-    /** The app's quorum rule over its locations ({@code any}, {@code quorum}, {@code all}), as sli-api stores it. */
-    public void setQuorum(String appKey, String quorum) {
-        pool.preparedQuery("update app set quorum = $2 where app_key = $1")
-                .execute(Tuple.of(appKey, quorum)).await().atMost(WAIT);
     }
 
     /**

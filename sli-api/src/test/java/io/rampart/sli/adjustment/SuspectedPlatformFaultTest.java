@@ -14,9 +14,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
-import static io.rampart.sli.TestData.probe;
 import static io.rampart.sli.TestData.registerApp;
-import static io.rampart.sli.TestData.targetId;
+import static io.rampart.store.testing.TestApps.probe;
+import static io.rampart.store.testing.TestApps.targetId;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 

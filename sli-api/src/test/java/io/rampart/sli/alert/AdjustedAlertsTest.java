@@ -14,12 +14,12 @@ import java.util.List;
 import java.util.Map;
 
 import static io.rampart.sli.TestData.baseHour;
-import static io.rampart.sli.TestData.probe;
 import static io.rampart.sli.TestData.registerApp;
-import static io.rampart.sli.TestData.targetId;
 import static io.rampart.sli.alert.AlertTesting.createChannel;
 import static io.rampart.sli.alert.AlertTesting.incident;
 import static io.rampart.sli.alert.AlertTesting.incidents;
+import static io.rampart.store.testing.TestApps.probe;
+import static io.rampart.store.testing.TestApps.targetId;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 

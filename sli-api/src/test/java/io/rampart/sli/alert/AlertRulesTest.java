@@ -14,14 +14,14 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import static io.rampart.sli.TestData.baseHour;
-import static io.rampart.sli.TestData.execute;
-import static io.rampart.sli.TestData.query;
 import static io.rampart.sli.TestData.registerApp;
-import static io.rampart.sli.TestData.targetId;
 import static io.rampart.sli.alert.AlertTesting.createChannel;
 import static io.rampart.sli.alert.AlertTesting.incident;
 import static io.rampart.sli.alert.AlertTesting.incidents;
 import static io.rampart.sli.alert.AlertTesting.signatureValid;
+import static io.rampart.store.testing.TestApps.execute;
+import static io.rampart.store.testing.TestApps.query;
+import static io.rampart.store.testing.TestApps.targetId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 

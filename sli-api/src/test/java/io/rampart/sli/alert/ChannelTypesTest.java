@@ -21,15 +21,15 @@ import java.util.UUID;
 import java.util.stream.IntStream;
 
 import static io.rampart.sli.TestData.baseHour;
-import static io.rampart.sli.TestData.probe;
-import static io.rampart.sli.TestData.query;
 import static io.rampart.sli.TestData.registerApp;
-import static io.rampart.sli.TestData.targetId;
 import static io.rampart.sli.alert.AlertTesting.incident;
 import static io.rampart.sli.alert.ChannelTesting.assertValid;
 import static io.rampart.sli.alert.ChannelTesting.channels;
 import static io.rampart.sli.alert.ChannelTesting.create;
 import static io.rampart.sli.alert.ChannelTesting.emailsTo;
+import static io.rampart.store.testing.TestApps.probe;
+import static io.rampart.store.testing.TestApps.query;
+import static io.rampart.store.testing.TestApps.targetId;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;

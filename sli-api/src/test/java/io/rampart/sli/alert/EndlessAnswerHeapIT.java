@@ -24,9 +24,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import static io.rampart.sli.TestData.probe;
-import static io.rampart.sli.TestData.targetId;
-import static io.rampart.sli.TestData.uniqueAppKey;
+import static io.rampart.store.testing.TestApps.probe;
+import static io.rampart.store.testing.TestApps.targetId;
+import static io.rampart.store.testing.TestApps.uniqueAppKey;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -13,10 +13,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 
-import static io.rampart.sli.TestData.probe;
 import static io.rampart.sli.TestData.registerApp;
-import static io.rampart.sli.TestData.targetId;
 import static io.rampart.sli.alert.AlertTesting.createChannel;
+import static io.rampart.store.testing.TestApps.probe;
+import static io.rampart.store.testing.TestApps.targetId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -5,6 +5,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.rampart.sli.TestData;
 import io.rampart.store.testing.PlatformTokens;
 import io.rampart.store.testing.PostgresResource;
+import io.rampart.store.testing.TestApps;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.BeforeEach;
@@ -67,11 +68,11 @@ class ComplianceTest {
     }
 
     private static void registeredAt(String appKey, Instant at) {
-        TestData.execute("update app set created_at = ? where app_key = ?", Timestamp.from(at), appKey);
+        TestApps.execute("update app set created_at = ? where app_key = ?", Timestamp.from(at), appKey);
     }
 
     private static void incident(String appKey, String sli, Instant openedAt) {
-        TestData.execute("insert into alert_incident (id, app_key, rule, severity, metric_name, metric_unit,"
+        TestApps.execute("insert into alert_incident (id, app_key, rule, severity, metric_name, metric_unit,"
                 + " measurement_duration_seconds, status, opened_at, updated_at, resolved_at)"
                 + " values (?, ?, ?, 'page', ?, '%', 3600, 'RESOLVED', ?, ?, ?)",
                 UUID.randomUUID(), appKey, "rule-" + UUID.randomUUID(), sli, Timestamp.from(openedAt),

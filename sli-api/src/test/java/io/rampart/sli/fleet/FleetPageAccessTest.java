@@ -4,6 +4,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.rampart.store.testing.PlatformTokens;
 import io.rampart.store.testing.PostgresResource;
+import io.rampart.store.testing.TestApps;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.Test;
@@ -56,9 +57,9 @@ class FleetPageAccessTest {
         // A minute of its own (the table keeps one row per minute), far from any other test's.
         java.sql.Timestamp minute = java.sql.Timestamp.from(java.time.Instant.parse("2024-02-29T12:00:00Z")
                 .plusSeconds(60L * (System.nanoTime() % 100_000)));
-        io.rampart.sli.TestData.execute("insert into suspected_platform_fault (minute, failing, apps, app_keys)"
+        io.rampart.store.testing.TestApps.execute("insert into suspected_platform_fault (minute, failing, apps, app_keys)"
                 + " values (?, 15, 25, ?::text[])", minute, "{" + app + "}");
-        Object id = io.rampart.sli.TestData.query("select id from suspected_platform_fault where minute = ?", minute).get("id");
+        Object id = io.rampart.store.testing.TestApps.query("select id from suspected_platform_fault where minute = ?", minute).get("id");
         String row = "data-suspected-fault=\"" + id + "\"";
         given().cookie(COOKIE, PlatformTokens.admin()).queryParam("prefix", prefix).get("/fleet").then().statusCode(200)
                 .body(containsString("Suspected platform-wide faults"), containsString(row),
@@ -66,7 +67,7 @@ class FleetPageAccessTest {
         given().cookie(COOKIE, PlatformTokens.statuspage()).queryParam("prefix", prefix).get("/fleet").then()
                 .statusCode(200).body(org.hamcrest.Matchers.not(containsString("Suspected platform-wide faults")));
         // Decided, it leaves the page.
-        io.rampart.sli.TestData.execute("update suspected_platform_fault set status = 'DISMISSED' where minute = ?", minute);
+        io.rampart.store.testing.TestApps.execute("update suspected_platform_fault set status = 'DISMISSED' where minute = ?", minute);
         given().cookie(COOKIE, PlatformTokens.admin()).queryParam("prefix", prefix).get("/fleet").then().statusCode(200)
                 .body(org.hamcrest.Matchers.not(containsString(row)));
     }

@@ -2,6 +2,7 @@ package io.rampart.sli.fleet;
 
 import io.rampart.sli.TestData;
 import io.rampart.store.testing.PlatformTokens;
+import io.rampart.store.testing.TestApps;
 import io.restassured.http.ContentType;
 
 import java.sql.Timestamp;
@@ -33,7 +34,7 @@ final class FleetTesting {
 
     /** Lifecycle callbacks as ingest stores them, one a second from {@code start}: the first {@code bad} answered 500, the rest 200. */
     static void lifecycle(String appKey, Instant start, int total, int bad) {
-        TestData.execute("insert into app_event (app_key, kind, occurred_at, duration_ms, status_code, lifecycle)"
+        TestApps.execute("insert into app_event (app_key, kind, occurred_at, duration_ms, status_code, lifecycle)"
                 + " select ?, 'LIFECYCLE', ?::timestamptz + i * interval '1 second', 100 + i % 50,"
                 + " case when i < ? then 500 else 200 end, 'INSTALLED' from generate_series(0, ? - 1) as i",
                 appKey, Timestamp.from(start), bad, total);
@@ -41,8 +42,8 @@ final class FleetTesting {
 
     /** Probes as the prober stores them, one a second from {@code start}: the first {@code failed} answered 503, the rest 200. */
     static void probes(String appKey, Instant start, int total, int failed) {
-        long target = TestData.targetId(appKey, "prod");
-        TestData.execute("insert into probe_result (target_id, app_key, scheduled_at, occurred_at, duration_ms, outcome,"
+        long target = TestApps.targetId(appKey, "prod");
+        TestApps.execute("insert into probe_result (target_id, app_key, scheduled_at, occurred_at, duration_ms, outcome,"
                 + " status_code, prober) select ?, ?, at, at, 50 + i % 200,"
                 + " case when i < ? then 'HTTP_STATUS' else 'SUCCESS' end, case when i < ? then 503 else 200 end, 'test'"
                 + " from generate_series(0, ? - 1) as i, lateral (select ?::timestamptz + i * interval '1 second' as at) as t",

@@ -5,6 +5,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.rampart.sli.export.SliExporter;
 import io.rampart.store.testing.PlatformTokens;
 import io.rampart.store.testing.PostgresResource;
+import io.rampart.store.testing.TestApps;
 import io.rampart.store.testing.hostile.DatabaseFingerprint;
 import io.rampart.store.testing.hostile.Fixture;
 import io.rampart.store.testing.hostile.HostileAnswers;
@@ -17,8 +18,8 @@ import io.rampart.store.testing.hostile.OpenApiOperations.Operation;
 import io.rampart.store.testing.hostile.OpenApiOperations.RequestBody;
 import io.rampart.store.testing.hostile.OpenApiOperations.Schema;
 import io.rampart.store.testing.hostile.ServiceLog;
-import io.restassured.http.ContentType;
 import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
-import static io.rampart.sli.TestData.uniqueAppKey;
+import static io.rampart.store.testing.TestApps.uniqueAppKey;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -325,7 +326,7 @@ class OpenApiHostileInputTest {
         secrets.add(STATUSPAGE_KEY);
         // An open incident, as the alert evaluation would have opened it.
         incidentId = java.util.UUID.randomUUID().toString();
-        io.rampart.sli.TestData.execute("insert into alert_incident (id, app_key, rule, severity, metric_name, metric_unit,"
+        io.rampart.store.testing.TestApps.execute("insert into alert_incident (id, app_key, rule, severity, metric_name, metric_unit,"
                 + " measurement_duration_seconds, sli_value, slo_value, opened_at, updated_at)"
                 + " values (?::uuid, ?, 'availability_failed_check_15m', 'page', 'availability_success_rate', '%', 900, 80.0,"
                 + " 99.9, now(), now())", incidentId, appKey);

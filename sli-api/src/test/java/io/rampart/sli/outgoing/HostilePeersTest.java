@@ -35,9 +35,9 @@ import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
-import static io.rampart.sli.TestData.probe;
 import static io.rampart.sli.TestData.registerApp;
-import static io.rampart.sli.TestData.targetId;
+import static io.rampart.store.testing.TestApps.probe;
+import static io.rampart.store.testing.TestApps.targetId;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 

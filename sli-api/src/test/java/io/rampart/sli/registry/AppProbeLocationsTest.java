@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.Map;
 
-import static io.rampart.sli.TestData.query;
-import static io.rampart.sli.TestData.uniqueAppKey;
+import static io.rampart.store.testing.TestApps.query;
+import static io.rampart.store.testing.TestApps.uniqueAppKey;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;

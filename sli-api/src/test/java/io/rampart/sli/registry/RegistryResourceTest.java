@@ -17,17 +17,17 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import static io.rampart.sli.TestData.event;
-import static io.rampart.sli.TestData.execute;
-import static io.rampart.sli.TestData.query;
 import static io.rampart.sli.TestData.retiredKeySealer;
-import static io.rampart.sli.TestData.uniqueAppKey;
+import static io.rampart.store.testing.TestApps.event;
+import static io.rampart.store.testing.TestApps.execute;
+import static io.rampart.store.testing.TestApps.query;
+import static io.rampart.store.testing.TestApps.uniqueAppKey;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 

@@ -11,11 +11,11 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
 import static io.rampart.sli.TestData.baseHour;
-import static io.rampart.sli.TestData.execute;
 import static io.rampart.sli.TestData.registerApp;
-import static io.rampart.sli.TestData.targetId;
 import static io.rampart.sli.sli.SliAnswers.number;
 import static io.rampart.sli.sli.SliAnswers.summary;
+import static io.rampart.store.testing.TestApps.execute;
+import static io.rampart.store.testing.TestApps.targetId;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -13,8 +13,8 @@ import java.util.Arrays;
 import java.util.List;
 
 import static io.rampart.sli.TestData.baseHour;
-import static io.rampart.sli.TestData.event;
 import static io.rampart.sli.TestData.registerApp;
+import static io.rampart.store.testing.TestApps.event;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.withinPercentage;

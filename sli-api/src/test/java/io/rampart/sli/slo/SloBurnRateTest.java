@@ -15,9 +15,9 @@ import java.util.List;
 import java.util.Map;
 
 import static io.rampart.sli.TestData.baseHour;
-import static io.rampart.sli.TestData.execute;
 import static io.rampart.sli.TestData.registerApp;
-import static io.rampart.sli.TestData.targetId;
+import static io.rampart.store.testing.TestApps.execute;
+import static io.rampart.store.testing.TestApps.targetId;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;

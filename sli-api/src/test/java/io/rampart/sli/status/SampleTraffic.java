@@ -4,8 +4,8 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
-import static io.rampart.sli.TestData.execute;
-import static io.rampart.sli.TestData.targetId;
+import static io.rampart.store.testing.TestApps.execute;
+import static io.rampart.store.testing.TestApps.targetId;
 
 /**
  * A week of every kind of event for an app with the targets eu and us, written as the prober and

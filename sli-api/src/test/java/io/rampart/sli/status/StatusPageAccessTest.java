@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import java.util.Set;
 
 import static io.rampart.sli.TestData.registerApp;
-import static io.rampart.sli.TestData.uniqueAppKey;
+import static io.rampart.store.testing.TestApps.uniqueAppKey;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;

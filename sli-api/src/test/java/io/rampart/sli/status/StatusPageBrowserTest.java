@@ -7,6 +7,7 @@ import io.rampart.sli.HeadlessChromium;
 import io.rampart.store.sli.SliId;
 import io.rampart.store.testing.PlatformTokens;
 import io.rampart.store.testing.PostgresResource;
+import io.rampart.store.testing.TestApps;
 import io.restassured.path.json.JsonPath;
 import io.restassured.path.json.config.JsonPathConfig;
 import org.junit.jupiter.api.AfterEach;
@@ -35,8 +36,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-import static io.rampart.sli.TestData.execute;
 import static io.rampart.sli.TestData.registerApp;
+import static io.rampart.store.testing.TestApps.execute;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -193,11 +194,11 @@ class StatusPageBrowserTest {
         java.time.Instant now = java.time.Instant.now();
         for (int i = 1; i <= 5; i++) {
             java.time.Instant at = now.minusSeconds(600L * i);
-            io.rampart.sli.TestData.execute("insert into probe_result (target_id, app_key, scheduled_at, occurred_at,"
+            io.rampart.store.testing.TestApps.execute("insert into probe_result (target_id, app_key, scheduled_at, occurred_at,"
                             + " duration_ms, outcome, status_code, prober, dns_ms, connect_ms, tls_ms, first_byte_ms,"
                             + " certificate_not_after, certificate_issuer) values (?, ?, ?, ?, ?, 'SUCCESS', 200, 'test',"
                             + " ?, ?, 120, ?, ?, 'CN=Rampart Test CA')",
-                    io.rampart.sli.TestData.targetId(app, label), app, java.sql.Timestamp.from(at),
+                    io.rampart.store.testing.TestApps.targetId(app, label), app, java.sql.Timestamp.from(at),
                     java.sql.Timestamp.from(at), 200 + i, i, 10 * i, 50 + i,
                     java.sql.Timestamp.from(now.plus(Duration.ofDays(10)).plus(Duration.ofHours(1))));
         }
@@ -226,14 +227,14 @@ class StatusPageBrowserTest {
     @Test
     void maintenanceAndPlatformFaultsAreListedShadedAndLeftOut() throws IOException {
         String app = registerApp("status-adjusted", "prod");
-        long target = io.rampart.sli.TestData.targetId(app, "prod");
+        long target = io.rampart.store.testing.TestApps.targetId(app, "prod");
         Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
         for (int minutes = 600; minutes > 10; minutes -= 10) {
-            io.rampart.sli.TestData.probe(app, target, now.minus(Duration.ofMinutes(minutes)), 120, "SUCCESS", 200);
+            io.rampart.store.testing.TestApps.probe(app, target, now.minus(Duration.ofMinutes(minutes)), 120, "SUCCESS", 200);
         }
         // The outages of a maintenance window and of the platform: left out with the good probes of their hours.
-        io.rampart.sli.TestData.probe(app, target, now.minus(Duration.ofMinutes(175)), 3000, "TIMEOUT", null);
-        io.rampart.sli.TestData.probe(app, target, now.minus(Duration.ofMinutes(355)), 90, "CONNECT", null);
+        io.rampart.store.testing.TestApps.probe(app, target, now.minus(Duration.ofMinutes(175)), 3000, "TIMEOUT", null);
+        io.rampart.store.testing.TestApps.probe(app, target, now.minus(Duration.ofMinutes(355)), 90, "CONNECT", null);
         String vendor = PlatformTokens.vendor(app);
         adjustment("/api/v1/apps/" + app + "/maintenance", PlatformTokens.admin(), Map.of("start",
                 now.minus(Duration.ofHours(3)).toString(), "end", now.minus(Duration.ofHours(2)).toString(),

@@ -6,6 +6,7 @@ import io.rampart.sli.sli.SliService;
 import io.rampart.store.secret.SecretSealer;
 import io.rampart.store.testing.PlatformTokens;
 import io.rampart.store.testing.PostgresResource;
+import io.rampart.store.testing.TestApps;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.path.json.config.JsonPathConfig;
@@ -27,11 +28,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
-import static io.rampart.sli.TestData.event;
-import static io.rampart.sli.TestData.execute;
-import static io.rampart.sli.TestData.probe;
 import static io.rampart.sli.TestData.registerApp;
-import static io.rampart.sli.TestData.targetId;
+import static io.rampart.store.testing.TestApps.event;
+import static io.rampart.store.testing.TestApps.execute;
+import static io.rampart.store.testing.TestApps.probe;
+import static io.rampart.store.testing.TestApps.targetId;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -185,7 +186,7 @@ class StatuspageExportTest {
         // One replica holds the lease: a second app waits until it is released.
         String second = appWithTraffic(now);
         configure(second);
-        Object holderId = io.rampart.sli.TestData.query("select holder from statuspage_lease").get("holder");
+        Object holderId = io.rampart.store.testing.TestApps.query("select holder from statuspage_lease").get("holder");
         assertThat(holderId).isIn(exporter.holder(), other.holder());
         StatuspageExporter holder = holderId.equals(exporter.holder()) ? exporter : other;
         StatuspageExporter waiting = holder == exporter ? other : exporter;
@@ -241,7 +242,7 @@ class StatuspageExportTest {
     }
 
     private static Object sealedKey(String app) {
-        return io.rampart.sli.TestData.query("select encode(api_key_sealed, 'escape') as sealed from statuspage_config"
+        return io.rampart.store.testing.TestApps.query("select encode(api_key_sealed, 'escape') as sealed from statuspage_config"
                 + " where app_key = ?", app).get("sealed");
     }
 
