@@ -22,10 +22,10 @@ import java.util.List;
 public class AppResource {
 
     private final RegistryService registry;
-    private final SharedSecrets secrets;
+    private final SharedSecretRepository secrets;
     private final CertificateRepository certificates;
 
-    public AppResource(RegistryService registry, SharedSecrets secrets, CertificateRepository certificates) {
+    public AppResource(RegistryService registry, SharedSecretRepository secrets, CertificateRepository certificates) {
         this.registry = registry;
         this.secrets = secrets;
         this.certificates = certificates;
@@ -89,14 +89,14 @@ public class AppResource {
     /** A new shared secret (shown only here); the previous one stays valid for the grace period. */
     @POST
     @Path("/apps/{appKey}/shared-secret/rotate")
-    public Uni<SharedSecrets.Rotation> rotateSecret(@PathParam("appKey") String appKey) {
+    public Uni<SharedSecretRepository.Rotation> rotateSecret(@PathParam("appKey") String appKey) {
         return secrets.rotate(appKey);
     }
 
     /** Seals every stored secret again with the active sealing key (see docs/sli-api.md). */
     @POST
     @Path("/shared-secrets/reseal")
-    public Uni<SharedSecrets.Reseal> reseal() {
+    public Uni<SharedSecretRepository.Reseal> reseal() {
         return secrets.resealAll();
     }
 }
