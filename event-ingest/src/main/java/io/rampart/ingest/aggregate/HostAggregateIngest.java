@@ -2,7 +2,7 @@ package io.rampart.ingest.aggregate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rampart.ingest.config.IngestConfig;
-import io.rampart.ingest.credentials.CredentialStore;
+import io.rampart.ingest.credentials.CredentialRepository;
 import io.rampart.ingest.event.WriteOutcome;
 import io.rampart.ingest.host.HostEventType;
 import io.rampart.ingest.validation.ItemReader;
@@ -47,12 +47,12 @@ public class HostAggregateIngest {
         }
     }
 
-    private final CredentialStore credentials;
+    private final CredentialRepository credentials;
     private final Payloads payloads;
     private final AggregateRepository repository;
     private final IngestConfig config;
 
-    public HostAggregateIngest(CredentialStore credentials, Payloads payloads, AggregateRepository repository,
+    public HostAggregateIngest(CredentialRepository credentials, Payloads payloads, AggregateRepository repository,
             IngestConfig config) {
         this.credentials = credentials;
         this.payloads = payloads;
@@ -83,7 +83,7 @@ public class HostAggregateIngest {
 
     private static HostAggregate aggregate(ItemReader item) {
         String appKey = item.requiredText("appKey");
-        if (!CredentialStore.APP_KEY.matcher(appKey).matches()) {
+        if (!CredentialRepository.APP_KEY.matcher(appKey).matches()) {
             throw item.invalid("appKey", "must be 1 to 255 letters, digits, '.', '_' or '-'");
         }
         OffsetDateTime minute = item.time("minute", null);

@@ -2,7 +2,7 @@ package io.rampart.ingest.connect;
 
 import io.rampart.ingest.config.IngestConfig;
 import io.rampart.ingest.credentials.AppCredentials;
-import io.rampart.ingest.credentials.CredentialStore;
+import io.rampart.ingest.credentials.CredentialRepository;
 import io.rampart.publisher.connect.CanonicalRequest;
 import io.rampart.store.error.Refusal;
 import io.smallrye.mutiny.Uni;
@@ -47,10 +47,10 @@ public class ConnectJwtVerifier {
      */
     private static final AppCredentials.SharedSecret UNREGISTERED = AppCredentials.SharedSecret.unguessable();
 
-    private final CredentialStore credentials;
+    private final CredentialRepository credentials;
     private final long maxLifetimeSeconds;
 
-    public ConnectJwtVerifier(CredentialStore credentials, IngestConfig config) {
+    public ConnectJwtVerifier(CredentialRepository credentials, IngestConfig config) {
         this.credentials = credentials;
         this.maxLifetimeSeconds = config.connect().maxTokenLifetime().toSeconds();
     }
@@ -104,7 +104,7 @@ public class ConnectJwtVerifier {
 
     /** A token that verifies for another app is that app's token on the wrong path: 403; else 401. */
     private Uni<Void> otherApp(String issuer, String pathAppKey, String token) {
-        if (!CredentialStore.APP_KEY.matcher(issuer).matches()) {
+        if (!CredentialRepository.APP_KEY.matcher(issuer).matches()) {
             return Uni.createFrom().failure(badSignature());
         }
         return credentials.find(issuer).flatMap(other -> {

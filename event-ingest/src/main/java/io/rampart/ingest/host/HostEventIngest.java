@@ -1,9 +1,9 @@
 package io.rampart.ingest.host;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.rampart.ingest.credentials.CredentialStore;
+import io.rampart.ingest.credentials.CredentialRepository;
 import io.rampart.ingest.event.EventRow;
-import io.rampart.ingest.event.EventWriter;
+import io.rampart.ingest.event.EventRepository;
 import io.rampart.ingest.event.WriteOutcome;
 import io.rampart.ingest.metrics.IngestMetrics;
 import io.rampart.ingest.validation.InvalidItems;
@@ -31,11 +31,11 @@ public class HostEventIngest {
     private static final int MAX_STATUS_CODE = 599;
     private static final java.util.regex.Pattern SITE = java.util.regex.Pattern.compile("[!-~]{1,255}");
 
-    private final CredentialStore credentials;
+    private final CredentialRepository credentials;
     private final Payloads payloads;
-    private final EventWriter writer;
+    private final EventRepository writer;
 
-    public HostEventIngest(CredentialStore credentials, Payloads payloads, EventWriter writer) {
+    public HostEventIngest(CredentialRepository credentials, Payloads payloads, EventRepository writer) {
         this.credentials = credentials;
         this.payloads = payloads;
         this.writer = writer;
@@ -58,7 +58,7 @@ public class HostEventIngest {
     private static EventRow row(ItemReader item) {
         HostEventType type = item.requiredChoice("type", HostEventType.class, Enum::name);
         String appKey = item.requiredText("appKey");
-        if (!CredentialStore.APP_KEY.matcher(appKey).matches()) {
+        if (!CredentialRepository.APP_KEY.matcher(appKey).matches()) {
             throw item.invalid("appKey", "must be 1 to 255 letters, digits, '.', '_' or '-'");
         }
         var occurredAt = item.time("occurredAt", null);

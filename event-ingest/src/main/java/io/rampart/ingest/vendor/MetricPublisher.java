@@ -2,9 +2,9 @@ package io.rampart.ingest.vendor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rampart.ingest.connect.ConnectJwtVerifier;
-import io.rampart.ingest.credentials.CredentialStore;
+import io.rampart.ingest.credentials.CredentialRepository;
 import io.rampart.ingest.event.EventRow;
-import io.rampart.ingest.event.EventWriter;
+import io.rampart.ingest.event.EventRepository;
 import io.rampart.ingest.event.WriteOutcome;
 import io.rampart.ingest.limit.RateLimiter;
 import io.rampart.ingest.metrics.IngestMetrics;
@@ -26,14 +26,14 @@ import java.util.List;
 @ApplicationScoped
 public class MetricPublisher {
 
-    private final CredentialStore credentials;
+    private final CredentialRepository credentials;
     private final ConnectJwtVerifier verifier;
     private final Payloads payloads;
     private final RateLimiter rateLimiter;
-    private final EventWriter writer;
+    private final EventRepository writer;
 
-    public MetricPublisher(CredentialStore credentials, ConnectJwtVerifier verifier, Payloads payloads,
-                           RateLimiter rateLimiter, EventWriter writer) {
+    public MetricPublisher(CredentialRepository credentials, ConnectJwtVerifier verifier, Payloads payloads,
+                           RateLimiter rateLimiter, EventRepository writer) {
         this.credentials = credentials;
         this.verifier = verifier;
         this.payloads = payloads;

@@ -7,8 +7,8 @@ import io.rampart.prober.probe.HttpProbe;
 import io.rampart.prober.control.ControlTarget;
 import io.rampart.prober.probe.ProbeResult;
 import io.rampart.prober.probe.ProbeTarget;
-import io.rampart.prober.result.ResultWriter;
-import io.rampart.prober.schedule.ProbeSchedule;
+import io.rampart.prober.result.ResultRepository;
+import io.rampart.prober.schedule.ProbeScheduleRepository;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Context;
@@ -52,8 +52,8 @@ public final class ProbeEngine {
     private final ProberConfig config;
     private final String replicaId;
     private final HttpProbe probe;
-    private final ProbeSchedule schedule;
-    private final ResultWriter writer;
+    private final ProbeScheduleRepository schedule;
+    private final ResultRepository writer;
     private final ProberMetrics metrics;
     /** The prober-fault guard; null without a control URL. */
     private final ControlTarget control;
@@ -83,9 +83,9 @@ public final class ProbeEngine {
                 config.maxHeaderBytes(), config.keepAlive(), config.maxInFlight(), config.allowPrivateNetworks(),
                 trust(config)),
                 replicaId, config.location());
-        this.schedule = new ProbeSchedule(pool, replicaId, config.location(), config.locationExpiry());
+        this.schedule = new ProbeScheduleRepository(pool, replicaId, config.location(), config.locationExpiry());
         this.metrics = new ProberMetrics(registry, inFlight::get, this::buffered);
-        this.writer = new ResultWriter(pool, config.location(), config.resultBufferSize(), config.writeBatchSize(),
+        this.writer = new ResultRepository(pool, config.location(), config.resultBufferSize(), config.writeBatchSize(),
                 config.writeConcurrency(), metrics);
         this.control = config.controlUrl().map(url -> new ControlTarget(vertx, url, config.controlPeriod(),
                 config.timeout(), replicaId, config.location())).orElse(null);

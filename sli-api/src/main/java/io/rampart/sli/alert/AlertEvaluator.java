@@ -5,7 +5,6 @@ import io.rampart.sli.adjustment.SuspectedFaultService;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -14,27 +13,23 @@ import java.util.List;
 
 /**
  * Evaluates every enabled app's alert rules once a minute. Every replica evaluates every app; the
- * database keeps one incident and one notification per breach (IncidentStore).
+ * database keeps one incident and one notification per breach (IncidentRepository).
  */
 @ApplicationScoped
 public class AlertEvaluator {
 
     private static final Logger LOG = Logger.getLogger(AlertEvaluator.class);
 
-    /** The apps alerts are evaluated for: the enabled ones, by key. */
-    private static final String ENABLED_APPS = """
-            select app_key, name, partner_name from app where enabled order by app_key""";
-
-    private final Pool pool;
+    private final AlertRepository repository;
     private final AlertRules rules;
-    private final IncidentStore incidents;
+    private final IncidentRepository incidents;
     private final AlertConfig config;
     private final MeterRegistry metrics;
     private final SuspectedFaultService suspectedFaults;
 
-    public AlertEvaluator(Pool pool, AlertRules rules, IncidentStore incidents, AlertConfig config,
+    public AlertEvaluator(AlertRepository repository, AlertRules rules, IncidentRepository incidents, AlertConfig config,
             MeterRegistry metrics, SuspectedFaultService suspectedFaults) {
-        this.pool = pool;
+        this.repository = repository;
         this.rules = rules;
         this.incidents = incidents;
         this.config = config;
@@ -53,16 +48,14 @@ public class AlertEvaluator {
      * is logged and skipped. The last whole minute is first checked for a suspected platform fault
      * (as its own scheduler does; one per minute), so that the breaches it explains say so.
      */
-    public Uni<IncidentStore.Changes> evaluate(Instant now) {
+    public Uni<IncidentRepository.Changes> evaluate(Instant now) {
         return suspectedFaults.detect(now)
                 .onFailure().recoverWithItem(e -> {
                     LOG.warnf("suspected platform fault detection failed: %s", e.getClass().getName());
                     return null;
                 })
-                .chain(() -> pool.query(ENABLED_APPS).execute())
-                .chain(rows -> Multi.createFrom().iterable(rows)
-                        .map(row -> new IncidentStore.App(row.getString("app_key"), row.getString("name"),
-                                row.getString("partner_name")))
+                .chain(() -> repository.enabledApps())
+                .chain(apps -> Multi.createFrom().iterable(apps)
                         .onItem().transformToUni(app -> evaluate(app, now))
                         .merge(config.evaluateConcurrency())
                         .collect().asList())
@@ -75,7 +68,7 @@ public class AlertEvaluator {
                         }));
     }
 
-    private Uni<IncidentStore.Changes> evaluate(IncidentStore.App app, Instant now) {
+    private Uni<IncidentRepository.Changes> evaluate(IncidentRepository.App app, Instant now) {
         return rules.evaluate(app.appKey(), now)
                 .chain(readings -> incidents.apply(app, readings, now))
                 .invoke(changes -> {
@@ -85,12 +78,12 @@ public class AlertEvaluator {
                 .onFailure().recoverWithItem(e -> {
                     metrics.counter("rampart.alerts.evaluation.failures").increment();
                     LOG.warnf("alert evaluation of %s failed: %s", app.appKey(), e.getClass().getName());
-                    return new IncidentStore.Changes(0, 0);
+                    return new IncidentRepository.Changes(0, 0);
                 });
     }
 
-    private static IncidentStore.Changes sum(List<IncidentStore.Changes> changes) {
-        return new IncidentStore.Changes(changes.stream().mapToInt(IncidentStore.Changes::opened).sum(),
-                changes.stream().mapToInt(IncidentStore.Changes::resolved).sum());
+    private static IncidentRepository.Changes sum(List<IncidentRepository.Changes> changes) {
+        return new IncidentRepository.Changes(changes.stream().mapToInt(IncidentRepository.Changes::opened).sum(),
+                changes.stream().mapToInt(IncidentRepository.Changes::resolved).sum());
     }
 }

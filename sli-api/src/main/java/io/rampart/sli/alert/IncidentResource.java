@@ -26,13 +26,11 @@ import java.util.UUID;
 @APIResponse(responseCode = "503", description = Answers.UNAVAILABLE)
 public class IncidentResource {
 
-    private final IncidentQueries incidents;
-    private final IncidentStore store;
+    private final IncidentService incidents;
     private final Caller caller;
 
-    public IncidentResource(IncidentQueries incidents, IncidentStore store, Caller caller) {
+    public IncidentResource(IncidentService incidents, Caller caller) {
         this.incidents = incidents;
-        this.store = store;
         this.caller = caller;
     }
 
@@ -58,7 +56,7 @@ public class IncidentResource {
         UUID id = id(appKey, incidentId);
         // An incident the caller may not see is unknown to it (404), also for acknowledging.
         return incidents.one(appKey, id, caller.isAdmin())
-                .chain(() -> store.acknowledge(appKey, id, caller.name(), Instant.now()))
+                .chain(() -> incidents.acknowledge(appKey, id, caller.name(), Instant.now()))
                 .chain(() -> incidents.one(appKey, id, caller.isAdmin()));
     }
 

@@ -2,9 +2,7 @@ package io.rampart.sli.alert;
 
 import io.rampart.store.sli.SliId;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
@@ -31,48 +29,20 @@ public class NoDataRules {
 
     private static final String TICKET = "ticket";
 
-    /**
-     * The app's latest synthetic check result at or before $2 (null: none kept) and how many
-     * minutes it may then stay silent (its own setting, else $3).
-     */
-    private static final String LAST_SYNTHETIC = """
-            select (select max(e.occurred_at) from app_event e
-                    where e.app_key = $1 and e.kind = 'SYNTHETIC' and e.occurred_at <= $2) as last_result,
-                   coalesce(a.synthetic_stale_after_minutes, $3) as stale_after_minutes
-            from app a where a.app_key = $1""";
-
-    /**
-     * The app's check interval and its enabled targets that existed $3 intervals before $2 and have
-     * no stored probe result (any outcome, any location) in the $3 intervals up to $2.
-     */
-    private static final String TARGETS_WITHOUT_PROBES = """
-            select a.check_interval_seconds,
-                   (select count(*) from healthcheck_target t
-                    where t.app_key = a.app_key and t.enabled
-                      and t.created_at <= $2::timestamptz - make_interval(secs => $3 * a.check_interval_seconds)
-                      and not exists (select 1 from probe_result r
-                                      where r.target_id = t.id and r.occurred_at <= $2
-                                        and r.occurred_at > $2::timestamptz - make_interval(secs => $3 * a.check_interval_seconds)))
-                   as missing
-            from app a where a.app_key = $1""";
-
-    private final Pool pool;
+    private final AlertRepository repository;
     private final AlertConfig config;
 
-    public NoDataRules(Pool pool, AlertConfig config) {
-        this.pool = pool;
+    public NoDataRules(AlertRepository repository, AlertConfig config) {
+        this.repository = repository;
         this.config = config;
     }
 
     /** Both rules' readings of the app at {@code now}, one statement after the other. */
     public Uni<List<RuleReading>> evaluate(String appKey, Instant now) {
         OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
-        return pool.preparedQuery(LAST_SYNTHETIC)
-                .execute(Tuple.of(appKey, at, (int) config.syntheticStaleAfter().toMinutes()))
-                .chain(synthetic -> pool.preparedQuery(TARGETS_WITHOUT_PROBES)
-                        .execute(Tuple.of(appKey, at, MISSED_INTERVALS))
-                        .map(probes -> List.of(syntheticStale(synthetic.iterator().next(), now),
-                                probesMissing(probes.iterator().next()))));
+        return repository.lastSynthetic(appKey, at, (int) config.syntheticStaleAfter().toMinutes())
+                .chain(synthetic -> repository.targetsWithoutProbes(appKey, at, MISSED_INTERVALS)
+                        .map(probes -> List.of(syntheticStale(synthetic, now), probesMissing(probes))));
     }
 
     /** Fires while the latest synthetic result is at least the app's silence older than now; never before the first one. */

@@ -29,10 +29,10 @@ import java.util.List;
 public class AppResource {
 
     private final RegistryService registry;
-    private final SharedSecrets secrets;
+    private final SharedSecretRepository secrets;
     private final CertificateRepository certificates;
 
-    public AppResource(RegistryService registry, SharedSecrets secrets, CertificateRepository certificates) {
+    public AppResource(RegistryService registry, SharedSecretRepository secrets, CertificateRepository certificates) {
         this.registry = registry;
         this.secrets = secrets;
         this.certificates = certificates;
@@ -114,7 +114,7 @@ public class AppResource {
     @Path("/apps/{appKey}/shared-secret/rotate")
     @APIResponse(responseCode = "200", description = "The new shared secret (shown only here)")
     @APIResponse(responseCode = "409", description = "A secret of the app is sealed with a key no longer configured")
-    public Uni<SharedSecrets.Rotation> rotateSecret(@PathParam("appKey") String appKey) {
+    public Uni<SharedSecretRepository.Rotation> rotateSecret(@PathParam("appKey") String appKey) {
         return secrets.rotate(appKey);
     }
 
@@ -122,7 +122,7 @@ public class AppResource {
     @POST
     @Path("/shared-secrets/reseal")
     @APIResponse(responseCode = "200", description = "{resealed, failed}: every shared secret sealed again with the active key")
-    public Uni<SharedSecrets.Reseal> reseal() {
+    public Uni<SharedSecretRepository.Reseal> reseal() {
         return secrets.resealAll();
     }
 }

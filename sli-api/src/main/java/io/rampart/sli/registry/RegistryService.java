@@ -13,9 +13,9 @@ public class RegistryService {
 
     private final Pool pool;
     private final AppRepository apps;
-    private final SharedSecrets secrets;
+    private final SharedSecretRepository secrets;
 
-    public RegistryService(Pool pool, AppRepository apps, SharedSecrets secrets) {
+    public RegistryService(Pool pool, AppRepository apps, SharedSecretRepository secrets) {
         this.pool = pool;
         this.apps = apps;
         this.secrets = secrets;

@@ -20,27 +20,19 @@ public class ReadPool {
 
     private static final Logger LOG = Logger.getLogger(ReadPool.class);
 
-    /**
-     * The replica's lag in seconds: 0 when it has replayed all it received (or is a primary), else
-     * the age of the last transaction it replayed. A replica cut off from its primary also reads 0
-     * here; CloudNativePG takes such an instance out of the {@code -ro} Service.
-     */
-    static final String LAG = """
-            select case when not pg_is_in_recovery() then 0
-                        when pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() then 0
-                        else extract(epoch from now() - pg_last_xact_replay_timestamp()) end::float8 as lag_seconds
-            """;
-
     private final Pool primary;
     private final Pool replica;
     private final ReadReplicaConfig config;
+    private final ReplicaLagRepository replicaLag;
     /** The replica's last measured lag; null while unknown or unreachable (reads go to the primary). */
     private volatile Duration lag;
 
-    public ReadPool(Pool primary, @ReactiveDataSource("read") Pool replica, ReadReplicaConfig config) {
+    public ReadPool(Pool primary, @ReactiveDataSource("read") Pool replica, ReadReplicaConfig config,
+            ReplicaLagRepository replicaLag) {
         this.primary = primary;
         this.replica = replica;
         this.config = config;
+        this.replicaLag = replicaLag;
     }
 
     /** The pool a read-only query should use now. */
@@ -54,8 +46,7 @@ public class ReadPool {
         if (config.host().isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return replica.query(LAG).execute()
-                .map(rows -> Duration.ofMillis(Math.round(rows.iterator().next().getDouble("lag_seconds") * 1000)))
+        return replicaLag.lag()
                 .onFailure().recoverWithItem(failure -> null)
                 .invoke(this::record)
                 .replaceWithVoid();

@@ -15,9 +15,9 @@ public class ProbePhaseService {
     static final BigDecimal QUANTILE = new BigDecimal("0.9");
 
     private final SliService slis;
-    private final ProbePhaseReader reader;
+    private final ProbePhaseRepository reader;
 
-    public ProbePhaseService(SliService slis, ProbePhaseReader reader) {
+    public ProbePhaseService(SliService slis, ProbePhaseRepository reader) {
         this.slis = slis;
         this.reader = reader;
     }

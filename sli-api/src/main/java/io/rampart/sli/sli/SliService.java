@@ -11,9 +11,7 @@ import io.rampart.store.sli.LifecycleScope;
 import io.rampart.store.sli.SliId;
 import io.rampart.store.sli.WebhookPolicy;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
@@ -53,18 +51,6 @@ public class SliService {
         }
     }
 
-    /** The registry's settings of many apps that read rules take: null where the app sets none. */
-    private static final String APP_RULES = """
-            select app_key, availability_policy, lifecycle_scope from app where app_key = any($1::text[])""";
-
-    /** One app's SLO overrides, read rules, and the id of the target labelled $2 (null without one). */
-    private static final String APP_CONTEXT = """
-            select a.slo_overrides, a.availability_policy, a.lifecycle_scope, t.id as target_id,
-                rampart_probe_several_locations(a.probe_locations) as several_locations
-            from app as a
-            left join healthcheck_target as t on t.app_key = a.app_key and t.label = $2
-            where a.app_key = $1""";
-
     /** A location's name, as the prober's RAMPART_PROBER_LOCATION: letters, digits, '.', '_', '-'. */
     private static final java.util.regex.Pattern LOCATION = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
@@ -77,16 +63,16 @@ public class SliService {
             boolean severalLocations) {
     }
 
-    private final Pool pool;
-    private final RollupReader rollups;
+    private final SliRepository repository;
+    private final RollupRepository rollups;
     private final SloCalculator slos;
     private final SliConfig config;
     private final AdjustmentService adjustments;
-    private final ProbeLocationReader locations;
+    private final ProbeQuorumRepository locations;
 
-    public SliService(Pool pool, RollupReader rollups, SloCalculator slos, SliConfig config,
-            AdjustmentService adjustments, ProbeLocationReader locations) {
-        this.pool = pool;
+    public SliService(SliRepository repository, RollupRepository rollups, SloCalculator slos, SliConfig config,
+            AdjustmentService adjustments, ProbeQuorumRepository locations) {
+        this.repository = repository;
         this.rollups = rollups;
         this.slos = slos;
         this.config = config;
@@ -106,8 +92,8 @@ public class SliService {
         checkLocation(location);
         Window window = window(query, now);
         Quantile quantile = Quantile.parse(query.quantile());
-        List<RollupReader.Range> ranges = ranges(window, true);
-        Instant earliest = ranges.stream().map(RollupReader.Range::from).min(Instant::compareTo).orElseThrow();
+        List<RollupRepository.Range> ranges = ranges(window, true);
+        Instant earliest = ranges.stream().map(RollupRepository.Range::from).min(Instant::compareTo).orElseThrow();
         return context(appKey, query, earliest, window.to())
                 .chain(app -> rollups.read(appKey, ranges, app.targetId(), SliFigures.ALL_STREAMS, 1,
                                 app.exclusions().groups())
@@ -145,8 +131,8 @@ public class SliService {
             String webhookPolicy, String quantile, String adjustments, boolean full) {
         WebhookPolicy policy = policy(webhookPolicy);
         Quantile parsed = Quantile.parse(quantile);
-        List<RollupReader.Range> ranges = ranges(window, full);
-        Instant earliest = ranges.stream().map(RollupReader.Range::from).min(Instant::compareTo).orElseThrow();
+        List<RollupRepository.Range> ranges = ranges(window, full);
+        Instant earliest = ranges.stream().map(RollupRepository.Range::from).min(Instant::compareTo).orElseThrow();
         List<String> appKeys = List.copyOf(sloOverrides.keySet());
         return exclusions(adjustments, () -> this.adjustments.exclusionsByApp(appKeys, earliest, window.to()), Map.of())
                 .chain(exclusions -> appRules(appKeys, policy).chain(rules -> {
@@ -157,7 +143,7 @@ public class SliService {
                             .map(figures -> {
                                 Map<String, List<SliEntry>> entries = new java.util.LinkedHashMap<>();
                                 sloOverrides.forEach((appKey, overrides) -> entries.put(appKey, entries(
-                                        figures.getOrDefault(appKey, RollupReader.none(ranges.size(), 0)),
+                                        figures.getOrDefault(appKey, RollupRepository.none(ranges.size(), 0)),
                                         exclusions.getOrDefault(appKey, Exclusions.NONE), rules.get(appKey), parsed,
                                         overrides, full)));
                                 return entries;
@@ -167,7 +153,7 @@ public class SliService {
 
     /** Each app's read rules, by app key, under one webhook policy. */
     private Uni<Map<String, ReadRules>> appRules(List<String> appKeys, WebhookPolicy webhook) {
-        return pool.preparedQuery(APP_RULES).execute(Tuple.of(appKeys.toArray(String[]::new))).map(rows -> {
+        return repository.appRules(appKeys).map(rows -> {
             Map<String, ReadRules> rules = new HashMap<>();
             for (String appKey : appKeys) {
                 rules.put(appKey, new ReadRules(webhook, config.availabilityPolicy(), config.lifecycleScope()));
@@ -186,18 +172,18 @@ public class SliService {
     }
 
     /** The window and, for a full summary, each burn-rate window ending where it ends. */
-    private static List<RollupReader.Range> ranges(Window window, boolean full) {
-        List<RollupReader.Range> ranges = new ArrayList<>();
-        ranges.add(new RollupReader.Range(window.from(), window.to()));
+    private static List<RollupRepository.Range> ranges(Window window, boolean full) {
+        List<RollupRepository.Range> ranges = new ArrayList<>();
+        ranges.add(new RollupRepository.Range(window.from(), window.to()));
         if (full) {
             for (BurnRateWindow burn : BurnRateWindow.values()) {
-                ranges.add(new RollupReader.Range(window.to().minus(burn.length()), window.to()));
+                ranges.add(new RollupRepository.Range(window.to().minus(burn.length()), window.to()));
             }
         }
         return ranges;
     }
 
-    private List<SliEntry> entries(RollupReader.Figures figures, Exclusions exclusions, ReadRules rules,
+    private List<SliEntry> entries(RollupRepository.Figures figures, Exclusions exclusions, ReadRules rules,
             Quantile quantile, Map<String, Double> overrides, boolean full) {
         List<SliEntry> entries = new ArrayList<>();
         for (SliId sli : SliId.values()) {
@@ -224,12 +210,12 @@ public class SliService {
             throw Refusal.invalid("step", "the window would have " + points + " points, at most "
                     + config.maxSeriesPoints() + ": take a longer step");
         }
-        List<RollupReader.Range> ranges = new ArrayList<>();
+        List<RollupRepository.Range> ranges = new ArrayList<>();
         List<Instant> timestamps = new ArrayList<>();
         for (Instant start = first; start.isBefore(window.to()); start = start.plus(stepLength)) {
             timestamps.add(start);
             Instant end = start.plus(stepLength);
-            ranges.add(new RollupReader.Range(start.isBefore(window.from()) ? window.from() : start,
+            ranges.add(new RollupRepository.Range(start.isBefore(window.from()) ? window.from() : start,
                     end.isAfter(window.to()) ? window.to() : end));
         }
         int quantileRanges = sli.measure() == SliId.Measure.LATENCY ? ranges.size() : 0;
@@ -255,7 +241,7 @@ public class SliService {
                 }));
     }
 
-    private SliEntry entry(SliId sli, RollupReader.Figures figures, Exclusions exclusions, ReadRules rules,
+    private SliEntry entry(SliId sli, RollupRepository.Figures figures, Exclusions exclusions, ReadRules rules,
             Quantile quantile, Map<String, Double> overrides, boolean full) {
         SliFigures.Reading reading = SliFigures.reading(sli, adjusted(figures, exclusions, sli, 0), rules, quantile);
         SliFigures.Reading raw = SliFigures.reading(sli, figures.ranges().get(0), rules, quantile);
@@ -276,7 +262,7 @@ public class SliService {
      * The figures of one SLI over one range: the whole range less the minutes its exclusion groups
      * leave out (the groups of one SLI never overlap, so each minute is taken away at most once).
      */
-    private static Map<String, StreamFigures> adjusted(RollupReader.Figures figures, Exclusions exclusions, SliId sli,
+    private static Map<String, StreamFigures> adjusted(RollupRepository.Figures figures, Exclusions exclusions, SliId sli,
             int point) {
         Map<String, StreamFigures> whole = figures.ranges().get(point);
         Map<String, StreamFigures> adjusted = null;
@@ -300,7 +286,7 @@ public class SliService {
         return adjusted == null ? whole : adjusted;
     }
 
-    private static Map<BurnRateWindow, long[]> burnWindows(SliId sli, RollupReader.Figures figures,
+    private static Map<BurnRateWindow, long[]> burnWindows(SliId sli, RollupRepository.Figures figures,
             Exclusions exclusions, ReadRules rules, boolean full) {
         Map<BurnRateWindow, long[]> burn = new EnumMap<>(BurnRateWindow.class);
         for (BurnRateWindow window : BurnRateWindow.values()) {
@@ -345,8 +331,8 @@ public class SliService {
      * The availability counts per probe slot by the app's quorum rule, or of one location; an app
      * whose slots each have one location's results at most needs no correction and costs no query.
      */
-    private Uni<RollupReader.Figures> byLocation(String appKey, AppContext app, List<RollupReader.Range> ranges,
-            String location, RollupReader.Figures figures) {
+    private Uni<RollupRepository.Figures> byLocation(String appKey, AppContext app, List<RollupRepository.Range> ranges,
+            String location, RollupRepository.Figures figures) {
         if (location == null && !app.severalLocations()) {
             return Uni.createFrom().item(figures);
         }
@@ -404,8 +390,7 @@ public class SliService {
 
     private Uni<AppContext> registry(String appKey, String targetLabel, WebhookPolicy webhook,
             AvailabilityPolicy availability, LifecycleScope lifecycle) {
-        return pool.preparedQuery(APP_CONTEXT)
-                .execute(Tuple.of(appKey, targetLabel))
+        return repository.appContext(appKey, targetLabel)
                 .map(rows -> {
                     if (rows.size() == 0) {
                         throw Refusal.notFound("no app " + appKey);

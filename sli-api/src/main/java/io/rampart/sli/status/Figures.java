@@ -10,6 +10,9 @@ import java.util.Locale;
 public final class Figures {
 
     static final String NO_DATA = "No data";
+    /** A time on the status page: day, month, hour and minute in UTC. */
+    static final java.time.format.DateTimeFormatter TIME = java.time.format.DateTimeFormatter
+            .ofPattern("d MMM HH:mm 'UTC'", Locale.ROOT).withZone(java.time.ZoneOffset.UTC);
 
     private Figures() {
     }

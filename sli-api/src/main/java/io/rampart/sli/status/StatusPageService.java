@@ -8,6 +8,8 @@ import io.rampart.sli.adjustment.AdjustmentService;
 import io.rampart.sli.adjustment.AdjustmentView;
 import io.rampart.sli.adjustment.Exclusions;
 import io.rampart.sli.alert.AlertConfig;
+import io.rampart.sli.alert.IncidentRepository;
+import io.rampart.sli.alert.NoDataRules;
 import io.rampart.sli.certificate.CertificateRepository;
 import io.rampart.sli.certificate.TargetCertificate;
 import io.rampart.sli.location.ProbeLocationRepository;
@@ -42,6 +44,8 @@ import java.util.function.Function;
 public class StatusPageService {
 
     static final String CACHE = "status-page";
+    /** Incidents shown at most: the open ones first, then the newest resolved. */
+    static final int MOST_SHOWN = 20;
     /** How far ahead the page lists upcoming maintenance windows. */
     private static final java.time.Duration UPCOMING = java.time.Duration.ofDays(28);
 
@@ -52,8 +56,8 @@ public class StatusPageService {
 
     private final RegistryService registry;
     private final SliService slis;
-    private final IncidentReader incidents;
-    private final ChannelHealthReader channels;
+    private final IncidentRepository incidents;
+    private final ChannelHealthRepository channels;
     private final ObjectMapper json;
     private final AdjustmentService adjustments;
     private final ProbeLocationRepository locations;
@@ -62,8 +66,8 @@ public class StatusPageService {
     private final AlertConfig alerts;
     private final FailureReader failures;
 
-    public StatusPageService(RegistryService registry, SliService slis, IncidentReader incidents,
-            ChannelHealthReader channels, ObjectMapper json, AdjustmentService adjustments,
+    public StatusPageService(RegistryService registry, SliService slis, IncidentRepository incidents,
+            ChannelHealthRepository channels, ObjectMapper json, AdjustmentService adjustments,
             ProbeLocationRepository locations, ProbePhaseService phases, CertificateRepository certificates,
             AlertConfig alerts, FailureReader failures) {
         this.failures = failures;
@@ -105,7 +109,7 @@ public class StatusPageService {
                             sli -> slis.series(appKey, sli.id(), query, range.step(), null, now))
                     .chain(allSeries -> inTurn(targets, target -> slis.summary(appKey, query(range, target.label()), now))
                             .chain(perTarget -> perLocation(appKey, query, now)
-                            .chain(locationRows -> incidents.openOrResolvedSince(appKey, now.minus(range.length()))
+                            .chain(locationRows -> recentIncidents(appKey, now.minus(range.length()))
                                     // Shown to signed-in visitors only (the template): channel settings are the vendor's own business.
                                     .chain(recent -> channels.failing(appKey)
                                             .chain(failing -> adjustments.exclusions(appKey, now.minus(range.length()),
@@ -280,5 +284,35 @@ public class StatusPageService {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * The incidents the alert rules opened: the open ones and those resolved since {@code since},
+     * open first then newest, at most {@link #MOST_SHOWN}; the platform's own (the admin-only rules)
+     * are no part of an app's status.
+     */
+    private Uni<List<StatusPage.IncidentRow>> recentIncidents(String appKey, Instant since) {
+        return incidents.openOrResolvedSince(appKey, since, NoDataRules.ADMIN_ONLY.toArray(String[]::new), MOST_SHOWN)
+                .map(recent -> recent.stream().map(StatusPageService::incident).toList());
+    }
+
+    private static StatusPage.IncidentRow incident(IncidentRepository.Recent row) {
+        SliId sli = SliId.fromId(row.metricName());
+        boolean open = "OPEN".equals(row.status());
+        String when = "opened " + Figures.TIME.format(row.openedAt())
+                + (open ? "" : ", resolved " + Figures.TIME.format(row.resolvedAt()));
+        Double value = row.sliValue();
+        Double target = row.sloValue();
+        String figures = "certificate_days_left".equals(row.metricName())
+                // certificate_expiring (docs/alerts.md): days, not a ratio
+                ? (value == null ? Figures.NO_DATA : String.format(java.util.Locale.ROOT, "%.0f days left", value))
+                        + (target == null ? "" : String.format(java.util.Locale.ROOT, ", alert under %.0f", target))
+                : (value == null ? Figures.NO_DATA : Figures.value(SliId.Measure.RATIO, value))
+                        + (target == null ? "" : " against " + Figures.percent(target));
+        return new StatusPage.IncidentRow(open ? "Open" : "Resolved", open ? "missed" : "met",
+                sli == null ? row.metricName() : sli.displayName(), row.rule(),
+                row.severity(), figures, when,
+                row.acknowledgedAt() == null ? null : Figures.TIME.format(row.acknowledgedAt()),
+                row.acknowledgedBy());
     }
 }

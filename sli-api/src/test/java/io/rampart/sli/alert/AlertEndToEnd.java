@@ -31,7 +31,7 @@ abstract class AlertEndToEnd {
     }
 
     /** Evaluates every enabled app's rules as the scheduler would at {@code now}. */
-    IncidentStore.Changes evaluate(Instant now) {
+    IncidentRepository.Changes evaluate(Instant now) {
         return evaluator.evaluate(now).await().atMost(WAIT);
     }
 

@@ -183,8 +183,8 @@ class AlertRulesTest extends AlertEndToEnd {
 
         for (int minute = 0; minute < 3; minute++) {
             Instant at = now.plus(minute, ChronoUnit.MINUTES);
-            CompletableFuture<IncidentStore.Changes> first = evaluator.evaluate(at).subscribeAsCompletionStage();
-            CompletableFuture<IncidentStore.Changes> second = evaluator.evaluate(at).subscribeAsCompletionStage();
+            CompletableFuture<IncidentRepository.Changes> first = evaluator.evaluate(at).subscribeAsCompletionStage();
+            CompletableFuture<IncidentRepository.Changes> second = evaluator.evaluate(at).subscribeAsCompletionStage();
             CompletableFuture.allOf(first, second).join();
         }
 

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.rampart.sli.alert.notify.DeliveryDispatcher;
+import io.rampart.sli.alert.notify.DeliveryRepository;
 import io.rampart.sli.alert.notify.Senders;
 import io.rampart.store.testing.PlatformTokens;
 import io.rampart.store.testing.PostgresResource;
@@ -91,9 +92,9 @@ class NotificationDeliveryTest extends AlertEndToEnd {
                             .setUser(db.get("RAMPART_DB_USER")).setPassword(db.get("RAMPART_DB_PASSWORD")),
                     new PoolOptions().setMaxSize(8));
         }
-        secondEvaluator = new AlertEvaluator(secondPool, rules, new IncidentStore(secondPool), config, metrics,
+        secondEvaluator = new AlertEvaluator(new AlertRepository(secondPool), rules, new IncidentRepository(secondPool), config, metrics,
                 suspectedFaults);
-        secondDispatcher = new DeliveryDispatcher(secondPool, senders, config, metrics);
+        secondDispatcher = new DeliveryDispatcher(new DeliveryRepository(secondPool), senders, config, metrics);
     }
 
     @AfterAll

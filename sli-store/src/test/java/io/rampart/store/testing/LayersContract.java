@@ -12,17 +12,28 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The layers every HTTP service keeps (docs/architecture.md, "Layers and the error contract"),
  * checked on the service's main classes by its {@code LayersTest}, which extends this contract:
  * HTTP is spoken only by the {@code *Resource} classes and the service's {@code api} package;
- * services, writers, validators and repositories refuse with the store's
+ * services, validators and repositories refuse with the store's
  * {@link io.rampart.store.error.Refusal}, which says what went wrong in no protocol's terms; the
- * {@code api} package alone turns it into a status and an {@link ErrorBody}.
+ * {@code api} package alone turns it into a status and an {@link ErrorBody}. Every SQL statement
+ * lives in a {@code *Repository}, the one name of the data-access classes.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class LayersContract {
@@ -36,6 +47,19 @@ public abstract class LayersContract {
     public static final String REFUSAL_ANSWER = "io.rampart.store.http.RefusalAnswer";
     /** The package of the error contract in the store. */
     public static final String ERROR_CONTRACT = "io.rampart.store.error..";
+
+    /** The client the services reach the database with. */
+    public static final String SQL_CLIENT = "io.vertx.mutiny.sqlclient..";
+    /** Suffixes data-access classes once had; {@code Repository} is the only one now. */
+    public static final String[] OLD_DATA_ACCESS_SUFFIXES = {"Store", "Queries", "Reader", "Writer", "Secrets"};
+    /**
+     * An SQL statement in a string: select ... from, insert into, update ... set, delete from, or a
+     * common table expression (with ... as ( ).
+     */
+    public static final Pattern SQL = Pattern.compile("\\bselect\\b.*?\\bfrom\\b|\\binsert\\s+into\\b"
+            + "|\\bupdate\\s+[\\w.\"]+(\\s+(as\\s+)?\\w+)?\\s+set\\b|\\bdelete\\s+from\\b"
+            + "|\\bwith\\s+(recursive\\s+)?\\w+\\s*(\\([^)]*\\))?\\s*as\\s*(not\\s+)?(materialized\\s+)?\\(",
+            Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
 
     private static final String EXCEPTION_MAPPER = "org.jboss.resteasy.reactive.server.ServerExceptionMapper";
 
@@ -73,6 +97,110 @@ public abstract class LayersContract {
     @Test
     void errorContractSpeaksNoHttp() {
         errorContract().check(classes);
+    }
+
+    /**
+     * Every SQL statement of the service's main sources (the module's {@code src/main/java}, the
+     * working directory of its tests being the module) is in a class named {@code *Repository}: a
+     * string literal or text block outside one that holds a statement fails, comments aside.
+     */
+    @Test
+    void sqlLivesInRepositories() {
+        assertThat(filesWithSqlOutsideRepositories(Path.of("src", "main", "java")))
+                .as("SQL statements outside a *Repository (docs/architecture.md: every statement is a named "
+                        + "constant of the data-access class, the *Repository)")
+                .isEmpty();
+    }
+
+    @Test
+    void dataAccessClassesAreRepositories() {
+        dataAccessNames(service()).check(classes);
+    }
+
+    /** No class named like the data-access classes of old (Store, Queries, Reader, Writer, Secrets) uses the SQL client. */
+    public static ArchRule dataAccessNames(String service) {
+        return noClasses().that().resideInAPackage(service + "..").and(oldDataAccessName())
+                .should().dependOnClassesThat().resideInAPackage(SQL_CLIENT)
+                .because("data-access classes have one suffix, Repository")
+                // A service may have no class of such a name at all.
+                .allowEmptyShould(true);
+    }
+
+    /** The files under {@code sources} outside a {@code *Repository} with an SQL statement in a string, with the statement's start. */
+    public static List<String> filesWithSqlOutsideRepositories(Path sources) {
+        assertThat(sources).as("the module's main sources, from the module directory").isDirectory();
+        List<String> found = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(sources)) {
+            for (Path file : files.filter(path -> path.toString().endsWith(".java")).sorted().toList()) {
+                if (file.getFileName().toString().endsWith("Repository.java")) {
+                    continue;
+                }
+                for (String string : strings(Files.readString(file))) {
+                    java.util.regex.Matcher sql = SQL.matcher(string);
+                    if (sql.find()) {
+                        found.add(file + ": " + string.substring(sql.start()).strip().lines().findFirst().orElse(""));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return found;
+    }
+
+    /**
+     * The contents of a Java source's string literals and text blocks, comments left out; literals
+     * joined by {@code +} count as one string.
+     */
+    static List<String> strings(String source) {
+        List<String> strings = new ArrayList<>();
+        int at = 0;
+        boolean joined = false;
+        while (at < source.length()) {
+            char c = source.charAt(at);
+            if (source.startsWith("//", at)) {
+                int end = source.indexOf('\n', at);
+                at = end < 0 ? source.length() : end;
+            } else if (source.startsWith("/*", at)) {
+                int end = source.indexOf("*/", at + 2);
+                at = end < 0 ? source.length() : end + 2;
+            } else if (c == '\'') {
+                at = skipQuoted(source, at + 1, "'");
+                joined = false;
+            } else if (c == '"') {
+                String quote = source.startsWith("\"\"\"", at) ? "\"\"\"" : "\"";
+                int start = at + quote.length();
+                at = skipQuoted(source, start, quote);
+                String content = source.substring(start, Math.max(start, at - quote.length()));
+                if (joined && !strings.isEmpty()) {
+                    strings.set(strings.size() - 1, strings.get(strings.size() - 1) + content);
+                } else {
+                    strings.add(content);
+                }
+                int next = at;
+                while (next < source.length() && Character.isWhitespace(source.charAt(next))) {
+                    next++;
+                }
+                joined = next < source.length() && source.charAt(next) == '+';
+                if (joined) {
+                    at = next + 1;
+                }
+            } else {
+                if (!Character.isWhitespace(c)) {
+                    joined = false;
+                }
+                at++;
+            }
+        }
+        return strings;
+    }
+
+    /** The index just past the closing {@code quote} of a literal whose content starts at {@code at}. */
+    private static int skipQuoted(String source, int at, String quote) {
+        while (at < source.length() && !source.startsWith(quote, at)) {
+            at += source.charAt(at) == '\\' ? 2 : 1;
+        }
+        return Math.min(source.length(), at + quote.length());
     }
 
     /**
@@ -126,6 +254,13 @@ public abstract class LayersContract {
     private static DescribedPredicate<JavaClass> resource() {
         return DescribedPredicate.describe("a *Resource or nested in one",
                 javaClass -> javaClass.getName().replaceAll("\\$.*", "").endsWith("Resource"));
+    }
+
+    /** A class (or one nested in it) named with one of {@link #OLD_DATA_ACCESS_SUFFIXES}. */
+    private static DescribedPredicate<JavaClass> oldDataAccessName() {
+        return DescribedPredicate.describe("are named *Store, *Queries, *Reader, *Writer or *Secrets",
+                javaClass -> Stream.of(OLD_DATA_ACCESS_SUFFIXES)
+                        .anyMatch(javaClass.getName().replaceAll("\\$.*", "")::endsWith));
     }
 
     private static DescribedPredicate<JavaClass> declaresExceptionMappers() {

@@ -60,8 +60,8 @@ public class ChannelRepository {
     static final String DELETE = "delete from notification_channel where app_key = $1 and id = $2 returning *";
 
     /** Every channel credential sealed with another key than the active one, locked for the reseal. */
-    static final String SEALED_WITH_OTHER_KEY = "select id, key_id, sealed from notification_channel"
-            + " where key_id <> $1 for update";
+    static final String SEALED_WITH_OTHER_KEY = """
+            select id, key_id, sealed from notification_channel where key_id <> $1 for update""";
 
     /** A credential sealed again. */
     static final String RESEAL = "update notification_channel set key_id = $2, sealed = $3 where id = $1";

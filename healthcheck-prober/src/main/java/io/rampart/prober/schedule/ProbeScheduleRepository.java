@@ -20,7 +20,7 @@ import java.util.TreeMap;
  * replica has claimed it. All replicas run the same set-based statements; PostgreSQL's row locks
  * ({@code FOR UPDATE SKIP LOCKED}) make every slot go to exactly one of them.
  */
-public final class ProbeSchedule {
+public final class ProbeScheduleRepository {
 
     /**
      * Records this replica as live in its location, then brings the schedule in line with the
@@ -136,7 +136,7 @@ public final class ProbeSchedule {
     private final String location;
     private final Duration locationExpiry;
 
-    public ProbeSchedule(Pool pool, String replicaId, String location, Duration locationExpiry) {
+    public ProbeScheduleRepository(Pool pool, String replicaId, String location, Duration locationExpiry) {
         this.pool = pool;
         this.replicaId = replicaId;
         this.location = location;

@@ -21,7 +21,7 @@ import java.util.stream.StreamSupport;
  * once. A rotation keeps the previous version valid for the configured grace period.
  */
 @ApplicationScoped
-public class SharedSecrets {
+public class SharedSecretRepository {
 
     /** 256 bits, as HS256 asks of a key. */
 
@@ -29,7 +29,7 @@ public class SharedSecrets {
     private final Pool pool;
     private final RegistryConfig config;
 
-    public SharedSecrets(SecretSealer sealer, Pool pool, RegistryConfig config) {
+    public SharedSecretRepository(SecretSealer sealer, Pool pool, RegistryConfig config) {
         this.sealer = sealer;
         this.pool = pool;
         this.config = config;

@@ -8,12 +8,16 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -21,13 +25,14 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Opens, updates and resolves incidents from rule readings, and queues their notifications in the
- * same transaction. The partial unique index alert_incident_one_open decides between evaluators
+ * The incidents (alert_incident), read and written here only. Opens, updates and resolves them from
+ * rule readings, and queues their notifications in the same transaction; reads an app's incidents
+ * with the state of their notifications (the incidents API) and its recent ones (the status page). The partial unique index alert_incident_one_open decides between evaluators
  * running at once: only the insert that creates the row queues an ANOMALOUS notification, only
  * the update that closes it a RESOLVED one.
  */
 @ApplicationScoped
-public class IncidentStore {
+public class IncidentRepository {
 
     public static final String ANOMALOUS = Notification.ANOMALOUS;
     public static final String RESOLVED = Notification.RESOLVED;
@@ -40,6 +45,16 @@ public class IncidentStore {
     public record Changes(int opened, int resolved) {
     }
 
+    /** An incident as the status page shows it. */
+    public record Recent(String rule, String severity, String metricName, Double sliValue, Double sloValue,
+            String status, OffsetDateTime openedAt, OffsetDateTime resolvedAt, OffsetDateTime acknowledgedAt,
+            String acknowledgedBy) {
+    }
+
+    /**
+     * Opens the rule's incident of the app, or updates its figures while one is open (the partial
+     * unique index alert_incident_one_open decides between evaluators); opened tells which happened.
+     */
     private static final String OPEN_OR_UPDATE = """
             insert into alert_incident (id, app_key, rule, severity, metric_name, metric_unit,
                 measurement_duration_seconds, sli_value, slo_value, opened_at, updated_at)
@@ -133,11 +148,43 @@ public class IncidentStore {
             returning id""";
 
     /** The status of an incident of the app, to tell an unknown incident (404) from a resolved one (409). */
-    private static final String STATUS = "select status from alert_incident where app_key = $1 and id = $2";
+    private static final String STATUS = """
+            select status from alert_incident where app_key = $1 and id = $2""";
+
+    /** One incident of the app, unless its rule is one of $3 (hidden from the caller). */
+    private static final String ONE = """
+            select * from alert_incident where app_key = $1 and id = $2 and not (rule = any($3))""";
+
+    /** Whether the app exists. */
+    private static final String APP_KNOWN = """
+            select exists (select 1 from app where app_key = $1) as known""";
+
+    /** The app's incidents of status $2 (null: any), newest first, at most $3, but for the rules $4 (hidden from the caller). */
+    private static final String LIST = """
+            select * from alert_incident
+            where app_key = $1 and ($2::text is null or status = $2) and not (rule = any($4))
+            order by opened_at desc, id
+            limit $3""";
+
+    /** The notifications of these incidents, in the order they were made. */
+    private static final String DELIVERIES = """
+            select * from notification_delivery where incident_id = any($1) order by id""";
+
+    /**
+     * The app's open incidents and those resolved since $2, open first then newest, at most $4, but
+     * for the rules $3 (the status page leaves the platform's own out): what the status page shows.
+     */
+    private static final String OPEN_OR_RESOLVED_SINCE = """
+            select rule, severity, metric_name, sli_value, slo_value, status, opened_at, resolved_at, acknowledged_at,
+                   acknowledged_by
+            from alert_incident
+            where app_key = $1 and (status = 'OPEN' or resolved_at >= $2) and not (rule = any($3))
+            order by status = 'OPEN' desc, opened_at desc
+            limit $4""";
 
     private final Pool pool;
 
-    public IncidentStore(Pool pool) {
+    public IncidentRepository(Pool pool) {
         this.pool = pool;
     }
 
@@ -255,6 +302,84 @@ public class IncidentStore {
                             }
                             throw Refusal.conflict("the incident " + incidentId + " is resolved");
                         })));
+    }
+
+    /** Whether the app exists. */
+    public Uni<Boolean> appKnown(String appKey) {
+        return pool.preparedQuery(APP_KNOWN).execute(Tuple.of(appKey))
+                .map(known -> known.iterator().next().getBoolean("known"));
+    }
+
+    /**
+     * The app's incidents with their notifications, newest first.
+     *
+     * @param status OPEN, RESOLVED or null for both
+     * @param hiddenRules the rules whose incidents are left out
+     */
+    public Uni<List<IncidentView>> list(String appKey, String status, int limit, String[] hiddenRules) {
+        return pool.preparedQuery(LIST).execute(Tuple.of(appKey, status, limit, hiddenRules))
+                .chain(this::withNotifications);
+    }
+
+    /** The incident of the app with its notifications, unless its rule is hidden: none or one. */
+    public Uni<List<IncidentView>> one(String appKey, UUID incidentId, String[] hiddenRules) {
+        return pool.preparedQuery(ONE).execute(Tuple.of(appKey, incidentId, hiddenRules))
+                .chain(this::withNotifications);
+    }
+
+    /** The app's open incidents and those resolved since {@code since}, open first then newest, at most {@code most}. */
+    public Uni<List<Recent>> openOrResolvedSince(String appKey, Instant since, String[] hiddenRules, int most) {
+        return pool.preparedQuery(OPEN_OR_RESOLVED_SINCE)
+                .execute(Tuple.of(appKey, since.atOffset(ZoneOffset.UTC), hiddenRules, most))
+                .map(rows -> {
+                    List<Recent> incidents = new ArrayList<>();
+                    for (Row row : rows) {
+                        incidents.add(new Recent(row.getString("rule"), row.getString("severity"),
+                                row.getString("metric_name"), row.getDouble("sli_value"), row.getDouble("slo_value"),
+                                row.getString("status"), row.getOffsetDateTime("opened_at"),
+                                row.getOffsetDateTime("resolved_at"), row.getOffsetDateTime("acknowledged_at"),
+                                row.getString("acknowledged_by")));
+                    }
+                    return incidents;
+                });
+    }
+
+    private Uni<List<IncidentView>> withNotifications(RowSet<Row> incidents) {
+                    List<Row> incidentRows = new ArrayList<>();
+                    incidents.forEach(incidentRows::add);
+                    UUID[] ids = incidentRows.stream().map(row -> row.getUUID("id")).toArray(UUID[]::new);
+                    return pool.preparedQuery(DELIVERIES)
+                            .execute(Tuple.of(ids))
+                            .map(deliveries -> {
+                                Map<UUID, List<IncidentView.Notification>> byIncident = new LinkedHashMap<>();
+                                deliveries.forEach(row -> byIncident.computeIfAbsent(row.getUUID("incident_id"),
+                                        id -> new ArrayList<>()).add(notification(row)));
+                                return incidentRows.stream()
+                                        .map(row -> incident(row, byIncident.getOrDefault(row.getUUID("id"), List.of())))
+                                        .toList();
+                            });
+    }
+
+    private static IncidentView incident(Row row, List<IncidentView.Notification> notifications) {
+        return new IncidentView(row.getUUID("id").toString(), row.getString("app_key"), row.getString("rule"),
+                row.getString("severity"), row.getString("status"), row.getString("metric_name"),
+                row.getString("metric_unit"), row.getLong("measurement_duration_seconds"), row.getDouble("sli_value"),
+                row.getDouble("slo_value"), instant(row, "opened_at"), instant(row, "updated_at"),
+                instant(row, "resolved_at"), row.getString("resolution"), instant(row, "acknowledged_at"), row.getString("acknowledged_by"),
+                notifications);
+    }
+
+    private static IncidentView.Notification notification(Row row) {
+        return new IncidentView.Notification(row.getLong("id"), row.getUUID("channel_id").toString(),
+                row.getString("incident_status"), row.getInteger("reminder"), row.getString("state"), row.getInteger("attempts"),
+                instant(row, "last_attempt_at"), row.getInteger("last_status_code"), row.getString("last_error"),
+                "PENDING".equals(row.getString("state")) ? instant(row, "next_attempt_at") : null,
+                instant(row, "delivered_at"));
+    }
+
+    private static Instant instant(Row row, String column) {
+        OffsetDateTime value = row.getOffsetDateTime(column);
+        return value == null ? null : value.toInstant();
     }
 
     /** When a notification to this channel may leave: now, or the end of its quiet hours for a non-page severity. */

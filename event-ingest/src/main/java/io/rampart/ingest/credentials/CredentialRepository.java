@@ -30,24 +30,29 @@ import java.util.regex.Pattern;
  * rotated-in secret works at once. Concurrent misses for one app share one query.
  */
 @ApplicationScoped
-public class CredentialStore {
+public class CredentialRepository {
 
-    private static final String SELECT_APP = "select a.enabled, s.key_id, s.sealed, s.valid_until"
-            + " from app a left join app_secret s on s.app_key = a.app_key"
-            + " and (s.valid_until is null or s.valid_until > now())"
-            + " where a.app_key = $1 order by s.valid_until desc nulls first";
+    /**
+     * Whether the app is enabled, and its secrets still valid (the current one, without an end,
+     * first): a left join, so that a known app without secrets is told from an unknown one.
+     */
+    private static final String SELECT_APP = """
+            select a.enabled, s.key_id, s.sealed, s.valid_until
+            from app a left join app_secret s on s.app_key = a.app_key
+                and (s.valid_until is null or s.valid_until > now())
+            where a.app_key = $1 order by s.valid_until desc nulls first""";
 
     /** The registry's rule for app keys: a key outside it was never registered. */
     public static final Pattern APP_KEY = Pattern.compile("[A-Za-z0-9._-]{1,255}");
 
-    private static final Logger LOG = Logger.getLogger(CredentialStore.class);
+    private static final Logger LOG = Logger.getLogger(CredentialRepository.class);
 
     private final Pool pool;
     private final SecretSealer sealer;
     private final Duration recheckAfter;
     private final AsyncCache<String, AppCredentials> cache;
 
-    public CredentialStore(Pool pool, SecretSealer sealer, IngestConfig config) {
+    public CredentialRepository(Pool pool, SecretSealer sealer, IngestConfig config) {
         this.pool = pool;
         this.sealer = sealer;
         this.recheckAfter = config.credentials().recheckAfter();

@@ -16,7 +16,7 @@ import java.util.List;
  * failing-after setting, so the vendor sees that its pager is broken.
  */
 @ApplicationScoped
-public class ChannelHealthReader {
+public class ChannelHealthRepository {
 
     /** The app's channels with at least $2 failed attempts in a row. */
     private static final String FAILING = """
@@ -26,7 +26,7 @@ public class ChannelHealthReader {
     private final Pool pool;
     private final int failingAfter;
 
-    public ChannelHealthReader(Pool pool, AlertConfig config) {
+    public ChannelHealthRepository(Pool pool, AlertConfig config) {
         this.pool = pool;
         this.failingAfter = config.delivery().failingAfter();
     }
@@ -37,7 +37,7 @@ public class ChannelHealthReader {
             for (Row row : rows) {
                 channels.add(new StatusPage.FailingChannel(row.getString("name"), row.getString("type"),
                         row.getInteger("consecutive_failures"), row.getOffsetDateTime("failing_since") == null ? null
-                                : IncidentReader.TIME.format(row.getOffsetDateTime("failing_since")),
+                                : Figures.TIME.format(row.getOffsetDateTime("failing_since")),
                         row.getString("last_error")));
             }
             return channels;

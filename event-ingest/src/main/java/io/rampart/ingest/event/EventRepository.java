@@ -37,9 +37,9 @@ import java.util.function.IntFunction;
  * {@code app_event_id} already holds is not stored again.
  */
 @ApplicationScoped
-public class EventWriter {
+public class EventRepository {
 
-    private static final Logger LOG = Logger.getLogger(EventWriter.class);
+    private static final Logger LOG = Logger.getLogger(EventRepository.class);
 
     /** A batch without event ids: one statement, so one round trip and atomic without BEGIN/COMMIT. */
     private static final String INSERT_EVENTS = """
@@ -98,7 +98,7 @@ public class EventWriter {
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean closing;
 
-    public EventWriter(Pool pool, IngestConfig config, IngestMetrics metrics) {
+    public EventRepository(Pool pool, IngestConfig config, IngestMetrics metrics) {
         this.pool = pool;
         this.config = config.writer();
         this.metrics = metrics;

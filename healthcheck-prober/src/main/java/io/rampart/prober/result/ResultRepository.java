@@ -21,12 +21,13 @@ import java.util.List;
  * buffer, so a short outage delays results without losing them. Past the bound (which counts the
  * results being written), new results are dropped, counted and logged.
  */
-public final class ResultWriter {
+public final class ResultRepository {
 
-    private static final Logger LOG = Logger.getLogger(ResultWriter.class);
+    private static final Logger LOG = Logger.getLogger(ResultRepository.class);
     private static final long DROP_LOG_INTERVAL_NANOS = 10_000_000_000L;
     private static final Duration DRAIN_RETRY = Duration.ofMillis(100);
 
+    /** Stores a batch of results in one statement and round trip: one array per column ($9 this replica's location). */
     private static final String INSERT = """
             insert into probe_result
                 (target_id, app_key, scheduled_at, occurred_at, duration_ms, outcome, status_code, prober, location,
@@ -53,7 +54,7 @@ public final class ResultWriter {
     private long droppedSinceLog;
     private long lastDropLogNanos;
 
-    public ResultWriter(Pool pool, String location, int capacity, int batchSize, int concurrency,
+    public ResultRepository(Pool pool, String location, int capacity, int batchSize, int concurrency,
             ProberMetrics metrics) {
         this.pool = pool;
         this.location = location;

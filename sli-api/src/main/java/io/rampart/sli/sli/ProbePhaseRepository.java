@@ -16,10 +16,10 @@ import java.util.Optional;
 
 /**
  * Reads the probe phase rollups (V180, one latency histogram per app, bucket and phase) over a
- * window covered by whole day, hour and minute buckets, as {@link RollupReader} reads the others.
+ * window covered by whole day, hour and minute buckets, as {@link RollupRepository} reads the others.
  */
 @ApplicationScoped
-public class ProbePhaseReader {
+public class ProbePhaseRepository {
 
     /** Each phase's histograms of the app under the spans; one row of nulls for an app without any, none for no app. */
     private static final String QUERY = """
@@ -28,18 +28,26 @@ public class ProbePhaseReader {
             )
             select p.phase, p.latency_bins, p.latency_counts
             from app a
-            left join (%s) as p on true
-            where a.app_key = $1""".formatted(String.join("\n    union all\n", java.util.Arrays.stream(Resolution.values())
-            .map(resolution -> """
-                    select r.phase, r.latency_bins, r.latency_counts
-                    from span as s join probe_phase_%s as r
-                      on r.app_key = $1 and r.bucket >= s.start_at and r.bucket < s.end_at
-                    where s.resolution = '%s'""".formatted(resolution.sqlName(), resolution.sqlName()))
-            .toList()));
+            left join (
+                select r.phase, r.latency_bins, r.latency_counts
+                from span as s join probe_phase_minute as r
+                  on r.app_key = $1 and r.bucket >= s.start_at and r.bucket < s.end_at
+                where s.resolution = 'minute'
+                union all
+                select r.phase, r.latency_bins, r.latency_counts
+                from span as s join probe_phase_hour as r
+                  on r.app_key = $1 and r.bucket >= s.start_at and r.bucket < s.end_at
+                where s.resolution = 'hour'
+                union all
+                select r.phase, r.latency_bins, r.latency_counts
+                from span as s join probe_phase_day as r
+                  on r.app_key = $1 and r.bucket >= s.start_at and r.bucket < s.end_at
+                where s.resolution = 'day') as p on true
+            where a.app_key = $1""";
 
     private final ReadPool pool;
 
-    public ProbePhaseReader(ReadPool pool) {
+    public ProbePhaseRepository(ReadPool pool) {
         this.pool = pool;
     }
 

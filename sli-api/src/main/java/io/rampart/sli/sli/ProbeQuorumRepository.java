@@ -21,7 +21,7 @@ import java.util.Map;
  * definitions (V150), and leaves them untouched where the app can have one location only.
  */
 @ApplicationScoped
-public class ProbeLocationReader {
+public class ProbeQuorumRepository {
 
     /** Per app and range: the correction of the per-probe counts (zeros unless the app has several locations). */
     private static final String QUORUM = """
@@ -38,19 +38,19 @@ public class ProbeLocationReader {
 
     private final ReadPool pool;
 
-    public ProbeLocationReader(ReadPool pool) {
+    public ProbeQuorumRepository(ReadPool pool) {
         this.pool = pool;
     }
 
     /**
-     * Makes the PROBE counts of each range (figures by range index, as RollupReader answers them)
+     * Makes the PROBE counts of each range (figures by range index, as RollupRepository answers them)
      * count slots by their quorum verdict, or, with a location, that location's slots alone, each
      * probe judged by the availability policy the answer applies.
      */
-    Uni<List<Map<String, StreamFigures>>> apply(String appKey, List<RollupReader.Range> ranges, String location,
+    Uni<List<Map<String, StreamFigures>>> apply(String appKey, List<RollupRepository.Range> ranges, String location,
             List<Map<String, StreamFigures>> figures, AvailabilityPolicy policy) {
         if (location == null) {
-            Map<String, RollupReader.Figures> byApp = new HashMap<>(Map.of(appKey, new RollupReader.Figures(figures, List.of())));
+            Map<String, RollupRepository.Figures> byApp = new HashMap<>(Map.of(appKey, new RollupRepository.Figures(figures, List.of())));
             return applyQuorum(List.of(appKey), ranges, byApp, Map.of(appKey, policy)).replaceWith(figures);
         }
         return pool.current().preparedQuery(ONE_LOCATION)
@@ -65,12 +65,12 @@ public class ProbeLocationReader {
     }
 
     /**
-     * {@link #apply} without a location for many apps at once (figures by app key, as RollupReader
+     * {@link #apply} without a location for many apps at once (figures by app key, as RollupRepository
      * answers them; an app without figures gets them where its correction is not zero), each app's
      * probes judged by its availability policy.
      */
-    Uni<Map<String, RollupReader.Figures>> applyQuorum(List<String> appKeys,
-            List<RollupReader.Range> ranges, Map<String, RollupReader.Figures> figures,
+    Uni<Map<String, RollupRepository.Figures>> applyQuorum(List<String> appKeys,
+            List<RollupRepository.Range> ranges, Map<String, RollupRepository.Figures> figures,
             Map<String, AvailabilityPolicy> policies) {
         return pool.current().preparedQuery(QUORUM).execute(Tuple.of(appKeys.toArray(String[]::new), froms(ranges), tos(ranges),
                         appKeys.stream().map(app -> policies.get(app).wireValue()).toArray(String[]::new)))
@@ -80,7 +80,7 @@ public class ProbeLocationReader {
                         long good = row.getLong("good_slots") - row.getLong("good_results");
                         if (slots != 0 || good != 0) {
                             probes(figures.computeIfAbsent(row.getString("app_key"),
-                                    app -> RollupReader.none(ranges.size(), 0)).ranges(), row).adjust(slots, good);
+                                    app -> RollupRepository.none(ranges.size(), 0)).ranges(), row).adjust(slots, good);
                         }
                     }
                     return figures;
@@ -91,11 +91,11 @@ public class ProbeLocationReader {
         return figures.get(row.getLong("point").intValue() - 1).computeIfAbsent(SliFigures.PROBE, stream -> new StreamFigures());
     }
 
-    private static OffsetDateTime[] froms(List<RollupReader.Range> ranges) {
+    private static OffsetDateTime[] froms(List<RollupRepository.Range> ranges) {
         return ranges.stream().map(range -> range.from().atOffset(ZoneOffset.UTC)).toArray(OffsetDateTime[]::new);
     }
 
-    private static OffsetDateTime[] tos(List<RollupReader.Range> ranges) {
+    private static OffsetDateTime[] tos(List<RollupRepository.Range> ranges) {
         return ranges.stream().map(range -> range.to().atOffset(ZoneOffset.UTC)).toArray(OffsetDateTime[]::new);
     }
 }

@@ -26,7 +26,7 @@ import java.util.Set;
  * so a whole excluded hour is one bucket), for the caller to subtract.
  */
 @ApplicationScoped
-public class RollupReader {
+public class RollupRepository {
 
     /** A time range to read, [from, to), on whole minutes. */
     public record Range(Instant from, Instant to) {
@@ -49,6 +49,14 @@ public class RollupReader {
     /** The group of the spans read whole, in the statement's grp column. */
     private static final int WHOLE = -1;
 
+    /**
+     * Every app's figures of the ranges and each app's figures of its excluded minutes ($1 app keys; $2..$5,
+     * $9..$11 the spans: point, resolution, start, end, group, target, app; $6 the PROBE target or null;
+     * $7 the streams; $8 latencies for the points below it): counts summed per range and stream, latency
+     * histograms as stored, from the minute, hour and day tables of sli_count and sli_latency, one
+     * branch per table and per kind of span (a fleet with a platform fault looks each app's excluded
+     * minutes up once, not every app's for each).
+     */
     private static final String QUERY = """
             with span as (
                 -- grp -1: the range itself, of every app; grp >= 0: the minutes an exclusion group of one
@@ -58,43 +66,114 @@ public class RollupReader {
                     as s(point, resolution, start_at, end_at, grp, target_id, app_key)
             ),
             counted as (
-                %s
+                -- minute buckets of the ranges of every app
+                select r.app_key, s.point, s.grp, r.stream, r.product, r.status_code, r.total, r.good
+                from span as s join sli_count_minute as r
+                  on r.app_key = any($1::text[]) and s.app_key is null and r.bucket >= s.start_at and r.bucket < s.end_at
+                where s.resolution = 'minute' and r.stream = any($7::text[])
+                  and (r.stream <> 'PROBE' or $6::bigint is null or r.target_id = $6)
+                  and (s.target_id is null or r.stream = 'PROBE' and r.target_id = s.target_id)
+                union all
+                -- minute buckets of each app's excluded minutes
+                select r.app_key, s.point, s.grp, r.stream, r.product, r.status_code, r.total, r.good
+                from span as s join sli_count_minute as r
+                  on r.app_key = s.app_key and r.bucket >= s.start_at and r.bucket < s.end_at
+                where s.resolution = 'minute' and r.stream = any($7::text[])
+                  and (r.stream <> 'PROBE' or $6::bigint is null or r.target_id = $6)
+                  and (s.target_id is null or r.stream = 'PROBE' and r.target_id = s.target_id)
+                union all
+                -- hour buckets of the ranges of every app
+                select r.app_key, s.point, s.grp, r.stream, r.product, r.status_code, r.total, r.good
+                from span as s join sli_count_hour as r
+                  on r.app_key = any($1::text[]) and s.app_key is null and r.bucket >= s.start_at and r.bucket < s.end_at
+                where s.resolution = 'hour' and r.stream = any($7::text[])
+                  and (r.stream <> 'PROBE' or $6::bigint is null or r.target_id = $6)
+                  and (s.target_id is null or r.stream = 'PROBE' and r.target_id = s.target_id)
+                union all
+                -- hour buckets of each app's excluded minutes
+                select r.app_key, s.point, s.grp, r.stream, r.product, r.status_code, r.total, r.good
+                from span as s join sli_count_hour as r
+                  on r.app_key = s.app_key and r.bucket >= s.start_at and r.bucket < s.end_at
+                where s.resolution = 'hour' and r.stream = any($7::text[])
+                  and (r.stream <> 'PROBE' or $6::bigint is null or r.target_id = $6)
+                  and (s.target_id is null or r.stream = 'PROBE' and r.target_id = s.target_id)
+                union all
+                -- day buckets of the ranges of every app
+                select r.app_key, s.point, s.grp, r.stream, r.product, r.status_code, r.total, r.good
+                from span as s join sli_count_day as r
+                  on r.app_key = any($1::text[]) and s.app_key is null and r.bucket >= s.start_at and r.bucket < s.end_at
+                where s.resolution = 'day' and r.stream = any($7::text[])
+                  and (r.stream <> 'PROBE' or $6::bigint is null or r.target_id = $6)
+                  and (s.target_id is null or r.stream = 'PROBE' and r.target_id = s.target_id)
+                union all
+                -- day buckets of each app's excluded minutes
+                select r.app_key, s.point, s.grp, r.stream, r.product, r.status_code, r.total, r.good
+                from span as s join sli_count_day as r
+                  on r.app_key = s.app_key and r.bucket >= s.start_at and r.bucket < s.end_at
+                where s.resolution = 'day' and r.stream = any($7::text[])
+                  and (r.stream <> 'PROBE' or $6::bigint is null or r.target_id = $6)
+                  and (s.target_id is null or r.stream = 'PROBE' and r.target_id = s.target_id)
             ),
             histograms as (
-                %s
+                -- minute buckets of the ranges of every app
+                select r.app_key, s.point, s.grp, r.stream, r.latency_bins, r.latency_counts
+                from span as s join sli_latency_minute as r
+                  on r.app_key = any($1::text[]) and s.app_key is null and r.bucket >= s.start_at and r.bucket < s.end_at
+                where s.resolution = 'minute' and s.point < $8 and r.stream = any($7::text[])
+                  and (r.stream <> 'PROBE' or $6::bigint is null or r.target_id = $6)
+                  and (s.target_id is null or r.stream = 'PROBE' and r.target_id = s.target_id)
+                union all
+                -- minute buckets of each app's excluded minutes
+                select r.app_key, s.point, s.grp, r.stream, r.latency_bins, r.latency_counts
+                from span as s join sli_latency_minute as r
+                  on r.app_key = s.app_key and r.bucket >= s.start_at and r.bucket < s.end_at
+                where s.resolution = 'minute' and s.point < $8 and r.stream = any($7::text[])
+                  and (r.stream <> 'PROBE' or $6::bigint is null or r.target_id = $6)
+                  and (s.target_id is null or r.stream = 'PROBE' and r.target_id = s.target_id)
+                union all
+                -- hour buckets of the ranges of every app
+                select r.app_key, s.point, s.grp, r.stream, r.latency_bins, r.latency_counts
+                from span as s join sli_latency_hour as r
+                  on r.app_key = any($1::text[]) and s.app_key is null and r.bucket >= s.start_at and r.bucket < s.end_at
+                where s.resolution = 'hour' and s.point < $8 and r.stream = any($7::text[])
+                  and (r.stream <> 'PROBE' or $6::bigint is null or r.target_id = $6)
+                  and (s.target_id is null or r.stream = 'PROBE' and r.target_id = s.target_id)
+                union all
+                -- hour buckets of each app's excluded minutes
+                select r.app_key, s.point, s.grp, r.stream, r.latency_bins, r.latency_counts
+                from span as s join sli_latency_hour as r
+                  on r.app_key = s.app_key and r.bucket >= s.start_at and r.bucket < s.end_at
+                where s.resolution = 'hour' and s.point < $8 and r.stream = any($7::text[])
+                  and (r.stream <> 'PROBE' or $6::bigint is null or r.target_id = $6)
+                  and (s.target_id is null or r.stream = 'PROBE' and r.target_id = s.target_id)
+                union all
+                -- day buckets of the ranges of every app
+                select r.app_key, s.point, s.grp, r.stream, r.latency_bins, r.latency_counts
+                from span as s join sli_latency_day as r
+                  on r.app_key = any($1::text[]) and s.app_key is null and r.bucket >= s.start_at and r.bucket < s.end_at
+                where s.resolution = 'day' and s.point < $8 and r.stream = any($7::text[])
+                  and (r.stream <> 'PROBE' or $6::bigint is null or r.target_id = $6)
+                  and (s.target_id is null or r.stream = 'PROBE' and r.target_id = s.target_id)
+                union all
+                -- day buckets of each app's excluded minutes
+                select r.app_key, s.point, s.grp, r.stream, r.latency_bins, r.latency_counts
+                from span as s join sli_latency_day as r
+                  on r.app_key = s.app_key and r.bucket >= s.start_at and r.bucket < s.end_at
+                where s.resolution = 'day' and s.point < $8 and r.stream = any($7::text[])
+                  and (r.stream <> 'PROBE' or $6::bigint is null or r.target_id = $6)
+                  and (s.target_id is null or r.stream = 'PROBE' and r.target_id = s.target_id)
             )
             select app_key, point, grp, stream, product, status_code, sum(total)::bigint as total, sum(good)::bigint as good,
                    null::int[] as latency_bins, null::bigint[] as latency_counts
             from counted group by 1, 2, 3, 4, 5, 6
             union all
             select app_key, point, grp, stream, null, null, null, null, latency_bins, latency_counts from histograms
-            """.formatted(perResolution("r.app_key, s.point, s.grp, r.stream, r.product, r.status_code, r.total, r.good", "sli_count", "true"),
-            perResolution("r.app_key, s.point, s.grp, r.stream, r.latency_bins, r.latency_counts", "sli_latency", "s.point < $8"));
-
-    /**
-     * The rows of one rollup family (sli_count or sli_latency) under the spans, from each resolution's
-     * table: the ranges of every app, and apart the excluded minutes of their one app each (so that a
-     * fleet with a platform fault looks each app's minutes up once, not every app's for each).
-     */
-    private static String perResolution(String columns, String family, String condition) {
-        return String.join("\n    union all\n", java.util.Arrays.stream(Resolution.values())
-                .flatMap(resolution -> java.util.stream.Stream.of("r.app_key = any($1::text[]) and s.app_key is null",
-                                "r.app_key = s.app_key")
-                        .map(apps -> """
-                        select %s
-                        from span as s join %s_%s as r
-                          on %s and r.bucket >= s.start_at and r.bucket < s.end_at
-                        where s.resolution = '%s' and %s and r.stream = any($7::text[])
-                          and (r.stream <> 'PROBE' or $6::bigint is null or r.target_id = $6)
-                          and (s.target_id is null or r.stream = 'PROBE' and r.target_id = s.target_id)"""
-                        .formatted(columns, family, resolution.sqlName(), apps, resolution.sqlName(), condition)))
-                .toList());
-    }
+            """;
 
     private final ReadPool pool;
     private final Vertx vertx;
 
-    public RollupReader(ReadPool pool, Vertx vertx) {
+    public RollupRepository(ReadPool pool, Vertx vertx) {
         this.pool = pool;
         this.vertx = vertx;
     }
