@@ -12,7 +12,8 @@ import java.nio.file.Path;
  * Gives a service started on its own (outside the prod profile, with {@code RAMPART_DB_HOST}
  * unset) a local PostgreSQL: the one already listening on the local port, or a new embedded one
  * with its data under {@code $RAMPART_HOME/postgres}. Called from each service's main method,
- * before Quarkus reads its configuration.
+ * before Quarkus reads its configuration. A packaged service carries no embedded PostgreSQL (its
+ * build leaves the optional dependency out), so there it only finds the one already listening.
  */
 public final class EmbeddedDatabaseBootstrap {
 
@@ -27,6 +28,11 @@ public final class EmbeddedDatabaseBootstrap {
         }
         int port = Integer.parseInt(setting("RAMPART_LOCAL_DB_PORT", "54329"));
         if (!listening(port)) {
+            if (!embeddedPostgresPresent()) {
+                throw new IllegalStateException("RAMPART_DB_HOST is unset and nothing listens on port " + port
+                        + ", and this packaged service carries no embedded PostgreSQL: set RAMPART_DB_HOST (and"
+                        + " RAMPART_DB_PORT, _NAME, _USER, _PASSWORD), or start Rampart with ./run-local");
+            }
             Path directory = Path.of(setting("RAMPART_HOME", ".rampart")).resolve("postgres");
             try {
                 LocalPostgres postgres = LocalPostgres.start(directory, port);
@@ -41,6 +47,17 @@ public final class EmbeddedDatabaseBootstrap {
         System.setProperty("RAMPART_DB_NAME", LocalPostgres.DATABASE);
         System.setProperty("RAMPART_DB_USER", LocalPostgres.USER);
         System.setProperty("RAMPART_DB_PASSWORD", LocalPostgres.PASSWORD);
+    }
+
+    /** Whether zonky's embedded PostgreSQL is on the class path: in dev mode and tests, not in a packaged service. */
+    private static boolean embeddedPostgresPresent() {
+        try {
+            Class.forName("io.zonky.test.db.postgres.embedded.EmbeddedPostgres", false,
+                    EmbeddedDatabaseBootstrap.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
     }
 
     private static String activeProfile() {
