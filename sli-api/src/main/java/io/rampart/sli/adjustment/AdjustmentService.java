@@ -184,8 +184,7 @@ public class AdjustmentService {
                     ? List.of(new Exclusions.Interval(adjustment.start(), adjustment.end()))
                     : adjustment.recurrence().occurrences(adjustment.start(), adjustment.end(), from, to);
             Set<SliId> slis = EnumSet.noneOf(SliId.class);
-            adjustment.slis().forEach(id -> slis.add(SliId.fromId(id)));
-            slis.remove(null);
+            adjustment.slis().forEach(id -> SliId.find(id).ifPresent(slis::add));
             if (adjustment.slis().isEmpty()) {
                 slis.addAll(EnumSet.allOf(SliId.class));
             }
@@ -372,7 +371,7 @@ public class AdjustmentService {
             return List.of();
         }
         for (String sli : texts("slis", slis)) {
-            if (SliId.fromId(sli) == null) {
+            if (SliId.find(sli).isEmpty()) {
                 throw Refusal.invalid("slis", "no SLI " + sli);
             }
         }

@@ -128,7 +128,7 @@ public class AlertRules {
             Map<String, Double> rates = entry.slo().burnRates();
             for (BurnRateAlert alert : entry.slo().alerts()) {
                 SliSummary longWindow = byWindow.get(alert.longWindow());
-                SliEntry overLongWindow = entry(longWindow, SliId.fromId(entry.id()));
+                SliEntry overLongWindow = entry(longWindow, SliId.of(entry.id()));
                 Double longRate = rates.get(alert.longWindow());
                 Double shortRate = rates.get(alert.shortWindow());
                 double threshold = alert.threshold() * scale;

@@ -226,11 +226,7 @@ public class DiagnosticsService {
     }
 
     private static SliId sli(String sliId) {
-        SliId sli = SliId.fromId(sliId);
-        if (sli == null) {
-            throw Refusal.notFound("no SLI " + sliId);
-        }
-        return sli;
+        return SliId.find(sliId).orElseThrow(() -> Refusal.notFound("no SLI " + sliId));
     }
 
     private static int limit(String limit) {

@@ -235,11 +235,7 @@ public class FleetService {
         if (id == null) {
             return null;
         }
-        SliId sli = SliId.fromId(id);
-        if (sli == null) {
-            throw Refusal.invalid("sli", "no SLI " + id);
-        }
-        return sli;
+        return SliId.find(id).orElseThrow(() -> Refusal.invalid("sli", "no SLI " + id));
     }
 
     /** A product as the registry stores it, from its wire value ({@code jira}, {@code confluence}). */

@@ -35,7 +35,7 @@ public record FleetView(Filters filters, String periodLabel, String window, List
                 throw Refusal.invalid("period", "28d, a UTC calendar month such as 2026-11 or a quarter such as 2026-Q4");
             }
             String sliId = blankToNull(sli);
-            if (sliId != null && SliId.fromId(sliId) == null) {
+            if (sliId != null && SliId.find(sliId).isEmpty()) {
                 throw Refusal.invalid("sli", "no SLI " + sliId);
             }
             String keyPrefix = blankToNull(prefix);

@@ -90,7 +90,7 @@ public class FleetViews {
             return Uni.createFrom().item(new FleetView.Row(item.appKey(), item.name(), "", Figures.value(SliId.Measure.RATIO, null),
                     "", "", false, "No data", item.openIncidents(), "", 0, statusHref));
         }
-        SliId sli = SliId.fromId(ranked.id());
+        SliId sli = SliId.of(ranked.id());
         boolean below = FleetService.belowSlo(ranked);
         String state = ranked.slo() == null ? "No SLO" : below ? "Below SLO" : ranked.value() == null ? "No data" : "Meeting SLO";
         return slis.series(item.appKey(), ranked.id(), new SliService.Query(null, page.from().toString(), page.to().toString(),

@@ -177,10 +177,8 @@ final class OpenSloDocuments {
             if (!count.equals(sourceSpec.path("count").asText(null))) {
                 throw Refusal.invalid(field + ".spec.count", "must be " + count);
             }
-            SliId named = SliId.fromId(sourceSpec.path("sli").asText(""));
-            if (named == null || named.measure() != SliId.Measure.RATIO) {
-                throw Refusal.invalid(field + ".spec.sli", "the id of one of Rampart's ratio SLIs");
-            }
+            SliId named = SliId.find(sourceSpec.path("sli").asText("")).filter(found -> found.measure() == SliId.Measure.RATIO)
+                    .orElseThrow(() -> Refusal.invalid(field + ".spec.sli", "the id of one of Rampart's ratio SLIs"));
             if (sli != null && sli != named) {
                 throw Refusal.invalid(field + ".spec.sli", "good and total must be of the same SLI");
             }

@@ -79,8 +79,7 @@ public class OpenSloResource {
                 overrides.put(sli.id(), target);
             }
         });
-        return registry.update(appKey, new AppRequest(null, null, null, null, null, null, null, overrides, null, null, null,
-                        null, null, null, null))
+        return registry.update(appKey, AppRequest.sloOverriding(overrides))
                 .map(app -> OpenSloDocuments.render(appKey, targets(app.sloOverrides())));
     }
 

@@ -20,4 +20,14 @@ public record AppRequest(String appKey, String name, String partnerName, String 
         List<BaseUrl> baseUrls, Integer checkIntervalSeconds, List<String> products,
         Map<String, Double> sloOverrides, Boolean statusPagePublic, Boolean enabled, Integer syntheticStaleAfterMinutes,
         String availabilityPolicy, String lifecycleScope, List<String> probeLocations, String quorum) {
+
+    /** A PATCH that changes nothing but {@code enabled}. */
+    public static AppRequest enabling(boolean enabled) {
+        return new AppRequest(null, null, null, null, null, null, null, null, null, enabled, null, null, null, null, null);
+    }
+
+    /** A PATCH that changes nothing but the SLO targets. */
+    public static AppRequest sloOverriding(Map<String, Double> sloOverrides) {
+        return new AppRequest(null, null, null, null, null, null, null, sloOverrides, null, null, null, null, null, null, null);
+    }
 }

@@ -92,11 +92,11 @@ final class AppValidator {
             throw Refusal.invalid("syntheticStaleAfterMinutes", "from 1 to " + MAX_SYNTHETIC_STALE_AFTER_MINUTES);
         }
         if (request.availabilityPolicy() != null && !request.availabilityPolicy().equals(FOLLOW_DEFAULT)
-                && AvailabilityPolicy.fromWireValue(request.availabilityPolicy()) == null) {
+                && AvailabilityPolicy.find(request.availabilityPolicy()).isEmpty()) {
             throw Refusal.invalid("availabilityPolicy", "one of 2xx, http-200, default");
         }
         if (request.lifecycleScope() != null && !request.lifecycleScope().equals(FOLLOW_DEFAULT)
-                && LifecycleScope.fromWireValue(request.lifecycleScope()) == null) {
+                && LifecycleScope.find(request.lifecycleScope()).isEmpty()) {
             throw Refusal.invalid("lifecycleScope", "one of all, installed, default");
         }
         String quorum = ProbeLocationValidator.quorum(request.quorum());
@@ -181,8 +181,7 @@ final class AppValidator {
     private static Map<String, Double> sloOverrides(Map<String, Double> overrides) {
         Map<String, Double> checked = new LinkedHashMap<>();
         overrides.forEach((id, target) -> {
-            SliId sli = SliId.fromId(id);
-            if (sli == null || sli.measure() != SliId.Measure.RATIO) {
+            if (SliId.find(id).filter(sli -> sli.measure() == SliId.Measure.RATIO).isEmpty()) {
                 throw Refusal.invalid("sloOverrides." + id, "not the id of a ratio SLI");
             }
             if (target == null || !(target > 0 && target < 100)) {

@@ -54,7 +54,7 @@ public class RegistryService {
 
     /** Disables the app: the prober and ingest stop taking it, its data and secret stay. */
     public Uni<Void> disable(String appKey) {
-        return update(appKey, new AppRequest(null, null, null, null, null, null, null, null, null, false, null, null, null, null, null))
+        return update(appKey, AppRequest.enabling(false))
                 .replaceWithVoid();
     }
 

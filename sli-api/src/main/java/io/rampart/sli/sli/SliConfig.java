@@ -47,11 +47,8 @@ public interface SliConfig {
     final class AvailabilityPolicyConverter implements Converter<AvailabilityPolicy> {
         @Override
         public AvailabilityPolicy convert(String value) {
-            AvailabilityPolicy policy = AvailabilityPolicy.fromWireValue(value.trim());
-            if (policy == null) {
-                throw new IllegalArgumentException("rampart.sli.availability-policy: 2xx or http-200, not " + value);
-            }
-            return policy;
+            return AvailabilityPolicy.find(value.trim())
+                    .orElseThrow(() -> new IllegalArgumentException("rampart.sli.availability-policy: 2xx or http-200, not " + value));
         }
     }
 
@@ -59,11 +56,8 @@ public interface SliConfig {
     final class LifecycleScopeConverter implements Converter<LifecycleScope> {
         @Override
         public LifecycleScope convert(String value) {
-            LifecycleScope scope = LifecycleScope.fromWireValue(value.trim());
-            if (scope == null) {
-                throw new IllegalArgumentException("rampart.sli.lifecycle-scope: all or installed, not " + value);
-            }
-            return scope;
+            return LifecycleScope.find(value.trim())
+                    .orElseThrow(() -> new IllegalArgumentException("rampart.sli.lifecycle-scope: all or installed, not " + value));
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.rampart.sli.sli;
 
+import io.rampart.sli.slo.EventCounts;
+
 import io.rampart.store.event.Product;
 import io.rampart.store.sli.SliId;
 import io.rampart.store.sli.WebhookPolicy;
@@ -23,18 +25,6 @@ final class SliFigures {
     static final String WEBHOOK = "WEBHOOK";
     static final Set<String> ALL_STREAMS = Set.of(PROBE, IFRAME_HOST, IFRAME_APP, SYNTHETIC, LIFECYCLE, WEBHOOK);
 
-    /** Good and total events behind a ratio or a count. */
-    record Counts(long good, long total) {
-
-        Double percent() {
-            return total == 0 ? null : 100.0 * good / total;
-        }
-
-        long bad() {
-            return total - good;
-        }
-    }
-
     /** What an answer shows of one SLI over one range; fields an SLI does not carry are null. */
     record Reading(Double value, Long good, Long total, Long count) {
     }
@@ -50,13 +40,13 @@ final class SliFigures {
         Double value = value(sli, figures, rules, quantile);
         return switch (sli.measure()) {
             case RATIO -> {
-                Counts counts = counts(sli, figures, rules);
+                EventCounts counts = counts(sli, figures, rules);
                 yield new Reading(value, counts.good(), counts.total(), null);
             }
             case LATENCY -> new Reading(value, null, null,
                     figures.getOrDefault(stream(sli), StreamFigures.NONE).latencies().observations());
             case COUNT -> {
-                Counts counts = counts(sli, figures, rules);
+                EventCounts counts = counts(sli, figures, rules);
                 yield new Reading(value, null, counts.total(), counts.bad());
             }
         };
@@ -68,7 +58,7 @@ final class SliFigures {
     }
 
     /** Good and total of a ratio or count SLI over one range. */
-    static Counts counts(SliId sli, Map<String, StreamFigures> figures, ReadRules rules) {
+    static EventCounts counts(SliId sli, Map<String, StreamFigures> figures, ReadRules rules) {
         return switch (sli) {
             // The app server's figure wherever the app sent any in the range, else the host's.
             case IFRAME_LOAD_SUCCESS_RATE_EFFECTIVE -> figures.getOrDefault(IFRAME_APP, StreamFigures.NONE).total() > 0
@@ -77,15 +67,14 @@ final class SliFigures {
             case WEBHOOK_DELIVERY_SUCCESS_RATE -> webhookCounts(figures.getOrDefault(WEBHOOK, StreamFigures.NONE), rules.webhook());
             case AVAILABILITY_SUCCESS_RATE -> {
                 StreamFigures probes = figures.getOrDefault(PROBE, StreamFigures.NONE);
-                yield new Counts(probes.good(rules.availability()), probes.total());
+                yield new EventCounts(probes.good(rules.availability()), probes.total());
             }
             case LIFECYCLE_SUCCESS_RATE, LIFECYCLE_FAILURE_COUNT -> {
-                long[] scoped = figures.getOrDefault(LIFECYCLE, StreamFigures.NONE).goodAndTotal(rules.lifecycle());
-                yield new Counts(scoped[0], scoped[1]);
+                yield figures.getOrDefault(LIFECYCLE, StreamFigures.NONE).goodAndTotal(rules.lifecycle());
             }
             default -> {
                 StreamFigures stream = figures.getOrDefault(stream(sli), StreamFigures.NONE);
-                yield new Counts(stream.good(), stream.total());
+                yield new EventCounts(stream.good(), stream.total());
             }
         };
     }
@@ -96,13 +85,13 @@ final class SliFigures {
             case RATIO -> counts(sli, figures, rules).percent();
             case LATENCY -> figures.getOrDefault(stream(sli), StreamFigures.NONE).latencies().quantile(quantile.fraction());
             case COUNT -> {
-                Counts counts = counts(sli, figures, rules);
+                EventCounts counts = counts(sli, figures, rules);
                 yield counts.total() == 0 ? null : (double) counts.bad();
             }
         };
     }
 
-    private static Counts webhookCounts(StreamFigures webhooks, WebhookPolicy policy) {
+    private static EventCounts webhookCounts(StreamFigures webhooks, WebhookPolicy policy) {
         long good = 0;
         for (StreamFigures.KeyedCount count : webhooks.keyed()) {
             Product product = java.util.Arrays.stream(Product.values())
@@ -111,7 +100,7 @@ final class SliFigures {
                 good += count.total();
             }
         }
-        return new Counts(good, webhooks.total());
+        return new EventCounts(good, webhooks.total());
     }
 
     private static String stream(SliId sli) {

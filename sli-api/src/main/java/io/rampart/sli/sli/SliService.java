@@ -3,6 +3,7 @@ package io.rampart.sli.sli;
 import io.rampart.sli.adjustment.AdjustmentService;
 import io.rampart.sli.adjustment.Exclusions;
 import io.rampart.sli.slo.BurnRateWindow;
+import io.rampart.sli.slo.EventCounts;
 import io.rampart.sli.slo.SloCalculator;
 import io.rampart.sli.slo.SloOverrides;
 import io.rampart.store.error.Refusal;
@@ -21,6 +22,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Answers the SLI queries of one app from the rollups. */
 @ApplicationScoped
@@ -52,6 +54,9 @@ public class SliService {
     }
 
     /** A location's name, as the prober's RAMPART_PROBER_LOCATION: letters, digits, '.', '_', '-'. */
+    /** Where the query's own window is in the ranges of a summary. */
+    private static final int QUERY_RANGE = 0;
+
     private static final java.util.regex.Pattern LOCATION = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     /**
@@ -171,7 +176,10 @@ public class SliService {
         return policies;
     }
 
-    /** The window and, for a full summary, each burn-rate window ending where it ends. */
+    /**
+     * The window ({@link #QUERY_RANGE}) and, for a full summary, each burn-rate window ending where
+     * it ends ({@link #burnRange}).
+     */
     private static List<RollupRepository.Range> ranges(Window window, boolean full) {
         List<RollupRepository.Range> ranges = new ArrayList<>();
         ranges.add(new RollupRepository.Range(window.from(), window.to()));
@@ -194,10 +202,7 @@ public class SliService {
 
     public Uni<SliSeries> series(String appKey, String sliId, Query query, String step, String location, Instant now) {
         checkLocation(location);
-        SliId sli = SliId.fromId(sliId);
-        if (sli == null) {
-            throw Refusal.notFound("no SLI " + sliId);
-        }
+        SliId sli = SliId.find(sliId).orElseThrow(() -> Refusal.notFound("no SLI " + sliId));
         Window window = Window.parse(query.window(), query.from(), query.to(), SERIES_WINDOW, config.maxWindowDays(), now);
         Duration stepLength = step == null ? SERIES_STEP : Window.length("step", step);
         Quantile quantile = Quantile.parse(query.quantile());
@@ -241,10 +246,15 @@ public class SliService {
                 }));
     }
 
+    /** Where a burn-rate window is in the ranges of a full summary: after the query's, in the enum's order. */
+    private static int burnRange(BurnRateWindow window) {
+        return QUERY_RANGE + 1 + window.ordinal();
+    }
+
     private SliEntry entry(SliId sli, RollupRepository.Figures figures, Exclusions exclusions, ReadRules rules,
             Quantile quantile, Map<String, Double> overrides, boolean full) {
-        SliFigures.Reading reading = SliFigures.reading(sli, adjusted(figures, exclusions, sli, 0), rules, quantile);
-        SliFigures.Reading raw = SliFigures.reading(sli, figures.ranges().get(0), rules, quantile);
+        SliFigures.Reading reading = SliFigures.reading(sli, adjusted(figures, exclusions, sli, QUERY_RANGE), rules, quantile);
+        SliFigures.Reading raw = SliFigures.reading(sli, figures.ranges().get(QUERY_RANGE), rules, quantile);
         Double target = sli.measure() == SliId.Measure.RATIO ? slos.target(sli, overrides) : null;
         return new SliEntry(sli.id(), sli.displayName(), sli.unit(), reading.value(), reading.good(), reading.total(),
                 reading.count(), sli.measure() == SliId.Measure.LATENCY ? quantile.name() : null,
@@ -286,14 +296,12 @@ public class SliService {
         return adjusted == null ? whole : adjusted;
     }
 
-    private static Map<BurnRateWindow, long[]> burnWindows(SliId sli, RollupRepository.Figures figures,
+    private static Map<BurnRateWindow, EventCounts> burnWindows(SliId sli, RollupRepository.Figures figures,
             Exclusions exclusions, ReadRules rules, boolean full) {
-        Map<BurnRateWindow, long[]> burn = new EnumMap<>(BurnRateWindow.class);
+        Map<BurnRateWindow, EventCounts> burn = new EnumMap<>(BurnRateWindow.class);
         for (BurnRateWindow window : BurnRateWindow.values()) {
-            SliFigures.Counts counts = full
-                    ? SliFigures.counts(sli, adjusted(figures, exclusions, sli, window.ordinal() + 1), rules)
-                    : new SliFigures.Counts(0, 0);
-            burn.put(window, new long[] {counts.bad(), counts.total()});
+            burn.put(window, full ? SliFigures.counts(sli, adjusted(figures, exclusions, sli, burnRange(window)), rules)
+                    : EventCounts.NONE);
         }
         return burn;
     }
@@ -308,11 +316,7 @@ public class SliService {
         if (requested == null) {
             return config.webhookPolicy();
         }
-        WebhookPolicy policy = WebhookPolicy.fromWireValue(requested);
-        if (policy == null) {
-            throw Refusal.invalid("webhookPolicy", "one of normalized, per-product");
-        }
-        return policy;
+        return WebhookPolicy.find(requested).orElseThrow(() -> Refusal.invalid("webhookPolicy", "one of normalized, per-product"));
     }
 
     /** The app's context for an answer over [from, to); its exclusions are read at the same time. */
@@ -357,11 +361,11 @@ public class SliService {
      * where it asks none), else the app's row's, else the platform's.
      */
     private ReadRules rules(WebhookPolicy webhook, AvailabilityPolicy availability, LifecycleScope lifecycle, Row app) {
-        AvailabilityPolicy appAvailability = AvailabilityPolicy.fromWireValue(app.getString("availability_policy"));
-        LifecycleScope appLifecycle = LifecycleScope.fromWireValue(app.getString("lifecycle_scope"));
         return new ReadRules(webhook,
-                availability != null ? availability : appAvailability != null ? appAvailability : config.availabilityPolicy(),
-                lifecycle != null ? lifecycle : appLifecycle != null ? appLifecycle : config.lifecycleScope());
+                Optional.ofNullable(availability).or(() -> AvailabilityPolicy.find(app.getString("availability_policy")))
+                        .orElse(config.availabilityPolicy()),
+                Optional.ofNullable(lifecycle).or(() -> LifecycleScope.find(app.getString("lifecycle_scope")))
+                        .orElse(config.lifecycleScope()));
     }
 
     /** {@code ?availabilityPolicy=}: null where the answer asks none. */
@@ -369,11 +373,7 @@ public class SliService {
         if (requested == null) {
             return null;
         }
-        AvailabilityPolicy policy = AvailabilityPolicy.fromWireValue(requested);
-        if (policy == null) {
-            throw Refusal.invalid("availabilityPolicy", "one of 2xx, http-200");
-        }
-        return policy;
+        return AvailabilityPolicy.find(requested).orElseThrow(() -> Refusal.invalid("availabilityPolicy", "one of 2xx, http-200"));
     }
 
     /** {@code ?lifecycleScope=}: null where the answer asks none. */
@@ -381,11 +381,7 @@ public class SliService {
         if (requested == null) {
             return null;
         }
-        LifecycleScope scope = LifecycleScope.fromWireValue(requested);
-        if (scope == null) {
-            throw Refusal.invalid("lifecycleScope", "one of all, installed");
-        }
-        return scope;
+        return LifecycleScope.find(requested).orElseThrow(() -> Refusal.invalid("lifecycleScope", "one of all, installed"));
     }
 
     private Uni<AppContext> registry(String appKey, String targetLabel, WebhookPolicy webhook,

@@ -1,5 +1,7 @@
 package io.rampart.sli.sli;
 
+import io.rampart.sli.slo.EventCounts;
+
 import io.rampart.store.event.LifecycleKind;
 import io.rampart.store.sli.AvailabilityPolicy;
 import io.rampart.store.sli.LifecycleScope;
@@ -76,9 +78,9 @@ final class StreamFigures {
     }
 
     /** Good and total lifecycle callbacks in a scope (a callback of no known kind counts under {@code all} only). */
-    long[] goodAndTotal(LifecycleScope scope) {
+    EventCounts goodAndTotal(LifecycleScope scope) {
         if (scope == LifecycleScope.ALL) {
-            return new long[] {good, total};
+            return new EventCounts(good, total);
         }
         long scopedGood = 0;
         long scopedTotal = 0;
@@ -88,7 +90,7 @@ final class StreamFigures {
                 scopedTotal += count.total();
             }
         }
-        return new long[] {scopedGood, scopedTotal};
+        return new EventCounts(scopedGood, scopedTotal);
     }
 
     private static LifecycleKind kind(String stored) {

@@ -38,12 +38,12 @@ public class SloCalculator {
      * @param window     bad and total events over the query's window
      * @param burnWindows bad and total events over each burn-rate window
      */
-    public SloStatus status(double target, long bad, long total, Map<BurnRateWindow, long[]> burnWindows) {
+    public SloStatus status(double target, long bad, long total, Map<BurnRateWindow, EventCounts> burnWindows) {
         Map<String, Double> burnRates = new LinkedHashMap<>();
         Map<BurnRateWindow, Double> byWindow = new LinkedHashMap<>();
         for (BurnRateWindow window : BurnRateWindow.values()) {
-            long[] badAndTotal = burnWindows.get(window);
-            Double rate = burnRate(target, badAndTotal[0], badAndTotal[1]);
+            EventCounts counts = burnWindows.get(window);
+            Double rate = burnRate(target, counts.bad(), counts.total());
             burnRates.put(window.label(), rate);
             byWindow.put(window, rate);
         }

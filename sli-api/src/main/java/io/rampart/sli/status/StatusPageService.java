@@ -229,7 +229,7 @@ public class StatusPageService {
     }
 
     private static StatusPage.Panel panel(SliEntry entry, StatusRange range) {
-        SliId sli = SliId.fromId(entry.id());
+        SliId sli = SliId.of(entry.id());
         SliId.Measure measure = sli.measure();
         String value = Figures.value(measure, entry.value());
         String chartLabel = entry.name() + ", " + range.description().toLowerCase(Locale.ROOT) + ": " + value;
@@ -297,7 +297,7 @@ public class StatusPageService {
     }
 
     private static StatusPage.IncidentRow incident(IncidentRepository.Recent row) {
-        SliId sli = SliId.fromId(row.metricName());
+        SliId sli = SliId.of(row.metricName());
         boolean open = "OPEN".equals(row.status());
         String when = "opened " + Figures.TIME.format(row.openedAt())
                 + (open ? "" : ", resolved " + Figures.TIME.format(row.resolvedAt()));

@@ -112,7 +112,7 @@ public class StatuspageService {
         }
         Map<String, String> metrics = new LinkedHashMap<>();
         for (Map.Entry<String, String> metric : requested.entrySet()) {
-            if (SliId.fromId(metric.getKey()) == null) {
+            if (SliId.find(metric.getKey()).isEmpty()) {
                 throw Refusal.invalid("metrics." + metric.getKey(), "not an SLI id");
             }
             if (metric.getValue() == null || !ID.matcher(metric.getValue()).matches()) {

@@ -70,18 +70,18 @@ class SloCalculatorTest {
 
     @Test
     void anAlertNeedsBothItsWindows() {
-        Map<BurnRateWindow, long[]> windows = windows(0, 100_000);
-        windows.put(BurnRateWindow.H1, new long[] {2_000, 100_000});
+        Map<BurnRateWindow, EventCounts> windows = windows(0, 100_000);
+        windows.put(BurnRateWindow.H1, new EventCounts(98_000, 100_000));
         assertThat(calculator.status(99.9, 0, 100_000, windows).alerts()).noneMatch(BurnRateAlert::firing);
-        windows.put(BurnRateWindow.M5, new long[] {2_000, 100_000});
+        windows.put(BurnRateWindow.M5, new EventCounts(98_000, 100_000));
         assertThat(calculator.status(99.9, 0, 100_000, windows).alerts()).extracting(BurnRateAlert::firing)
                 .containsExactly(true, false, false, false);
     }
 
-    private static Map<BurnRateWindow, long[]> windows(long bad, long total) {
-        Map<BurnRateWindow, long[]> windows = new EnumMap<>(BurnRateWindow.class);
+    private static Map<BurnRateWindow, EventCounts> windows(long bad, long total) {
+        Map<BurnRateWindow, EventCounts> windows = new EnumMap<>(BurnRateWindow.class);
         for (BurnRateWindow window : BurnRateWindow.values()) {
-            windows.put(window, new long[] {bad, total});
+            windows.put(window, new EventCounts(total - bad, total));
         }
         return windows;
     }

@@ -2,12 +2,14 @@ package io.rampart.store.sli;
 
 import io.rampart.store.probe.ProbeOutcome;
 
+import java.util.Optional;
+
 /**
  * Which probes count as good for availability. The prober stores each probe's outcome and the
  * status code of an answer that came within the timeout, and the policy is applied when reading,
  * so a change of policy applies to past probes too.
  */
-public enum AvailabilityPolicy {
+public enum AvailabilityPolicy implements WireValue {
     /** Any 2xx answer within the timeout: the programme's current rule. */
     TWO_XX("2xx"),
     /** Only 200 within the timeout: the programme's earlier rule. */
@@ -19,6 +21,7 @@ public enum AvailabilityPolicy {
         this.wireValue = wireValue;
     }
 
+    @Override
     public String wireValue() {
         return wireValue;
     }
@@ -36,13 +39,8 @@ public enum AvailabilityPolicy {
         return statusCode / 100 == 2;
     }
 
-    /** The policy with this wire value, or {@code null} if there is none. */
-    public static AvailabilityPolicy fromWireValue(String value) {
-        for (AvailabilityPolicy policy : values()) {
-            if (policy.wireValue.equals(value)) {
-                return policy;
-            }
-        }
-        return null;
+    /** The policy with this wire value; empty for null or an unknown value. */
+    public static Optional<AvailabilityPolicy> find(String value) {
+        return WireValue.find(AvailabilityPolicy.class, value);
     }
 }

@@ -2,11 +2,13 @@ package io.rampart.store.sli;
 
 import io.rampart.store.event.LifecycleKind;
 
+import java.util.Optional;
+
 /**
  * Which lifecycle callbacks the lifecycle SLIs count, applied when reading like the webhook
  * policy: every kind, or installation callbacks only (the programme's current rule).
  */
-public enum LifecycleScope {
+public enum LifecycleScope implements WireValue {
     ALL("all"),
     INSTALLED("installed");
 
@@ -16,6 +18,7 @@ public enum LifecycleScope {
         this.wireValue = wireValue;
     }
 
+    @Override
     public String wireValue() {
         return wireValue;
     }
@@ -29,13 +32,8 @@ public enum LifecycleScope {
         return this == ALL || kind == LifecycleKind.INSTALLED;
     }
 
-    /** The scope with this wire value, or {@code null} if there is none. */
-    public static LifecycleScope fromWireValue(String value) {
-        for (LifecycleScope scope : values()) {
-            if (scope.wireValue.equals(value)) {
-                return scope;
-            }
-        }
-        return null;
+    /** The scope with this wire value; empty for null or an unknown value. */
+    public static Optional<LifecycleScope> find(String value) {
+        return WireValue.find(LifecycleScope.class, value);
     }
 }

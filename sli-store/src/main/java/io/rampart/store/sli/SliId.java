@@ -1,5 +1,8 @@
 package io.rampart.store.sli;
 
+import java.util.Arrays;
+import java.util.Optional;
+
 /**
  * The SLIs of DESIGN.md's table. The wire id of each is part of the API.
  */
@@ -81,13 +84,13 @@ public enum SliId {
         return measure.unit();
     }
 
-    /** The SLI with this wire id, or {@code null} if there is none. */
-    public static SliId fromId(String id) {
-        for (SliId sli : values()) {
-            if (sli.id.equals(id)) {
-                return sli;
-            }
-        }
-        return null;
+    /** The SLI with this wire id; empty for null or an unknown id. */
+    public static Optional<SliId> find(String id) {
+        return Arrays.stream(values()).filter(sli -> sli.id.equals(id)).findFirst();
+    }
+
+    /** The SLI with this id, which Rampart itself wrote (a rollup row, a ranked entry): one of its own. */
+    public static SliId of(String id) {
+        return find(id).orElseThrow(() -> new IllegalArgumentException("no SLI " + id));
     }
 }

@@ -2,11 +2,13 @@ package io.rampart.store.sli;
 
 import io.rampart.store.event.Product;
 
+import java.util.Optional;
+
 /**
  * Which webhook deliveries count as good. Raw outcomes are stored and the policy is applied
  * when reading, so a change of policy applies to past deliveries too.
  */
-public enum WebhookPolicy {
+public enum WebhookPolicy implements WireValue {
     /** 200 or 204 is good, for every product. */
     NORMALIZED("normalized"),
     /** As the products historically measured: Jira counts any response, Confluence any 2xx. */
@@ -18,6 +20,7 @@ public enum WebhookPolicy {
         this.wireValue = wireValue;
     }
 
+    @Override
     public String wireValue() {
         return wireValue;
     }
@@ -37,13 +40,8 @@ public enum WebhookPolicy {
         };
     }
 
-    /** The policy with this wire value, or {@code null} if there is none. */
-    public static WebhookPolicy fromWireValue(String value) {
-        for (WebhookPolicy policy : values()) {
-            if (policy.wireValue.equals(value)) {
-                return policy;
-            }
-        }
-        return null;
+    /** The policy with this wire value; empty for null or an unknown value. */
+    public static Optional<WebhookPolicy> find(String value) {
+        return WireValue.find(WebhookPolicy.class, value);
     }
 }

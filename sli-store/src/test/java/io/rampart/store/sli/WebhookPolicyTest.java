@@ -32,8 +32,9 @@ class WebhookPolicyTest {
     @Test
     void wireValuesRoundTrip() {
         for (WebhookPolicy policy : WebhookPolicy.values()) {
-            assertThat(WebhookPolicy.fromWireValue(policy.wireValue())).isEqualTo(policy);
+            assertThat(WebhookPolicy.find(policy.wireValue())).contains(policy);
         }
-        assertThat(WebhookPolicy.fromWireValue("lenient")).isNull();
+        assertThat(WebhookPolicy.find("lenient")).isEmpty();
+        assertThat(WebhookPolicy.find(null)).isEmpty();
     }
 }

@@ -98,13 +98,14 @@ public class DeliveryDispatcher {
                     if (attempt.exhausted()) {
                         metrics.counter("rampart.alerts.notifications", "outcome", "failed", "type", attempt.type())
                                 .increment();
-                        return Uni.createFrom().item("FAILED");
+                        return Uni.createFrom().item(DeliveryState.FAILED);
                     }
                     return send(attempt, now).chain(outcome -> record(attempt, outcome, now))
                             .eventually(inFlight::decrementAndGet);
                 })
                 .collect().asList()
-                .map(states -> new Round(count(states, "DELIVERED"), count(states, "PENDING"), count(states, "FAILED")));
+                .map(states -> new Round(count(states, DeliveryState.DELIVERED), count(states, DeliveryState.PENDING),
+                        count(states, DeliveryState.FAILED)));
     }
 
     private static Attempt attempt(Row row) {
@@ -123,19 +124,19 @@ public class DeliveryDispatcher {
                 .onFailure().recoverWithItem(e -> Outcome.failed(e.getClass().getSimpleName(), true));
     }
 
-    private Uni<String> record(Attempt attempt, Outcome outcome, Instant now) {
-        String state = outcome.delivered() ? "DELIVERED"
-                : !outcome.retryable() || attempt.attempts() >= config.maxAttempts() ? "FAILED" : "PENDING";
+    private Uni<DeliveryState> record(Attempt attempt, Outcome outcome, Instant now) {
+        DeliveryState state = outcome.delivered() ? DeliveryState.DELIVERED
+                : !outcome.retryable() || attempt.attempts() >= config.maxAttempts() ? DeliveryState.FAILED : DeliveryState.PENDING;
         Instant next = now.plus(backoff(attempt.attempts()));
         boolean aboutTheChannel = !DISABLED.equals(outcome.error());
-        metrics.counter("rampart.alerts.notifications", "outcome", state.toLowerCase(Locale.ROOT),
+        metrics.counter("rampart.alerts.notifications", "outcome", state.name().toLowerCase(Locale.ROOT),
                 "type", attempt.type()).increment();
         return deliveries.record(attempt.id(), state, next, outcome.statusCode(), outcome.error(), now, aboutTheChannel)
                 .replaceWith(state)
                 // The lease runs out and the delivery comes due again; the other outcomes still count.
                 .onFailure().recoverWithItem(e -> {
                     LOG.warnf("recording notification delivery %d failed: %s", attempt.id(), e.getClass().getName());
-                    return "UNRECORDED";
+                    return DeliveryState.UNRECORDED;
                 });
     }
 
@@ -145,7 +146,7 @@ public class DeliveryDispatcher {
         return wait.compareTo(config.maxBackoff()) > 0 || wait.isNegative() ? config.maxBackoff() : wait;
     }
 
-    private static int count(List<String> states, String state) {
+    private static int count(List<DeliveryState> states, DeliveryState state) {
         return (int) states.stream().filter(state::equals).count();
     }
 }

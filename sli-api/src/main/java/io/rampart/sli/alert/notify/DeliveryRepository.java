@@ -99,10 +99,10 @@ public class DeliveryRepository {
     }
 
     /** Records an attempt's outcome (its lease ends) and, where {@code aboutTheChannel}, the channel's health. */
-    Uni<RowSet<Row>> record(long deliveryId, String state, Instant next, Integer statusCode, String error, Instant now,
+    Uni<RowSet<Row>> record(long deliveryId, DeliveryState state, Instant next, Integer statusCode, String error, Instant now,
             boolean aboutTheChannel) {
         return pool.preparedQuery(RECORD)
-                .execute(Tuple.tuple(List.of(deliveryId, state, next.atOffset(ZoneOffset.UTC)))
+                .execute(Tuple.tuple(List.of(deliveryId, state.name(), next.atOffset(ZoneOffset.UTC)))
                         .addValue(statusCode).addValue(error).addValue(now.atOffset(ZoneOffset.UTC))
                         .addValue(aboutTheChannel));
     }
