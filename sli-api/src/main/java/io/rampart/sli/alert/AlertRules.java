@@ -2,9 +2,9 @@ package io.rampart.sli.alert;
 
 import io.rampart.sli.certificate.CertificateRepository;
 import io.rampart.sli.certificate.TargetCertificate;
-import io.rampart.sli.sli.SliEntry;
-import io.rampart.sli.sli.SliService;
-import io.rampart.sli.sli.SliSummary;
+import io.rampart.sli.indicator.SliEntry;
+import io.rampart.sli.indicator.SliService;
+import io.rampart.sli.indicator.SliSummary;
 import io.rampart.sli.slo.BurnRateAlert;
 import io.rampart.store.sli.SliId;
 import io.smallrye.mutiny.Multi;

@@ -1,9 +1,9 @@
 package io.rampart.sli.diagnostics;
 
-import io.rampart.sli.sli.ReadRules;
-import io.rampart.sli.sli.SliConfig;
-import io.rampart.sli.sli.SliService;
-import io.rampart.sli.sli.Window;
+import io.rampart.sli.indicator.ReadRules;
+import io.rampart.sli.indicator.SliConfig;
+import io.rampart.sli.indicator.SliService;
+import io.rampart.sli.indicator.Window;
 import io.rampart.store.error.Refusal;
 import io.rampart.store.event.LifecycleKind;
 import io.rampart.store.event.Product;

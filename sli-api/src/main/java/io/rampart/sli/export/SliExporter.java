@@ -1,8 +1,8 @@
 package io.rampart.sli.export;
 
 import io.quarkus.scheduler.Scheduled;
-import io.rampart.sli.sli.SliService;
-import io.rampart.sli.sli.SliSummary;
+import io.rampart.sli.indicator.SliService;
+import io.rampart.sli.indicator.SliSummary;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;

@@ -4,8 +4,8 @@ import io.prometheus.client.Collector;
 import io.prometheus.client.Collector.MetricFamilySamples;
 import io.prometheus.client.Collector.MetricFamilySamples.Sample;
 import io.prometheus.client.exporter.common.TextFormat;
-import io.rampart.sli.sli.SliEntry;
-import io.rampart.sli.sli.SliSummary;
+import io.rampart.sli.indicator.SliEntry;
+import io.rampart.sli.indicator.SliSummary;
 
 import java.io.IOException;
 import java.io.Writer;

@@ -1,7 +1,7 @@
 package io.rampart.sli.fleet;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
-import io.rampart.sli.sli.SliEntry;
+import io.rampart.sli.indicator.SliEntry;
 
 import java.util.List;
 

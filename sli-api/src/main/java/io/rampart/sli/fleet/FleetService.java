@@ -1,8 +1,8 @@
 package io.rampart.sli.fleet;
 
-import io.rampart.sli.sli.SliEntry;
-import io.rampart.sli.sli.SliService;
-import io.rampart.sli.sli.Window;
+import io.rampart.sli.indicator.SliEntry;
+import io.rampart.sli.indicator.SliService;
+import io.rampart.sli.indicator.Window;
 import io.rampart.store.error.Refusal;
 import io.rampart.store.event.Product;
 import io.rampart.store.sli.SliId;

@@ -3,10 +3,10 @@ package io.rampart.sli.fleet;
 import io.rampart.sli.adjustment.SuspectedFault;
 import io.rampart.sli.adjustment.SuspectedFaultService;
 import io.rampart.sli.api.HumanPages;
-import io.rampart.sli.sli.SeriesPoint;
-import io.rampart.sli.sli.SliEntry;
-import io.rampart.sli.sli.SliService;
-import io.rampart.sli.status.Figures;
+import io.rampart.sli.indicator.SeriesPoint;
+import io.rampart.sli.indicator.SliEntry;
+import io.rampart.sli.indicator.SliService;
+import io.rampart.sli.status.PageFormat;
 import io.rampart.store.sli.SliId;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -87,7 +87,7 @@ public class FleetViews {
         SliEntry ranked = ranked(item.slis(), sliFilter);
         String statusHref = HumanPages.statusPage(item.appKey()).toString();
         if (ranked == null) {
-            return Uni.createFrom().item(new FleetView.Row(item.appKey(), item.name(), "", Figures.value(SliId.Measure.RATIO, null),
+            return Uni.createFrom().item(new FleetView.Row(item.appKey(), item.name(), "", PageFormat.value(SliId.Measure.RATIO, null),
                     "", "", false, "No data", item.openIncidents(), "", 0, statusHref));
         }
         SliId sli = SliId.of(ranked.id());
@@ -98,9 +98,9 @@ public class FleetViews {
                 .map(series -> {
                     List<Double> values = series.points().stream().map(SeriesPoint::value).toList();
                     return new FleetView.Row(item.appKey(), item.name(), ranked.name(),
-                            Figures.value(sli.measure(), ranked.value()),
-                            ranked.slo() == null ? "" : "SLO " + Figures.percent(ranked.slo().target()),
-                            ranked.slo() == null ? "" : Figures.budget(ranked.slo().errorBudgetRemaining()),
+                            PageFormat.value(sli.measure(), ranked.value()),
+                            ranked.slo() == null ? "" : "SLO " + PageFormat.percent(ranked.slo().target()),
+                            ranked.slo() == null ? "" : PageFormat.budget(ranked.slo().errorBudgetRemaining()),
                             below, state, item.openIncidents(), sparkline(values),
                             (int) values.stream().filter(Objects::nonNull).count(), statusHref);
                 });

@@ -1,6 +1,6 @@
 package io.rampart.sli.fleet;
 
-import io.rampart.sli.sli.Window;
+import io.rampart.sli.indicator.Window;
 import io.rampart.store.error.Refusal;
 
 import java.time.Duration;

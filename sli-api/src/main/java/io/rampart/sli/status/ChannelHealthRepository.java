@@ -37,7 +37,7 @@ public class ChannelHealthRepository {
             for (Row row : rows) {
                 channels.add(new StatusPage.FailingChannel(row.getString("name"), row.getString("type"),
                         row.getInteger("consecutive_failures"), row.getOffsetDateTime("failing_since") == null ? null
-                                : Figures.TIME.format(row.getOffsetDateTime("failing_since")),
+                                : PageFormat.TIME.format(row.getOffsetDateTime("failing_since")),
                         row.getString("last_error")));
             }
             return channels;

@@ -189,7 +189,7 @@ public class FailureReader {
         Integer ms = failure.durationMs();
         return new StatusPage.FailureRow(failure.time().toString(), where, outcome,
                 failure.statusCode() == null ? "" : failure.statusCode().toString(),
-                ms == null ? "" : Figures.value(SliId.Measure.LATENCY, ms.doubleValue()),
+                ms == null ? "" : PageFormat.value(SliId.Measure.LATENCY, ms.doubleValue()),
                 ms == null ? "" : ms.toString());
     }
 }

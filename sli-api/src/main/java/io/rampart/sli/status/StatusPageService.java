@@ -12,17 +12,17 @@ import io.rampart.sli.alert.IncidentRepository;
 import io.rampart.sli.alert.NoDataRules;
 import io.rampart.sli.certificate.CertificateRepository;
 import io.rampart.sli.certificate.TargetCertificate;
+import io.rampart.sli.indicator.ProbePhaseService;
+import io.rampart.sli.indicator.ProbePhases;
+import io.rampart.sli.indicator.SeriesPoint;
+import io.rampart.sli.indicator.SliEntry;
+import io.rampart.sli.indicator.SliSeries;
+import io.rampart.sli.indicator.SliService;
+import io.rampart.sli.indicator.SliSummary;
 import io.rampart.sli.location.ProbeLocationRepository;
 import io.rampart.sli.registry.AppView;
 import io.rampart.sli.registry.BaseUrl;
 import io.rampart.sli.registry.RegistryService;
-import io.rampart.sli.sli.ProbePhaseService;
-import io.rampart.sli.sli.ProbePhases;
-import io.rampart.sli.sli.SeriesPoint;
-import io.rampart.sli.sli.SliEntry;
-import io.rampart.sli.sli.SliSeries;
-import io.rampart.sli.sli.SliService;
-import io.rampart.sli.sli.SliSummary;
 import io.rampart.store.error.Refusal;
 import io.rampart.store.sli.SliId;
 import io.smallrye.mutiny.Multi;
@@ -141,8 +141,8 @@ public class StatusPageService {
                 .chain(names -> inTurn(names, location -> slis.summary(appKey, query, location, now)
                         .map(summary -> {
                             SliEntry success = entry(summary, SliId.AVAILABILITY_SUCCESS_RATE);
-                            return new StatusPage.LocationRow(location, Figures.value(SliId.Measure.RATIO,
-                                    success.value()), Figures.raw(success.value()), success.total());
+                            return new StatusPage.LocationRow(location, PageFormat.value(SliId.Measure.RATIO,
+                                    success.value()), PageFormat.raw(success.value()), success.total());
                         })));
     }
 
@@ -173,7 +173,7 @@ public class StatusPageService {
     }
 
     private static StatusPage.PhaseRow phaseRow(String id, String name, Double p90) {
-        return new StatusPage.PhaseRow(id, name, Figures.value(SliId.Measure.LATENCY, p90), Figures.raw(p90));
+        return new StatusPage.PhaseRow(id, name, PageFormat.value(SliId.Measure.LATENCY, p90), PageFormat.raw(p90));
     }
 
     /** {@code read} of each item, one after the other, in the items' order. */
@@ -202,8 +202,8 @@ public class StatusPageService {
             SliEntry success = entry(perTarget.get(i), SliId.AVAILABILITY_SUCCESS_RATE);
             SliEntry latency = entry(perTarget.get(i), SliId.AVAILABILITY_LATENCY);
             rows.add(new StatusPage.TargetRow(targets.get(i).label(), targets.get(i).url(),
-                    Figures.value(SliId.Measure.RATIO, success.value()), Figures.raw(success.value()),
-                    Figures.value(SliId.Measure.LATENCY, latency.value())));
+                    PageFormat.value(SliId.Measure.RATIO, success.value()), PageFormat.raw(success.value()),
+                    PageFormat.value(SliId.Measure.LATENCY, latency.value())));
         }
         String period = PERIOD.format(summary.from()) + " to " + PERIOD.format(summary.to());
         long withSlo = panels.stream().filter(panel -> !panel.state().equals("none")).count();
@@ -231,11 +231,11 @@ public class StatusPageService {
     private static StatusPage.Panel panel(SliEntry entry, StatusRange range) {
         SliId sli = SliId.of(entry.id());
         SliId.Measure measure = sli.measure();
-        String value = Figures.value(measure, entry.value());
+        String value = PageFormat.value(measure, entry.value());
         String chartLabel = entry.name() + ", " + range.description().toLowerCase(Locale.ROOT) + ": " + value;
         if (entry.slo() == null) {
-            return new StatusPage.Panel(entry.id(), entry.name(), value, Figures.raw(entry.value()),
-                    Figures.detail(entry, measure), null, null, null, "none", "", chartLabel, Figures.adjusted(entry));
+            return new StatusPage.Panel(entry.id(), entry.name(), value, PageFormat.raw(entry.value()),
+                    PageFormat.detail(entry, measure), null, null, null, "none", "", chartLabel, PageFormat.adjusted(entry));
         }
         double target = entry.slo().target();
         String state = entry.value() == null ? "none" : entry.value() >= target ? "met" : "missed";
@@ -244,9 +244,9 @@ public class StatusPageService {
             case "missed" -> "Below SLO";
             default -> "No events";
         };
-        return new StatusPage.Panel(entry.id(), entry.name(), value, Figures.raw(entry.value()),
-                Figures.detail(entry, measure), Figures.percent(target), Figures.budget(entry.slo().errorBudgetRemaining()),
-                Figures.meter(entry.slo().errorBudgetRemaining()), state, stateLabel, chartLabel, Figures.adjusted(entry));
+        return new StatusPage.Panel(entry.id(), entry.name(), value, PageFormat.raw(entry.value()),
+                PageFormat.detail(entry, measure), PageFormat.percent(target), PageFormat.budget(entry.slo().errorBudgetRemaining()),
+                PageFormat.meter(entry.slo().errorBudgetRemaining()), state, stateLabel, chartLabel, PageFormat.adjusted(entry));
     }
 
     private static SliEntry entry(SliSummary summary, SliId sli) {
@@ -299,20 +299,20 @@ public class StatusPageService {
     private static StatusPage.IncidentRow incident(IncidentRepository.Recent row) {
         SliId sli = SliId.of(row.metricName());
         boolean open = "OPEN".equals(row.status());
-        String when = "opened " + Figures.TIME.format(row.openedAt())
-                + (open ? "" : ", resolved " + Figures.TIME.format(row.resolvedAt()));
+        String when = "opened " + PageFormat.TIME.format(row.openedAt())
+                + (open ? "" : ", resolved " + PageFormat.TIME.format(row.resolvedAt()));
         Double value = row.sliValue();
         Double target = row.sloValue();
         String figures = "certificate_days_left".equals(row.metricName())
                 // certificate_expiring (docs/alerts.md): days, not a ratio
-                ? (value == null ? Figures.NO_DATA : String.format(java.util.Locale.ROOT, "%.0f days left", value))
+                ? (value == null ? PageFormat.NO_DATA : String.format(java.util.Locale.ROOT, "%.0f days left", value))
                         + (target == null ? "" : String.format(java.util.Locale.ROOT, ", alert under %.0f", target))
-                : (value == null ? Figures.NO_DATA : Figures.value(SliId.Measure.RATIO, value))
-                        + (target == null ? "" : " against " + Figures.percent(target));
+                : (value == null ? PageFormat.NO_DATA : PageFormat.value(SliId.Measure.RATIO, value))
+                        + (target == null ? "" : " against " + PageFormat.percent(target));
         return new StatusPage.IncidentRow(open ? "Open" : "Resolved", open ? "missed" : "met",
                 sli == null ? row.metricName() : sli.displayName(), row.rule(),
                 row.severity(), figures, when,
-                row.acknowledgedAt() == null ? null : Figures.TIME.format(row.acknowledgedAt()),
+                row.acknowledgedAt() == null ? null : PageFormat.TIME.format(row.acknowledgedAt()),
                 row.acknowledgedBy());
     }
 }

@@ -1,0 +1,79 @@
+package io.rampart.sli.indicator;
+
+import io.rampart.sli.replica.ReadPool;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads the probe phase rollups (V180, one latency histogram per app, bucket and phase) over a
+ * window covered by whole day, hour and minute buckets, as {@link RollupRepository} reads the others.
+ */
+@ApplicationScoped
+public class ProbePhaseRepository {
+
+    /** Each phase's histograms of the app under the spans; one row of nulls for an app without any, none for no app. */
+    private static final String QUERY = """
+            with span as (
+                select * from unnest($2::text[], $3::timestamptz[], $4::timestamptz[]) as s(resolution, start_at, end_at)
+            )
+            select p.phase, p.latency_bins, p.latency_counts
+            from app a
+            left join (
+                select r.phase, r.latency_bins, r.latency_counts
+                from span as s join probe_phase_minute as r
+                  on r.app_key = $1 and r.bucket >= s.start_at and r.bucket < s.end_at
+                where s.resolution = 'minute'
+                union all
+                select r.phase, r.latency_bins, r.latency_counts
+                from span as s join probe_phase_hour as r
+                  on r.app_key = $1 and r.bucket >= s.start_at and r.bucket < s.end_at
+                where s.resolution = 'hour'
+                union all
+                select r.phase, r.latency_bins, r.latency_counts
+                from span as s join probe_phase_day as r
+                  on r.app_key = $1 and r.bucket >= s.start_at and r.bucket < s.end_at
+                where s.resolution = 'day') as p on true
+            where a.app_key = $1""";
+
+    private final ReadPool pool;
+
+    public ProbePhaseRepository(ReadPool pool) {
+        this.pool = pool;
+    }
+
+    /** Each phase's merged histogram (dns, connect, tls, first_byte, total) over the window; empty for an unknown app. */
+    Uni<Optional<Map<String, LatencyHistogram>>> read(String appKey, Window window) {
+        List<String> resolutions = new ArrayList<>();
+        List<OffsetDateTime> starts = new ArrayList<>();
+        List<OffsetDateTime> ends = new ArrayList<>();
+        for (WindowCover.Span span : WindowCover.cover(window.from(), window.to())) {
+            resolutions.add(span.resolution().sqlName());
+            starts.add(span.start().atOffset(ZoneOffset.UTC));
+            ends.add(span.end().atOffset(ZoneOffset.UTC));
+        }
+        return pool.current().preparedQuery(QUERY).execute(Tuple.of(appKey, resolutions.toArray(String[]::new),
+                starts.toArray(OffsetDateTime[]::new), ends.toArray(OffsetDateTime[]::new))).map(rows -> {
+            if (rows.size() == 0) {
+                return Optional.empty();
+            }
+            Map<String, LatencyHistogram> byPhase = new HashMap<>();
+            for (Row row : rows) {
+                if (row.getString("phase") != null) {
+                    byPhase.computeIfAbsent(row.getString("phase"), phase -> new LatencyHistogram())
+                            .add(row.getArrayOfIntegers("latency_bins"), row.getArrayOfLongs("latency_counts"));
+                }
+            }
+            return Optional.of(byPhase);
+        });
+    }
+}
