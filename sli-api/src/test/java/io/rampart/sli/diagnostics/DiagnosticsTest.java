@@ -190,11 +190,14 @@ class DiagnosticsTest {
     }
 
     @Test
-    void aBreakdownOlderThanTheRawEventsIsRefusedSayingSo() {
+    void aBreakdownOlderThanTheRawEventsComesFromTheRollupsAndRawEventsOfItAreRefused() {
         String app = registerApp("breakdown-old");
         given().auth().oauth2(PlatformTokens.admin()).queryParam("window", "60d")
+                .get("/api/v1/apps/" + app + "/slis/availability_success_rate/breakdown").then().statusCode(200)
+                .body("source", org.hamcrest.Matchers.equalTo("rollups"));
+        given().auth().oauth2(PlatformTokens.admin()).queryParam("window", "60d").queryParam("source", "raw_events")
                 .get("/api/v1/apps/" + app + "/slis/availability_success_rate/breakdown").then().statusCode(400)
-                .body("detail", org.hamcrest.Matchers.containsString("raw events, kept 40 days"));
+                .body("detail", org.hamcrest.Matchers.containsString("raw events are kept 40 days"));
     }
 
     /** Each cause as its dimension values joined by spaces, to its count and good. */
