@@ -12,16 +12,17 @@ import org.junit.jupiter.api.Test;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import static io.rampart.sli.TestData.baseHour;
-import static io.rampart.sli.TestData.event;
-import static io.rampart.sli.TestData.execute;
-import static io.rampart.sli.TestData.probe;
 import static io.rampart.sli.TestData.registerApp;
-import static io.rampart.sli.TestData.targetId;
+import static io.rampart.sli.diagnostics.DiagnosticsTest.causes;
+import static io.rampart.sli.diagnostics.DiagnosticsTest.webhook;
+import static io.rampart.store.testing.TestApps.event;
+import static io.rampart.store.testing.TestApps.execute;
+import static io.rampart.store.testing.TestApps.probe;
+import static io.rampart.store.testing.TestApps.targetId;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -62,11 +63,11 @@ class RollupBreakdownTest {
 
     /** Jira 2 x 200 and a 500, Confluence a 201 and a timeout: under normalized 3 of 5 bad. */
     private static void webhooks(String app, Instant at) {
-        webhook(app, at.plusSeconds(1), "JIRA", "jira:issue_created", 200, null);
-        webhook(app, at.plusSeconds(2), "JIRA", "jira:issue_updated", 200, null);
-        webhook(app, at.plusSeconds(3), "JIRA", "jira:issue_created", 500, null);
-        webhook(app, at.plusSeconds(4), "CONFLUENCE", "page_created", 201, null);
-        webhook(app, at.plusSeconds(5), "CONFLUENCE", "page_created", null, "TIMEOUT");
+        webhook(app, at.plusSeconds(1), "JIRA", "jira:issue_created", 200, null, null);
+        webhook(app, at.plusSeconds(2), "JIRA", "jira:issue_updated", 200, null, null);
+        webhook(app, at.plusSeconds(3), "JIRA", "jira:issue_created", 500, null, null);
+        webhook(app, at.plusSeconds(4), "CONFLUENCE", "page_created", 201, null, null);
+        webhook(app, at.plusSeconds(5), "CONFLUENCE", "page_created", null, "TIMEOUT", null);
     }
 
     @Test
@@ -99,9 +100,7 @@ class RollupBreakdownTest {
         assertThat(probes.getList("causes.count", Long.class).stream().mapToLong(Long::longValue).sum()).isEqualTo(12);
         assertThat(probes.getMap("causes[0].dimensions")).containsEntry("statusCode", 503).containsEntry("target", "prod");
         // http-200: the 204 is bad too
-        assertThat(request(old).queryParam("availabilityPolicy", "http-200")
-                .get("/api/v1/apps/" + app + "/slis/availability_success_rate/breakdown").then().statusCode(200)
-                .extract().jsonPath().getLong("bad")).isEqualTo(9);
+        assertThat(breakdown(app, "availability_success_rate", old, "availabilityPolicy", "http-200").getLong("bad")).isEqualTo(9);
 
         JsonPath deliveries = breakdown(app, "webhook_delivery_success_rate", old);
         assertThat(deliveries.getList("missingDimensions")).containsExactly("event", "errorKind", "site");
@@ -114,9 +113,7 @@ class RollupBreakdownTest {
         JsonPath lifecycle = breakdown(app, "lifecycle_success_rate", old);
         assertThat(causes(lifecycle)).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "installed 200", List.of(1L, 1L), "installed 503", List.of(1L, 0L), "updated", List.of(1L, 0L)));
-        JsonPath installed = request(old).queryParam("lifecycleScope", "installed")
-                .get("/api/v1/apps/" + app + "/slis/lifecycle_success_rate/breakdown").then().statusCode(200)
-                .extract().jsonPath();
+        JsonPath installed = breakdown(app, "lifecycle_success_rate", old, "lifecycleScope", "installed");
         assertThat(installed.getLong("total")).isEqualTo(2);
         assertThat(installed.getLong("bad")).isEqualTo(1);
 
@@ -146,9 +143,7 @@ class RollupBreakdownTest {
                 "HTTP_STATUS 503 eu local", List.of(2L, 0L),
                 "CONNECT eu local", List.of(1L, 0L)));
 
-        JsonPath rollups = request(base).queryParam("source", "rollups")
-                .get("/api/v1/apps/" + app + "/slis/availability_success_rate/breakdown").then().statusCode(200)
-                .extract().jsonPath();
+        JsonPath rollups = breakdown(app, "availability_success_rate", base, "source", "rollups");
         assertThat(rollups.getString("source")).isEqualTo("rollups");
         assertThat(rollups.getLong("total")).isEqualTo(raw.getLong("total")).isEqualTo(12);
         assertThat(rollups.getLong("bad")).isEqualTo(raw.getLong("bad")).isEqualTo(8);
@@ -159,9 +154,7 @@ class RollupBreakdownTest {
         JsonPath rawDeliveries = breakdown(app, "webhook_delivery_success_rate", base);
         assertThat(causes(rawDeliveries)).containsEntry("confluence page_created TIMEOUT", List.of(1L, 0L))
                 .containsEntry("jira jira:issue_updated 200", List.of(1L, 1L));
-        JsonPath rollupDeliveries = request(base).queryParam("source", "rollups")
-                .get("/api/v1/apps/" + app + "/slis/webhook_delivery_success_rate/breakdown").then().statusCode(200)
-                .extract().jsonPath();
+        JsonPath rollupDeliveries = breakdown(app, "webhook_delivery_success_rate", base, "source", "rollups");
         assertThat(causes(rawDeliveries, "product", "statusCode")).isEqualTo(causes(rollupDeliveries, "product", "statusCode"))
                 .containsEntry("jira 200", List.of(2L, 2L)).hasSize(4);
         assertThat(rollupDeliveries.getLong("bad")).isEqualTo(rawDeliveries.getLong("bad")).isEqualTo(3);
@@ -193,9 +186,7 @@ class RollupBreakdownTest {
                 .post("/api/v1/apps/" + app + "/maintenance").then().statusCode(201).extract().jsonPath().getLong("id");
 
         for (String source : new String[] {"raw_events", "rollups"}) {
-            JsonPath adjusted = request(base).queryParam("source", source)
-                    .get("/api/v1/apps/" + app + "/slis/availability_success_rate/breakdown").then().statusCode(200)
-                    .extract().jsonPath();
+            JsonPath adjusted = breakdown(app, "availability_success_rate", base, "source", source);
             assertThat(adjusted.getLong("total")).as(source).isEqualTo(15);
             assertThat(adjusted.getLong("bad")).as(source).isZero();
             assertThat(adjusted.getLong("excluded")).as(source).isEqualTo(5);
@@ -203,16 +194,12 @@ class RollupBreakdownTest {
             assertThat(adjusted.getString("adjustments[0].reason")).isEqualTo("database upgrade");
             assertThat(adjusted.getList("causes.count", Long.class)).as(source).containsExactly(15L);
 
-            JsonPath loads = request(base).queryParam("source", source)
-                    .get("/api/v1/apps/" + app + "/slis/iframe_load_success_rate/breakdown").then().statusCode(200)
-                    .extract().jsonPath();
+            JsonPath loads = breakdown(app, "iframe_load_success_rate", base, "source", source);
             assertThat(loads.getLong("total")).as(source).isEqualTo(1);
             assertThat(loads.getLong("bad")).as(source).isZero();
             assertThat(loads.getLong("excluded")).as(source).isEqualTo(1);
 
-            JsonPath everything = request(base).queryParam("source", source).queryParam("adjustments", "none")
-                    .get("/api/v1/apps/" + app + "/slis/availability_success_rate/breakdown").then().statusCode(200)
-                    .extract().jsonPath();
+            JsonPath everything = breakdown(app, "availability_success_rate", base, "source", source, "adjustments", "none");
             assertThat(everything.getLong("total")).as(source).isEqualTo(20);
             assertThat(everything.getLong("bad")).as(source).isEqualTo(5);
             assertThat(everything.getLong("excluded")).as(source).isZero();
@@ -228,42 +215,18 @@ class RollupBreakdownTest {
                 .get("/api/v1/apps/" + app + "/slis/availability_success_rate/breakdown").then().statusCode(400);
     }
 
-    /** Each cause as its dimension values joined by spaces, to its count and good. */
-    private static Map<String, List<Long>> causes(JsonPath answer) {
-        return causes(answer, (String[]) null);
-    }
-
-    /** The causes merged on the named dimensions only (all of them with none named), as {@link #causes(JsonPath)}. */
-    private static Map<String, List<Long>> causes(JsonPath answer, String... kept) {
-        Map<String, List<Long>> causes = new HashMap<>();
-        List<Map<String, Object>> all = answer.getList("causes");
-        for (Map<String, Object> cause : all) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> dimensions = (Map<String, Object>) cause.get("dimensions");
-            String key = String.join(" ", dimensions.entrySet().stream()
-                    .filter(entry -> kept == null ? !entry.getKey().equals("site") : List.of(kept).contains(entry.getKey()))
-                    .map(entry -> String.valueOf(entry.getValue())).toList());
-            causes.merge(key, List.of(((Number) cause.get("count")).longValue(), ((Number) cause.get("good")).longValue()),
-                    (a, b) -> List.of(a.get(0) + b.get(0), a.get(1) + b.get(1)));
-        }
-        return causes;
-    }
-
     private static RequestSpecification request(Instant from) {
         return given().auth().oauth2(PlatformTokens.admin()).queryParam("from", from.toString())
                 .queryParam("to", from.plus(1, ChronoUnit.HOURS).toString());
     }
 
-    private static JsonPath breakdown(String app, String sli, Instant from) {
-        return request(from).get("/api/v1/apps/" + app + "/slis/" + sli + "/breakdown").then().statusCode(200)
+    /** The breakdown of the hour from {@code from}, with the query parameters given as name, value, ... */
+    private static JsonPath breakdown(String app, String sli, Instant from, String... parameters) {
+        RequestSpecification request = request(from);
+        for (int i = 0; i < parameters.length; i += 2) {
+            request.queryParam(parameters[i], parameters[i + 1]);
+        }
+        return request.get("/api/v1/apps/" + app + "/slis/" + sli + "/breakdown").then().statusCode(200)
                 .extract().jsonPath();
-    }
-
-    /** One webhook delivery as event-ingest records it. */
-    private static void webhook(String app, Instant at, String product, String event, Integer statusCode,
-            String errorKind) {
-        execute("insert into app_event (app_key, kind, occurred_at, duration_ms, queue_ms, status_code, error_kind,"
-                + " product, webhook_event) values (?, 'WEBHOOK', ?, 120, 5, ?, ?, ?, ?)",
-                app, Timestamp.from(at), statusCode, errorKind, product, event);
     }
 }
