@@ -33,17 +33,20 @@ public class BreakdownResource {
 
     @GET
     @Operation(summary = "The window's events of one SLI grouped by cause, largest first, adding up to the total")
-    @APIResponse(responseCode = "200", description = "{sliId, from, to, source, rawRetentionDays, webhookPolicy,"
-            + " availabilityPolicy, lifecycleScope, total, bad, causes: [{dimensions, count, good}], sites?}")
-    @APIResponse(responseCode = "400", description = "A bad window, policy or scope, or a window older than the raw retention")
+    @APIResponse(responseCode = "200", description = "{appKey, sliId, from, to, source: rollups|raw_events,"
+            + " missingDimensions?, rawRetentionDays, webhookPolicy, availabilityPolicy, lifecycleScope, total, bad,"
+            + " excluded, adjustments, causes: [{dimensions, count, good}], sites?}")
+    @APIResponse(responseCode = "400", description = "A bad window, policy, scope, source or adjustments, or raw events"
+            + " asked for a window older than their retention")
     @APIResponse(responseCode = "403", description = "The token may not read this app")
     @APIResponse(responseCode = "404", description = "No such app or SLI")
     public Uni<Breakdown> breakdown(@PathParam("appKey") String appKey, @PathParam("sliId") String sliId,
             @QueryParam("window") String window, @QueryParam("from") String from, @QueryParam("to") String to,
             @QueryParam("webhookPolicy") String webhookPolicy, @QueryParam("availabilityPolicy") String availabilityPolicy,
-            @QueryParam("lifecycleScope") String lifecycleScope) {
+            @QueryParam("lifecycleScope") String lifecycleScope, @QueryParam("source") String source,
+            @QueryParam("adjustments") String adjustments) {
         caller.requireSliReader(appKey);
         return diagnostics.breakdown(appKey, sliId, window, from, to, webhookPolicy, availabilityPolicy, lifecycleScope,
-                caller.maySeeSites(appKey), Instant.now());
+                source, adjustments, caller.maySeeSites(appKey), Instant.now());
     }
 }

@@ -1,5 +1,7 @@
 package io.rampart.sli.diagnostics;
 
+import io.rampart.sli.adjustment.AdjustmentService;
+import io.rampart.sli.adjustment.Exclusions;
 import io.rampart.sli.indicator.ReadRules;
 import io.rampart.sli.indicator.SliConfig;
 import io.rampart.sli.indicator.SliService;
@@ -21,16 +23,27 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Why an SLI failed (docs/sli-api.md, "Why it failed"): breakdowns of a window's events by cause
- * and the latest failed events, from the raw events (so within the raw retention), judged by the
- * same read rules as the SLI answers.
+ * Why an SLI failed (docs/sli-api.md, "Why it failed"): breakdowns of a window's events by cause,
+ * from the rollups (any window, the keys they hold) or the raw events (within the raw retention,
+ * every cause), less the minutes the adjustments leave out; and the latest failed events, from the
+ * raw events. Judged by the same read rules as the SLI answers.
  */
 @ApplicationScoped
 public class DiagnosticsService {
 
-    static final String SOURCE = "raw_events";
+    static final String RAW_EVENTS = "raw_events";
+    static final String ROLLUPS = "rollups";
+    /** What the rollups do not keep of each stream, which a breakdown from them says it could not give. */
+    private static final Map<String, List<String>> MISSING_FROM_ROLLUPS = Map.of(
+            "PROBE", List.of("outcome", "location"),
+            "WEBHOOK", List.of("event", "errorKind", "site"),
+            "LIFECYCLE", List.of("errorKind", "site"),
+            "IFRAME_HOST", List.of("site"),
+            "IFRAME_APP", List.of("checkName", "site"),
+            "SYNTHETIC", List.of("checkName", "site"));
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 500;
     /** How many sites a breakdown lists, those with the most failures first. */
@@ -39,33 +52,92 @@ public class DiagnosticsService {
 
     private final DiagnosticsRepository events;
     private final SliService slis;
+    private final AdjustmentService adjustments;
     private final SliConfig config;
     private final PartitionConfig raw;
 
-    public DiagnosticsService(DiagnosticsRepository events, SliService slis, SliConfig config, PartitionConfig raw) {
+    public DiagnosticsService(DiagnosticsRepository events, SliService slis, AdjustmentService adjustments,
+            SliConfig config, PartitionConfig raw) {
         this.events = events;
         this.slis = slis;
+        this.adjustments = adjustments;
         this.config = config;
         this.raw = raw;
     }
 
+    /** {@link #breakdown(String, String, String, String, String, String, String, String, String, String, boolean, Instant)}
+     * from the source the window allows, every active adjustment applied. */
+    public Uni<Breakdown> breakdown(String appKey, String sliId, String window, String from, String to,
+            String webhookPolicy, String availabilityPolicy, String lifecycleScope, boolean withSites, Instant now) {
+        return breakdown(appKey, sliId, window, from, to, webhookPolicy, availabilityPolicy, lifecycleScope, null, null,
+                withSites, now);
+    }
+
     /**
-     * The window's events of one SLI by cause.
+     * The window's events of one SLI by cause, less those of the minutes its active adjustments
+     * leave out (as the summary does; {@code adjustments} "none": every event).
      *
+     * @param source    {@code rollups}, {@code raw_events}, or null: the raw events where the window
+     *                  starts within their retention, else the rollups
      * @param withSites whether the caller may see sites (the app's vendor, admins)
      */
     public Uni<Breakdown> breakdown(String appKey, String sliId, String window, String from, String to,
-            String webhookPolicy, String availabilityPolicy, String lifecycleScope, boolean withSites, Instant now) {
+            String webhookPolicy, String availabilityPolicy, String lifecycleScope, String source, String adjustments,
+            boolean withSites, Instant now) {
         SliId sli = sli(sliId);
         Window range = Window.parse(window, from, to, Duration.ofDays(1), config.maxWindowDays(), now);
-        Instant earliest = now.minus(Duration.ofDays(raw.retentionDays()));
-        if (range.from().isBefore(earliest)) {
-            throw Refusal.invalid(from != null ? "from" : "window", "a breakdown reads raw events, kept "
-                    + raw.retentionDays() + " days: start at " + earliest + " or later");
-        }
+        SliService.checkAdjustments(adjustments);
+        boolean fromRollups = fromRollups(source, range, now);
         return slis.readRules(appKey, webhookPolicy, availabilityPolicy, lifecycleScope)
-                .chain(rules -> groups(appKey, sli, range, rules)
-                        .map(groups -> breakdown(appKey, sli, range, rules, groups, withSites, raw.retentionDays())));
+                .chain(rules -> (adjustments == null ? this.adjustments.exclusions(appKey, range.from(), range.to())
+                        : Uni.createFrom().item(Exclusions.NONE))
+                        .chain(exclusions -> {
+                            List<DiagnosticsRepository.Cut> cuts = cuts(exclusions, sli);
+                            Uni<Tally> tally = fromRollups ? rollupTally(appKey, sli, range, rules, cuts)
+                                    : rawTally(appKey, sli, range, rules, cuts, withSites);
+                            return tally.map(counted -> breakdown(appKey, sli, range, rules, counted, withSites,
+                                    fromRollups, exclusions.appliedWithin(range.from(), range.to()), raw.retentionDays()));
+                        }));
+    }
+
+    /**
+     * Whether a breakdown reads the rollups: when asked, or by default when the window starts before
+     * the raw retention; raw events asked for such a window are refused (400).
+     */
+    private boolean fromRollups(String source, Window range, Instant now) {
+        Instant earliest = now.minus(Duration.ofDays(raw.retentionDays()));
+        boolean withinRaw = !range.from().isBefore(earliest);
+        if (source == null) {
+            return !withinRaw;
+        }
+        if (ROLLUPS.equals(source)) {
+            return true;
+        }
+        if (!RAW_EVENTS.equals(source)) {
+            throw Refusal.invalid("source", "rollups or raw_events, or leave it out (raw events within their retention,"
+                    + " else the rollups)");
+        }
+        if (!withinRaw) {
+            throw Refusal.invalid("source", "raw events are kept " + raw.retentionDays() + " days: start at " + earliest
+                    + " or later, or read the rollups");
+        }
+        return false;
+    }
+
+    /**
+     * The minutes the SLI's adjustments leave out: its exclusion groups' (disjoint within one SLI,
+     * so each minute is left out once), of one probe target where the group has one.
+     */
+    private static List<DiagnosticsRepository.Cut> cuts(Exclusions exclusions, SliId sli) {
+        List<DiagnosticsRepository.Cut> cuts = new ArrayList<>();
+        for (Exclusions.Group group : exclusions.groups()) {
+            if (group.slis().contains(sli)) {
+                for (Exclusions.Interval interval : group.intervals()) {
+                    cuts.add(new DiagnosticsRepository.Cut(interval.from(), interval.to(), group.targetId()));
+                }
+            }
+        }
+        return cuts;
     }
 
     /** The latest failed events of one SLI's source (of every source without one), newest first. */
@@ -109,40 +181,128 @@ public class DiagnosticsService {
         return all;
     }
 
-    private Uni<List<DiagnosticsRepository.Group>> groups(String appKey, SliId sli, Window range, ReadRules rules) {
-        if (sli == SliId.IFRAME_LOAD_SUCCESS_RATE_EFFECTIVE) {
-            // The app server's loads wherever the app sent any in the window, else the host's (as the SLI).
-            return events.eventGroups(appKey, "IFRAME_APP", range.from(), range.to(), false)
-                    .chain(app -> app.isEmpty()
-                            ? events.eventGroups(appKey, "IFRAME_HOST", range.from(), range.to(), false)
-                            : Uni.createFrom().item(app));
-        }
-        String kind = kind(sli);
-        return kind.equals(PROBE)
-                ? events.probeGroups(appKey, range.from(), range.to(), rules.availability().wireValue())
-                : events.eventGroups(appKey, kind, range.from(), range.to(),
-                        kind.equals("LIFECYCLE") && rules.lifecycle() == LifecycleScope.INSTALLED);
+    /** Counted events with equal causes: their dimensions (a site among them where shown), site, count, good. */
+    private record Counted(Map<String, Object> dimensions, String site, long count, long good) {
     }
 
-    private static Breakdown breakdown(String appKey, SliId sli, Window range, ReadRules rules,
-            List<DiagnosticsRepository.Group> groups, boolean withSites, int rawRetentionDays) {
+    /** What a breakdown counted: the events by cause, those left out, and the dimensions its source lacks. */
+    private record Tally(List<Counted> counted, long excluded, List<String> missing) {
+    }
+
+    /** The raw events by every cause they hold, those of the left-out minutes apart. */
+    private Uni<Tally> rawTally(String appKey, SliId sli, Window range, ReadRules rules,
+            List<DiagnosticsRepository.Cut> cuts, boolean withSites) {
+        Uni<List<DiagnosticsRepository.Group>> groups;
+        if (sli == SliId.IFRAME_LOAD_SUCCESS_RATE_EFFECTIVE) {
+            // The app server's loads wherever the app sent any counted in the window, else the host's (as the SLI).
+            groups = events.eventGroups(appKey, "IFRAME_APP", range.from(), range.to(), false, cuts)
+                    .chain(app -> app.stream().anyMatch(group -> !group.excluded())
+                            ? Uni.createFrom().item(app)
+                            : events.eventGroups(appKey, "IFRAME_HOST", range.from(), range.to(), false, cuts));
+        } else {
+            String kind = kind(sli);
+            groups = kind.equals(PROBE)
+                    ? events.probeGroups(appKey, range.from(), range.to(), rules.availability().wireValue(), cuts)
+                    : events.eventGroups(appKey, kind, range.from(), range.to(),
+                            kind.equals("LIFECYCLE") && rules.lifecycle() == LifecycleScope.INSTALLED, cuts);
+        }
+        return groups.map(found -> {
+            List<Counted> counted = new ArrayList<>();
+            long excluded = 0;
+            for (DiagnosticsRepository.Group group : found) {
+                if (group.excluded()) {
+                    excluded += group.count();
+                    continue;
+                }
+                long good = isWebhook(group)
+                        ? (rules.webhook().isGood(product(group.product()), group.statusCode()) ? group.count() : 0)
+                        : group.good();
+                counted.add(new Counted(dimensions(group, withSites), group.site(), group.count(), good));
+            }
+            return new Tally(counted, excluded, null);
+        });
+    }
+
+    /**
+     * The rollups by the keys they hold, less the left-out minutes: good by the same read rules as
+     * the summary's (io.rampart.sli.indicator.StreamTotals and SliReadings apply them to the same rows).
+     */
+    private Uni<Tally> rollupTally(String appKey, SliId sli, Window range, ReadRules rules,
+            List<DiagnosticsRepository.Cut> cuts) {
+        Set<String> streams = sli == SliId.IFRAME_LOAD_SUCCESS_RATE_EFFECTIVE ? Set.of("IFRAME_APP", "IFRAME_HOST")
+                : Set.of(kind(sli));
+        return events.rollupGroups(appKey, streams, range.from(), range.to(), cuts).map(found -> {
+            // The effective iframe SLI: the app server's loads wherever any is counted in the window, else the host's.
+            String stream = streams.size() == 1 ? streams.iterator().next()
+                    : found.stream().anyMatch(group -> group.stream().equals("IFRAME_APP") && group.count() > 0)
+                            ? "IFRAME_APP" : "IFRAME_HOST";
+            List<Counted> counted = new ArrayList<>();
+            long excluded = 0;
+            for (DiagnosticsRepository.RollupGroup group : found) {
+                if (!group.stream().equals(stream) || stream.equals("LIFECYCLE")
+                        && !rules.lifecycle().counts(lifecycleKind(group.product()))) {
+                    continue;
+                }
+                excluded += group.leftOut();
+                counted.addAll(rollupCauses(group, rules));
+            }
+            counted.removeIf(cause -> cause.count() == 0);
+            return new Tally(counted, excluded, MISSING_FROM_ROLLUPS.get(stream));
+        });
+    }
+
+    /** One rollup key's causes: by status code, target, product, kind; good and bad apart where that is all it keeps. */
+    private static List<Counted> rollupCauses(DiagnosticsRepository.RollupGroup group, ReadRules rules) {
+        Map<String, Object> dimensions = new LinkedHashMap<>();
+        Integer code = group.statusCode() == 0 ? null : group.statusCode();
+        switch (group.stream()) {
+            case PROBE -> {
+                // the code of an answer within the timeout (none: no answer in time); 2xx by the availability policy
+                putIfPresent(dimensions, "statusCode", code);
+                dimensions.put("target", group.target());
+                long good = group.good() + (code != null && code != 200 && rules.availability().isGoodAnswer(code)
+                        ? group.count() : 0);
+                return List.of(new Counted(dimensions, null, group.count(), good));
+            }
+            case "WEBHOOK" -> {
+                putIfPresent(dimensions, "product", group.product().isEmpty() ? null : group.product().toLowerCase(Locale.ROOT));
+                putIfPresent(dimensions, "statusCode", code);
+                long good = rules.webhook().isGood(product(group.product()), code) ? group.count() : 0;
+                return List.of(new Counted(dimensions, null, group.count(), good));
+            }
+            case "LIFECYCLE" -> {
+                putIfPresent(dimensions, "lifecycle", group.product().isEmpty() ? null : group.product().toLowerCase(Locale.ROOT));
+                putIfPresent(dimensions, "statusCode", code);
+                return List.of(new Counted(dimensions, null, group.count(), group.good()));
+            }
+            default -> {
+                // iframe loads and vendor items keep good and total only
+                boolean host = group.stream().equals("IFRAME_HOST");
+                return List.of(
+                        new Counted(Map.of(host ? "result" : "status", host ? "connected" : "SUCCESS"), null,
+                                group.good(), group.good()),
+                        new Counted(Map.of(host ? "result" : "status", host ? "failed" : "FAIL"), null,
+                                group.count() - group.good(), 0));
+            }
+        }
+    }
+
+    private static Breakdown breakdown(String appKey, SliId sli, Window range, ReadRules rules, Tally tally,
+            boolean withSites, boolean fromRollups, List<Exclusions.Applied> applied, int rawRetentionDays) {
         Map<Map<String, Object>, long[]> causes = new LinkedHashMap<>();
         Map<String, long[]> sites = new LinkedHashMap<>();
         long total = 0;
         long good = 0;
-        for (DiagnosticsRepository.Group group : groups) {
-            long groupGood = isWebhook(group)
-                    ? (rules.webhook().isGood(product(group.product()), group.statusCode()) ? group.count() : 0)
-                    : group.good();
-            long[] counts = causes.computeIfAbsent(dimensions(group, withSites), key -> new long[2]);
-            counts[0] += group.count();
-            counts[1] += groupGood;
-            total += group.count();
-            good += groupGood;
-            if (withSites && group.site() != null) {
-                long[] site = sites.computeIfAbsent(group.site(), key -> new long[2]);
-                site[0] += group.count();
-                site[1] += group.count() - groupGood;
+        for (Counted each : tally.counted()) {
+            long[] counts = causes.computeIfAbsent(each.dimensions(), key -> new long[2]);
+            counts[0] += each.count();
+            counts[1] += each.good();
+            total += each.count();
+            good += each.good();
+            if (withSites && each.site() != null) {
+                long[] site = sites.computeIfAbsent(each.site(), key -> new long[2]);
+                site[0] += each.count();
+                site[1] += each.count() - each.good();
             }
         }
         List<Breakdown.Cause> sorted = causes.entrySet().stream()
@@ -150,13 +310,15 @@ public class DiagnosticsService {
                 .sorted(Comparator.comparingLong((Breakdown.Cause cause) -> cause.count() - cause.good()).reversed()
                         .thenComparing(Comparator.comparingLong(Breakdown.Cause::count).reversed()))
                 .toList();
-        List<Breakdown.Site> topSites = withSites ? sites.entrySet().stream()
+        // The rollups keep no site: none to list, to anyone.
+        List<Breakdown.Site> topSites = withSites && !fromRollups ? sites.entrySet().stream()
                 .map(entry -> new Breakdown.Site(entry.getKey(), entry.getValue()[0], entry.getValue()[1]))
                 .sorted(Comparator.comparingLong(Breakdown.Site::bad).reversed()
                         .thenComparing(Comparator.comparingLong(Breakdown.Site::count).reversed()))
                 .limit(TOP_SITES).toList() : null;
-        return new Breakdown(appKey, sli.id(), range.from(), range.to(), SOURCE, rawRetentionDays, rules.webhook().wireValue(),
-                rules.availability().wireValue(), rules.lifecycle().wireValue(), total, total - good, sorted, topSites);
+        return new Breakdown(appKey, sli.id(), range.from(), range.to(), fromRollups ? ROLLUPS : RAW_EVENTS,
+                tally.missing(), rawRetentionDays, rules.webhook().wireValue(), rules.availability().wireValue(),
+                rules.lifecycle().wireValue(), total, total - good, tally.excluded(), applied, sorted, topSites);
     }
 
     /** Whether a group is of webhook deliveries: the only events with a product. */
@@ -220,6 +382,15 @@ public class DiagnosticsService {
         for (Product product : Product.values()) {
             if (product.name().equals(stored)) {
                 return product;
+            }
+        }
+        return null;
+    }
+
+    private static LifecycleKind lifecycleKind(String stored) {
+        for (LifecycleKind kind : LifecycleKind.values()) {
+            if (kind.name().equals(stored)) {
+                return kind;
             }
         }
         return null;

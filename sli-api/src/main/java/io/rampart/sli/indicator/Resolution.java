@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 
 /** The bucket sizes of the rollup tables (UTC-aligned), coarsest last. */
-enum Resolution {
+public enum Resolution {
     MINUTE(Duration.ofMinutes(1)), HOUR(Duration.ofHours(1)), DAY(Duration.ofDays(1));
 
     private final long seconds;
@@ -14,7 +14,7 @@ enum Resolution {
     }
 
     /** The value that names it in the query: also the suffix of its tables, sli_count_minute etc. */
-    String sqlName() {
+    public String sqlName() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }
 

@@ -9,16 +9,16 @@ import java.util.List;
  * whole hours next to them, minutes at the edges. A 28-day window is read from at most about
  * 28 day, 46 hour and 118 minute buckets per stream, whatever the number of events.
  */
-final class WindowCover {
+public final class WindowCover {
 
     /** A run of whole buckets of one resolution: [start, end). */
-    record Span(Resolution resolution, Instant start, Instant end) {
+    public record Span(Resolution resolution, Instant start, Instant end) {
     }
 
     private WindowCover() {
     }
 
-    static List<Span> cover(Instant from, Instant to) {
+    public static List<Span> cover(Instant from, Instant to) {
         if (!Resolution.MINUTE.floor(from).equals(from) || !Resolution.MINUTE.floor(to).equals(to)) {
             throw new IllegalArgumentException("a covered range starts and ends on whole minutes");
         }

@@ -20,7 +20,7 @@ import java.util.Map;
 /**
  * Why each ratio SLI of the status page failed over its range, in words: the top causes of the
  * range's failed events and the latest of them, from {@link DiagnosticsService}, the code behind
- * {@code GET .../slis/{sliId}/breakdown} and {@code GET .../failures} (same read rules, raw events).
+ * {@code GET .../slis/{sliId}/breakdown} and {@code GET .../failures} (same read rules and adjustments).
  * Bounded: per ratio SLI one breakdown of the range and, where it has failures, the latest
  * {@link #RECENT}; read one query after another.
  */
@@ -126,7 +126,10 @@ public class FailureReader {
         String words;
         if (dimensions.containsKey("target")) {
             // a probe
-            words = probeOutcome(String.valueOf(dimensions.get("outcome")), dimensions.get("statusCode"))
+            // from the rollups: no outcome, the code of an answer within the timeout or none
+            words = (dimensions.get("outcome") != null
+                    ? probeOutcome(String.valueOf(dimensions.get("outcome")), dimensions.get("statusCode"))
+                    : failure != null ? failure : "no answer in time")
                     + " at " + dimensions.get("target")
                     + (dimensions.get("location") != null ? " from " + dimensions.get("location") : "");
         } else if (dimensions.containsKey("result")) {
@@ -134,6 +137,7 @@ public class FailureReader {
             words = switch (String.valueOf(dimensions.get("result"))) {
                 case "late" -> "loaded late (over 12 s)";
                 case "never" -> "never loaded";
+                case "failed" -> "not loaded within 12 s";
                 default -> "loaded";
             } + (failure != null ? " (" + failure + ")" : "");
         } else if (dimensions.containsKey("product")) {

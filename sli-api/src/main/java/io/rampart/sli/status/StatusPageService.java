@@ -121,7 +121,7 @@ public class StatusPageService {
                             .chain(phased -> certificates.byLabel(appKey, now)
                                     .map(byLabel -> withDiagnostics(page, app, phased, byLabel))));
             // In parallel with the figures, one query after another too; a window older than the raw
-            // retention (RAMPART_RAW_EVENTS_RETENTION_DAYS set below 28) leaves the panels without causes.
+            // retention (RAMPART_RAW_EVENTS_RETENTION_DAYS set below 28) has its causes from the rollups.
             Uni<Map<String, StatusPage.Panel.Diagnoses>> why = failures.read(appKey, range, now)
                     .onFailure(Refusal.class).recoverWithItem(Map.of());
             return Uni.combine().all().unis(figures, why).asTuple()

@@ -190,21 +190,30 @@ class DiagnosticsTest {
     }
 
     @Test
-    void aBreakdownOlderThanTheRawEventsIsRefusedSayingSo() {
+    void aBreakdownOlderThanTheRawEventsComesFromTheRollupsAndRawEventsOfItAreRefused() {
         String app = registerApp("breakdown-old");
         given().auth().oauth2(PlatformTokens.admin()).queryParam("window", "60d")
+                .get("/api/v1/apps/" + app + "/slis/availability_success_rate/breakdown").then().statusCode(200)
+                .body("source", org.hamcrest.Matchers.equalTo("rollups"));
+        given().auth().oauth2(PlatformTokens.admin()).queryParam("window", "60d").queryParam("source", "raw_events")
                 .get("/api/v1/apps/" + app + "/slis/availability_success_rate/breakdown").then().statusCode(400)
-                .body("detail", org.hamcrest.Matchers.containsString("raw events, kept 40 days"));
+                .body("detail", org.hamcrest.Matchers.containsString("raw events are kept 40 days"));
     }
 
-    /** Each cause as its dimension values joined by spaces, to its count and good. */
-    private static Map<String, List<Long>> causes(JsonPath answer) {
+    /** Each cause as its dimension values but the site joined by spaces, to its count and good. */
+    static Map<String, List<Long>> causes(JsonPath answer) {
+        return causes(answer, (String[]) null);
+    }
+
+    /** The causes merged on the named dimensions only (every one but the site with none named), as {@link #causes(JsonPath)}. */
+    static Map<String, List<Long>> causes(JsonPath answer, String... kept) {
         Map<String, List<Long>> causes = new HashMap<>();
         List<Map<String, Object>> all = answer.getList("causes");
         for (Map<String, Object> cause : all) {
             @SuppressWarnings("unchecked")
             Map<String, Object> dimensions = (Map<String, Object>) cause.get("dimensions");
-            String key = String.join(" ", dimensions.entrySet().stream().filter(entry -> !entry.getKey().equals("site"))
+            String key = String.join(" ", dimensions.entrySet().stream()
+                    .filter(entry -> kept == null ? !entry.getKey().equals("site") : List.of(kept).contains(entry.getKey()))
                     .map(entry -> String.valueOf(entry.getValue())).toList());
             causes.merge(key, List.of(((Number) cause.get("count")).longValue(), ((Number) cause.get("good")).longValue()),
                     (a, b) -> List.of(a.get(0) + b.get(0), a.get(1) + b.get(1)));
@@ -223,7 +232,7 @@ class DiagnosticsTest {
     }
 
     /** One webhook delivery as event-ingest records it. */
-    private static void webhook(String app, Instant at, String product, String event, Integer statusCode,
+    static void webhook(String app, Instant at, String product, String event, Integer statusCode,
             String errorKind, String site) {
         execute("insert into app_event (app_key, kind, occurred_at, duration_ms, queue_ms, status_code, error_kind,"
                 + " product, webhook_event, site) values (?, 'WEBHOOK', ?, 120, 5, ?, ?, ?, ?, ?)",
