@@ -2,6 +2,7 @@ package io.rampart.prober.probe;
 
 import io.netty.handler.codec.TooLongFrameException;
 import io.rampart.store.probe.ProbeOutcome;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -17,8 +18,6 @@ import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.core.net.TrustOptions;
 
-import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLPeerUnverifiedException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketException;
@@ -31,6 +30,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 
 /**
  * One unauthenticated {@code GET} of a health check URL, classified the way DESIGN.md counts it:
@@ -71,6 +72,7 @@ public final class HttpProbe implements AutoCloseable {
     private static final int CONNECTIONS_PER_CLIENT = 1000;
     /** ...up to this many clients: each costs its own TLS context and pool housekeeping. */
     private static final int MAX_CLIENTS = 4;
+    private static final Handler<Void> NOTHING = ignored -> { };
 
     private final Vertx vertx;
     /** With keep-alive: pooled clients that reuse connections between probes; without, none. */
@@ -222,6 +224,9 @@ public final class HttpProbe implements AutoCloseable {
             client.connect(options.getServer(), SocketAddress.inetSocketAddress(options.getPort(), options.getHost()))
                     .onFailure(this::fail)
                     .onSuccess(connection -> {
+                        // The connection is the probe's alone: its end is no pool's eviction (Vert.x
+                        // would log each as a warning), and its failure is the probe's.
+                        connection.evictionHandler(NOTHING).exceptionHandler(this::fail);
                         if (decided.get()) {
                             connection.close();
                             return;

@@ -7,6 +7,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -114,6 +120,44 @@ class HttpProbeTest {
         ProbeResult result = probe(server.baseUrl() + "/status/" + code);
         assertThat(result.outcome()).isEqualTo(ProbeOutcome.HTTP_STATUS);
         assertThat(result.statusCode()).isEqualTo(code);
+    }
+
+    /**
+     * A probe's connection is its own: its close is no pool's eviction and its failure the probe's
+     * outcome, so that probing, which runs thousands of times a minute, writes no log line (Vert.x
+     * would warn "Connection evicted" at every close, and log each reset as an error).
+     */
+    @Test
+    void probesWriteNoLogLines() throws InterruptedException {
+        List<LogRecord> logged = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
+                    logged.add(record);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger vertx = Logger.getLogger("io.vertx");
+        vertx.addHandler(capture);
+        try {
+            for (String url : List.of(server.baseUrl() + "/status/200", server.baseUrl() + "/status/503", server.hangingUpUrl() + "/health",
+                    server.resettingAtOnceUrl() + "/health", server.resettingInBodyUrl() + "/health", server.refusedUrl() + "/health")) {
+                probe(url);
+            }
+            Thread.sleep(500); // connections close after their probes
+        } finally {
+            vertx.removeHandler(capture);
+        }
+        assertThat(logged).extracting(record -> record.getLoggerName() + ": " + record.getMessage()).isEmpty();
     }
 
     private static ProbeResult probe(String url) {
