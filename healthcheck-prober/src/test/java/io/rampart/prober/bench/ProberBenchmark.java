@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * The prober's benchmark (run by bench/prober/run, figures defined in docs/prober.md). On this
@@ -265,7 +266,7 @@ public final class ProberBenchmark {
     }
 
     /** Both scale phases side by side, then the mix's outcomes per kind of target and the goals. */
-    private void report(Scale fast, Scale mix, Map<String, Map<String, Long>> outcomes) {
+    private void report(Scale fast, Scale mix, Map<String, Map<String, Long>> outcomes) throws IOException {
         System.out.printf(Locale.ROOT, """
                         SCALE %d targets at %d s, %d s window       all-fast                 realistic mix
                           probes/s (expected %.0f)   %-24.0f %.0f
@@ -316,6 +317,16 @@ public final class ProberBenchmark {
                 rssMiB < 512 ? "met" : "MISSED", rssMiB);
         System.out.printf(Locale.ROOT, "TARGET CPU per probe <= 0.25 ms (all-fast): %s (%.3f ms)%n",
                 fast.cpuMsPerProbe <= 0.25 ? "met" : "MISSED", fast.cpuMsPerProbe);
+        long loud = warningLines(work.resolve("prober.log"));
+        System.out.printf("TARGET no WARN or ERROR line in the probers' log (every phase): %s (%d)%n",
+                loud == 0 ? "met" : "MISSED", loud);
+    }
+
+    /** Lines the probers logged at WARN or ERROR: probing at scale must not write one per probe. */
+    private static long warningLines(Path log) throws IOException {
+        try (Stream<String> lines = Files.lines(log)) {
+            return lines.filter(line -> line.contains("\"level\":\"WARN\"") || line.contains("\"level\":\"ERROR\"")).count();
+        }
     }
 
     private static long outcomeCount(String outcomes, String outcome) {
