@@ -464,7 +464,7 @@ public final class ProberBenchmark {
         return value.find() ? (Long.parseLong(value.group(1)) / 1024) + " MiB" : "?";
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
