@@ -28,14 +28,9 @@ public class HostAggregateResource {
     @Operation(summary = "Record per-minute aggregates of iframe loads, lifecycle callbacks and webhook deliveries"
             + " (platform token, group host); a resend with the same idempotency key is not counted again")
     @APIResponse(responseCode = "200", description = "{accepted, duplicates}: every item stored, or found stored already")
-    @APIResponse(responseCode = "400", description = "invalid_body or invalid_item, naming the item and the field; nothing stored")
     @APIResponse(responseCode = "401", description = "No platform token, or one that fails a check")
     @APIResponse(responseCode = "403", description = "A platform token not of the group host, or an item of a disabled app")
     @APIResponse(responseCode = "404", description = "unknown_app: an item names no registered app")
-    @APIResponse(responseCode = "406", description = "The request accepts no JSON answer")
-    @APIResponse(responseCode = "413", description = "More items or body bytes than the configured maximum")
-    @APIResponse(responseCode = "503", description = "The write did not commit, the queue is full or the service is stopping;"
-            + " Retry-After: 1, nothing acknowledged")
     public Uni<WriteOutcome> record(byte[] body) {
         return ingest.ingest(body);
     }

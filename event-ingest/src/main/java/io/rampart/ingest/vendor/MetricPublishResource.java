@@ -39,15 +39,10 @@ public class MetricPublishResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Publish iframe and synthetic check metrics of an app (Connect JWT of the app)")
     @APIResponse(responseCode = "200", description = "{accepted, duplicates}: every item stored, or found stored already")
-    @APIResponse(responseCode = "400", description = "invalid_body or invalid_item, naming the item and the field; nothing stored")
     @APIResponse(responseCode = "401", description = "No Connect JWT, one that fails a check, or any token on the path of an unregistered app")
     @APIResponse(responseCode = "403", description = "A valid JWT of another app, or the app is disabled")
     @APIResponse(responseCode = "404", description = "The path holds no app key (e.g. \".\", which the path's normalisation removes)")
-    @APIResponse(responseCode = "406", description = "The request accepts no JSON answer")
-    @APIResponse(responseCode = "413", description = "More items or body bytes than the configured maximum")
     @APIResponse(responseCode = "429", description = "The app is past its rate; Retry-After in whole seconds")
-    @APIResponse(responseCode = "503", description = "The write did not commit, the queue is full or the service is stopping;"
-            + " Retry-After: 1, nothing acknowledged")
     public Uni<WriteOutcome> publish(@PathParam("appKey") String appKey,
                                      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
                                      @Context HttpServerRequest request, byte[] body) {

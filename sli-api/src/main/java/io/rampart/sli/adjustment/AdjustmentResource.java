@@ -25,11 +25,7 @@ import java.util.List;
  * faults for admins to confirm or dismiss.
  */
 @Path("/api/v1")
-@APIResponse(responseCode = "400", description = Answers.INVALID)
-@APIResponse(responseCode = "401", description = Answers.UNAUTHENTICATED)
-@APIResponse(responseCode = "403", description = Answers.FORBIDDEN)
 @APIResponse(responseCode = "404", description = Answers.UNKNOWN_APP)
-@APIResponse(responseCode = "503", description = Answers.UNAVAILABLE)
 public class AdjustmentResource {
 
     private final AdjustmentService adjustments;

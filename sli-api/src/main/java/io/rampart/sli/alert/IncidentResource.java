@@ -19,11 +19,7 @@ import java.util.UUID;
 /** An app's incidents, readable by whoever may read its SLIs, acknowledged by whoever manages the app. */
 @Path("/api/v1/apps/{appKey}/incidents")
 @RolesAllowed({Caller.ADMIN, Caller.VENDOR, Caller.STATUSPAGE})
-@APIResponse(responseCode = "400", description = Answers.INVALID)
-@APIResponse(responseCode = "401", description = Answers.UNAUTHENTICATED)
-@APIResponse(responseCode = "403", description = Answers.FORBIDDEN)
 @APIResponse(responseCode = "404", description = Answers.UNKNOWN_APP)
-@APIResponse(responseCode = "503", description = Answers.UNAVAILABLE)
 public class IncidentResource {
 
     private final IncidentService incidents;

@@ -1,11 +1,19 @@
 package io.rampart.sli.api;
 
+import io.rampart.store.http.CommonAnswers;
+
+import java.util.List;
+import java.util.Map;
+
 /**
- * The descriptions of the answers the resources declare with {@code @APIResponse}, so that
- * {@code /q/openapi} documents every status an operation gives, each refusal in the error
- * contract {@code {"error", "detail", "index"?, "field"?}} (docs/sli-api.md).
+ * The answers of sli-api's operations in {@code /q/openapi}, each refusal in the error contract
+ * {@code {"error", "detail", "index"?, "field"?}} (docs/sli-api.md). As the OpenAPI filter
+ * ({@code mp.openapi.filter}) it declares the refusals every operation can give: 400 for an
+ * invalid parameter or header and 503 for an unreachable database everywhere, 401 and 403 on the
+ * token-taking {@code /api/} operations. The constants are the texts the resources'
+ * {@code @APIResponse} share.
  */
-public final class Answers {
+public final class Answers extends CommonAnswers {
 
     public static final String INVALID = "A parameter, field or header is invalid: the answer names it and says why";
     public static final String UNAUTHENTICATED = "No platform token, or one that fails a check";
@@ -16,6 +24,8 @@ public final class Answers {
     public static final String NOT_JSON = "The body is not application/json";
     public static final String UNAVAILABLE = "The database is unreachable (restarting or failing over); try again";
 
-    private Answers() {
+    public Answers() {
+        super(Map.of("400", INVALID, "503", UNAVAILABLE), List.of("/api/"),
+                Map.of("401", UNAUTHENTICATED, "403", FORBIDDEN), Map.of());
     }
 }

@@ -1,6 +1,5 @@
 package io.rampart.sli.diagnostics;
 
-import io.rampart.sli.api.Answers;
 import io.rampart.sli.api.Caller;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -19,8 +18,6 @@ import java.time.Instant;
  */
 @Path("/api/v1/apps/{appKey}/slis/{sliId}/breakdown")
 @RolesAllowed({Caller.ADMIN, Caller.VENDOR, Caller.STATUSPAGE})
-@APIResponse(responseCode = "401", description = Answers.UNAUTHENTICATED)
-@APIResponse(responseCode = "503", description = Answers.UNAVAILABLE)
 public class BreakdownResource {
 
     private final DiagnosticsService diagnostics;

@@ -1,6 +1,5 @@
 package io.rampart.sli.export;
 
-import io.rampart.sli.api.Answers;
 import io.rampart.sli.api.Caller;
 import io.rampart.store.error.Refusal;
 import jakarta.annotation.security.RolesAllowed;
@@ -23,10 +22,6 @@ import java.util.Locale;
  */
 @Path("/api/v1/metrics/slis")
 @RolesAllowed({Caller.ADMIN, Caller.STATUSPAGE})
-@APIResponse(responseCode = "400", description = Answers.INVALID)
-@APIResponse(responseCode = "401", description = Answers.UNAUTHENTICATED)
-@APIResponse(responseCode = "403", description = Answers.FORBIDDEN)
-@APIResponse(responseCode = "503", description = Answers.UNAVAILABLE)
 public class SliMetricsResource {
 
     static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";

@@ -15,11 +15,7 @@ import java.time.Instant;
 /** One app's compliance month by month: admin, statuspage and the app's own vendor. */
 @Path("/api/v1/apps/{appKey}/compliance")
 @RolesAllowed({Caller.ADMIN, Caller.VENDOR, Caller.STATUSPAGE})
-@APIResponse(responseCode = "400", description = Answers.INVALID)
-@APIResponse(responseCode = "401", description = Answers.UNAUTHENTICATED)
-@APIResponse(responseCode = "403", description = Answers.FORBIDDEN)
 @APIResponse(responseCode = "404", description = Answers.UNKNOWN_APP)
-@APIResponse(responseCode = "503", description = Answers.UNAVAILABLE)
 public class AppComplianceResource {
 
     private final ComplianceService compliance;

@@ -1,6 +1,5 @@
 package io.rampart.sli.fleet;
 
-import io.rampart.sli.api.Answers;
 import io.rampart.sli.api.Caller;
 import io.rampart.store.error.Refusal;
 import io.smallrye.mutiny.Uni;
@@ -20,10 +19,6 @@ import java.time.Instant;
 /** The fleet: every app by error budget left, and the programme's compliance per period (admin and statuspage). */
 @Path("/api/v1/fleet")
 @RolesAllowed({Caller.ADMIN, Caller.STATUSPAGE})
-@APIResponse(responseCode = "400", description = Answers.INVALID)
-@APIResponse(responseCode = "401", description = Answers.UNAUTHENTICATED)
-@APIResponse(responseCode = "403", description = Answers.FORBIDDEN)
-@APIResponse(responseCode = "503", description = Answers.UNAVAILABLE)
 public class FleetResource {
 
     private final FleetService fleet;

@@ -15,11 +15,7 @@ import java.time.Instant;
 /** Why an app's probes take the time they take: the P90 of each phase. Readers of the app's SLIs may read it. */
 @Path("/api/v1/apps/{appKey}/probe-phases")
 @RolesAllowed({Caller.ADMIN, Caller.VENDOR, Caller.STATUSPAGE})
-@APIResponse(responseCode = "400", description = Answers.INVALID)
-@APIResponse(responseCode = "401", description = Answers.UNAUTHENTICATED)
-@APIResponse(responseCode = "403", description = Answers.FORBIDDEN)
 @APIResponse(responseCode = "404", description = Answers.UNKNOWN_APP)
-@APIResponse(responseCode = "503", description = Answers.UNAVAILABLE)
 public class ProbePhaseResource {
 
     private final ProbePhaseService phases;

@@ -15,11 +15,7 @@ import java.time.Instant;
 /** The SLIs of an app: admin and statuspage read every app, a vendor the apps of its token. */
 @Path("/api/v1/apps/{appKey}/slis")
 @RolesAllowed({Caller.ADMIN, Caller.VENDOR, Caller.STATUSPAGE})
-@APIResponse(responseCode = "400", description = Answers.INVALID)
-@APIResponse(responseCode = "401", description = Answers.UNAUTHENTICATED)
-@APIResponse(responseCode = "403", description = Answers.FORBIDDEN)
 @APIResponse(responseCode = "404", description = Answers.UNKNOWN_APP)
-@APIResponse(responseCode = "503", description = Answers.UNAVAILABLE)
 public class SliResource {
 
     private final SliService slis;

@@ -19,11 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
  */
 @Path("/api/v1/apps/{appKey}/probe-locations")
 @RolesAllowed({Caller.ADMIN, Caller.VENDOR})
-@APIResponse(responseCode = "400", description = Answers.INVALID)
-@APIResponse(responseCode = "401", description = Answers.UNAUTHENTICATED)
-@APIResponse(responseCode = "403", description = Answers.FORBIDDEN)
 @APIResponse(responseCode = "404", description = Answers.UNKNOWN_APP)
-@APIResponse(responseCode = "503", description = Answers.UNAVAILABLE)
 public class AppProbeLocationResource {
 
     private final ProbeLocationRepository locations;

@@ -1,6 +1,5 @@
 package io.rampart.sli.location;
 
-import io.rampart.sli.api.Answers;
 import io.rampart.sli.api.Caller;
 import io.rampart.sli.location.ProbeLocationRepository.ProbeLocation;
 import io.smallrye.mutiny.Uni;
@@ -17,10 +16,6 @@ import java.util.List;
  */
 @Path("/api/v1/probe-locations")
 @RolesAllowed(Caller.ADMIN)
-@APIResponse(responseCode = "400", description = Answers.INVALID)
-@APIResponse(responseCode = "401", description = Answers.UNAUTHENTICATED)
-@APIResponse(responseCode = "403", description = Answers.FORBIDDEN)
-@APIResponse(responseCode = "503", description = Answers.UNAVAILABLE)
 public class ProbeLocationResource {
 
     /** The answer: every location seen in the last day. */

@@ -26,11 +26,7 @@ import java.util.Map;
  * manages the registry, where the targets are kept as the app's SLO overrides).
  */
 @Path("/api/v1/apps/{appKey}/openslo")
-@APIResponse(responseCode = "400", description = Answers.INVALID)
-@APIResponse(responseCode = "401", description = Answers.UNAUTHENTICATED)
-@APIResponse(responseCode = "403", description = Answers.FORBIDDEN)
 @APIResponse(responseCode = "404", description = Answers.UNKNOWN_APP)
-@APIResponse(responseCode = "503", description = Answers.UNAVAILABLE)
 public class OpenSloResource {
 
     static final String YAML = "application/yaml";

@@ -21,11 +21,7 @@ import java.util.List;
 /** The app registry (admin only): apps, their health check targets and shared secrets. */
 @Path("/api/v1")
 @RolesAllowed(Caller.ADMIN)
-@APIResponse(responseCode = "400", description = Answers.INVALID)
-@APIResponse(responseCode = "401", description = Answers.UNAUTHENTICATED)
-@APIResponse(responseCode = "403", description = Answers.FORBIDDEN)
 @APIResponse(responseCode = "404", description = Answers.UNKNOWN_APP)
-@APIResponse(responseCode = "503", description = Answers.UNAVAILABLE)
 public class AppResource {
 
     private final RegistryService registry;

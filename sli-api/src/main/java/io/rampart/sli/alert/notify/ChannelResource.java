@@ -20,11 +20,7 @@ import java.util.List;
 /** An app's notification channels: managed by admin and by the app's own vendor. */
 @Path("/api/v1/apps/{appKey}/notification-channels")
 @RolesAllowed({Caller.ADMIN, Caller.VENDOR})
-@APIResponse(responseCode = "400", description = Answers.INVALID)
-@APIResponse(responseCode = "401", description = Answers.UNAUTHENTICATED)
-@APIResponse(responseCode = "403", description = Answers.FORBIDDEN)
 @APIResponse(responseCode = "404", description = Answers.UNKNOWN_APP)
-@APIResponse(responseCode = "503", description = Answers.UNAVAILABLE)
 public class ChannelResource {
 
     private final ChannelService channels;

@@ -1,6 +1,5 @@
 package io.rampart.sli.alert.notify;
 
-import io.rampart.sli.api.Answers;
 import io.rampart.sli.api.Caller;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -11,10 +10,6 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 /** Sealing-key rotation of the channels' signing secrets (admin only). */
 @Path("/api/v1/notification-channels/reseal")
 @RolesAllowed(Caller.ADMIN)
-@APIResponse(responseCode = "400", description = Answers.INVALID)
-@APIResponse(responseCode = "401", description = Answers.UNAUTHENTICATED)
-@APIResponse(responseCode = "403", description = Answers.FORBIDDEN)
-@APIResponse(responseCode = "503", description = Answers.UNAVAILABLE)
 public class ChannelSecretsResource {
 
     private final ChannelService channels;

@@ -15,11 +15,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 /** An app's Statuspage configuration and export state (admin only). */
 @Path("/api/v1/apps/{appKey}/statuspage")
 @RolesAllowed(Caller.ADMIN)
-@APIResponse(responseCode = "400", description = Answers.INVALID)
-@APIResponse(responseCode = "401", description = Answers.UNAUTHENTICATED)
-@APIResponse(responseCode = "403", description = Answers.FORBIDDEN)
 @APIResponse(responseCode = "404", description = Answers.UNKNOWN_APP)
-@APIResponse(responseCode = "503", description = Answers.UNAVAILABLE)
 public class StatuspageResource {
 
     private final StatuspageService statuspage;
