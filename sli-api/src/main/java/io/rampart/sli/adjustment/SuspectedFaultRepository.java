@@ -76,8 +76,8 @@ public class SuspectedFaultRepository {
                 .map(rows -> rows.size() == 0 ? null : view(rows.iterator().next()));
     }
 
-    Uni<SuspectedFault> decide(long id, String status, String by, Long adjustmentId) {
-        return pool.preparedQuery(DECIDE).execute(Tuple.of(id, status, by, adjustmentId))
+    Uni<SuspectedFault> decide(long id, SuspectedFaultStatus status, String by, Long adjustmentId) {
+        return pool.preparedQuery(DECIDE).execute(Tuple.of(id, status.name(), by, adjustmentId))
                 .map(rows -> rows.size() == 0 ? null : view(rows.iterator().next()));
     }
 

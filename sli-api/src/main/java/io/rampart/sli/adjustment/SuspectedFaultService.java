@@ -53,10 +53,8 @@ public class SuspectedFaultService {
     }
 
     public Uni<List<SuspectedFault>> list(String status) {
-        String wanted = status == null ? null : status.toUpperCase(Locale.ROOT);
-        if (wanted != null && !List.of("OPEN", "CONFIRMED", "DISMISSED").contains(wanted)) {
-            throw Refusal.invalid("status", "one of open, confirmed, dismissed");
-        }
+        String wanted = status == null ? null : SuspectedFaultStatus.find(status)
+                .orElseThrow(() -> Refusal.invalid("status", "one of open, confirmed, dismissed")).name();
         return repository.list(wanted);
     }
 
@@ -72,12 +70,12 @@ public class SuspectedFaultService {
             String reason = request != null && request.reason() != null ? request.reason() : suspected.summary();
             return adjustments.declare(new AdjustmentRequest(AdjustmentView.PLATFORM_FAULT, start, end, reason,
                             suspected.appKeys(), null, null, null, request == null ? null : request.reference(), null), by, now)
-                    .call(fault -> repository.decide(id, "CONFIRMED", by.name(), fault.id()));
+                    .call(fault -> repository.decide(id, SuspectedFaultStatus.CONFIRMED, by.name(), fault.id()));
         });
     }
 
     public Uni<Void> dismiss(long id, AdjustmentService.Declarer by) {
-        return open(id).chain(suspected -> repository.decide(id, "DISMISSED", by.name(), null)).replaceWithVoid();
+        return open(id).chain(suspected -> repository.decide(id, SuspectedFaultStatus.DISMISSED, by.name(), null)).replaceWithVoid();
     }
 
     private Uni<SuspectedFault> open(long id) {
@@ -85,7 +83,7 @@ public class SuspectedFaultService {
             if (found == null) {
                 throw Refusal.notFound("no suspected platform fault " + id);
             }
-            if (!found.status().equals("OPEN")) {
+            if (!found.status().equals(SuspectedFaultStatus.OPEN.name())) {
                 throw Refusal.conflict("the suspected platform fault " + id + " is " + found.status().toLowerCase(Locale.ROOT));
             }
             return found;

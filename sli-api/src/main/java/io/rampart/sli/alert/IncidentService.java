@@ -6,7 +6,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 
 /**
@@ -36,10 +35,8 @@ public class IncidentService {
      * @param admin  whether the admin-only rules' incidents are listed too
      */
     public Uni<List<IncidentView>> list(String appKey, String status, Integer limit, boolean admin) {
-        String wanted = status == null ? null : status.toUpperCase(Locale.ROOT);
-        if (wanted != null && !wanted.equals("OPEN") && !wanted.equals("RESOLVED")) {
-            throw Refusal.invalid("status", "one of open, resolved");
-        }
+        String wanted = status == null ? null : IncidentStatus.find(status)
+                .orElseThrow(() -> Refusal.invalid("status", "one of open, resolved")).name();
         int rows = limit == null ? DEFAULT_LIMIT : limit;
         if (rows < 1 || rows > MAX_LIMIT) {
             throw Refusal.invalid("limit", "1 to " + MAX_LIMIT);

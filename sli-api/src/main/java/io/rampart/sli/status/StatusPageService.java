@@ -9,6 +9,7 @@ import io.rampart.sli.adjustment.AdjustmentView;
 import io.rampart.sli.adjustment.Exclusions;
 import io.rampart.sli.alert.AlertConfig;
 import io.rampart.sli.alert.IncidentRepository;
+import io.rampart.sli.alert.IncidentStatus;
 import io.rampart.sli.alert.NoDataRules;
 import io.rampart.sli.certificate.CertificateRepository;
 import io.rampart.sli.certificate.TargetCertificate;
@@ -298,7 +299,7 @@ public class StatusPageService {
 
     private static StatusPage.IncidentRow incident(IncidentRepository.Recent row) {
         SliId sli = SliId.of(row.metricName());
-        boolean open = "OPEN".equals(row.status());
+        boolean open = IncidentStatus.OPEN.name().equals(row.status());
         String when = "opened " + PageFormat.TIME.format(row.openedAt())
                 + (open ? "" : ", resolved " + PageFormat.TIME.format(row.resolvedAt()));
         Double value = row.sliValue();
