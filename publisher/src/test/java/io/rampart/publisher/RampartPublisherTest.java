@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -149,13 +150,23 @@ class RampartPublisherTest {
     void anUnreachableServiceIsRetriedUntilTheRetryTimeRunsOut() {
         receiver.close();
         Instant started = Instant.now();
+        AtomicInteger attempts = new AtomicInteger();
 
         assertThatThrownBy(() -> publisher(Duration.ofSeconds(2)).publish(List.of(MetricItem.synthetic(MetricStatus.SUCCESS))))
                 .isInstanceOfSatisfying(PublishUnavailableException.class, unavailable -> {
-                    assertThat(unavailable.attempts()).isGreaterThan(2);
+                    attempts.set(unavailable.attempts());
                     assertThat(unavailable.getMessage()).contains("unreachable");
                 });
-        assertThat(Duration.between(started, Instant.now())).isBetween(Duration.ofMillis(1000), Duration.ofSeconds(4));
+        Duration took = Duration.between(started, Instant.now());
+        // Waits are jittered within [half, whole] of 250 ms doubling, and a wait that would end past the retry time
+        // gives up at once: so the attempts made must have waited at least the half-waits before them, and all
+        // within the retry time (plus the last connection attempt).
+        assertThat(attempts.get()).isGreaterThan(2);
+        long leastWaited = 0;
+        for (int attempt = 1; attempt < attempts.get(); attempt++) {
+            leastWaited += 125L << (attempt - 1);
+        }
+        assertThat(took).isBetween(Duration.ofMillis(leastWaited), Duration.ofSeconds(4));
     }
 
     @Test
