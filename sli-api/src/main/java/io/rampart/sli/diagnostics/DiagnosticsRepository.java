@@ -48,9 +48,10 @@ public class DiagnosticsRepository {
     record Cut(Instant from, Instant to, Long targetId) {
     }
 
-    /** One failed event. */
-    record FailedEvent(Instant time, String outcome, Integer statusCode, String errorKind, String target, String location,
-            String product, String event, String lifecycle, String checkName, String site, Integer durationMs) {
+    /** One failed event; {@code targetId} a probe's, which target-scoped adjustments match. */
+    record FailedEvent(Instant time, String outcome, Integer statusCode, String errorKind, Long targetId, String target,
+            String location, String product, String event, String lifecycle, String checkName, String site,
+            Integer durationMs) {
     }
 
     /**
@@ -123,8 +124,8 @@ public class DiagnosticsRepository {
 
     /** The app's latest failed probes in [$2, $3) under the availability policy $4, newest first, at most $5. */
     static final String FAILED_PROBES = """
-            select r.occurred_at, r.outcome, r.status_code, coalesce(t.label, '#' || r.target_id) as target, r.location,
-                   r.duration_ms
+            select r.occurred_at, r.outcome, r.status_code, r.target_id, coalesce(t.label, '#' || r.target_id) as target,
+                   r.location, r.duration_ms
             from probe_result as r
             left join healthcheck_target as t on t.id = r.target_id
             where r.app_key = $1 and r.occurred_at >= $2 and r.occurred_at < $3 and r.outcome <> 'PROBER_FAULT'
@@ -233,8 +234,8 @@ public class DiagnosticsRepository {
                     List<FailedEvent> failures = new ArrayList<>();
                     for (Row row : rows) {
                         failures.add(new FailedEvent(row.getOffsetDateTime("occurred_at").toInstant(), row.getString("outcome"),
-                                row.getInteger("status_code"), null, row.getString("target"), row.getString("location"),
-                                null, null, null, null, null, row.getInteger("duration_ms")));
+                                row.getInteger("status_code"), null, row.getLong("target_id"), row.getString("target"),
+                                row.getString("location"), null, null, null, null, null, row.getInteger("duration_ms")));
                     }
                     return failures;
                 });
@@ -248,7 +249,7 @@ public class DiagnosticsRepository {
                     List<FailedEvent> failures = new ArrayList<>();
                     for (Row row : rows) {
                         failures.add(new FailedEvent(row.getOffsetDateTime("occurred_at").toInstant(), row.getString("iframe_result"),
-                                row.getInteger("status_code"), row.getString("error_kind"), null, null,
+                                row.getInteger("status_code"), row.getString("error_kind"), null, null, null,
                                 row.getString("product"), row.getString("webhook_event"), row.getString("lifecycle"),
                                 row.getString("check_name"), row.getString("site"), row.getInteger("duration_ms")));
                     }

@@ -140,11 +140,16 @@ public class DiagnosticsService {
         return cuts;
     }
 
-    /** The latest failed events of one SLI's source (of every source without one), newest first. */
+    /**
+     * The latest failed events of one SLI's source (of every source without one), newest first, each
+     * marked {@code excluded} where the active adjustments leave its minute out of its SLI
+     * ({@code adjustments} "none": none marked), with the occurrences applied over their span.
+     */
     public Uni<FailureList> failures(String appKey, String sliId, String limit, String webhookPolicy,
-            String availabilityPolicy, String lifecycleScope, boolean withSites, Instant now) {
+            String availabilityPolicy, String lifecycleScope, String adjustments, boolean withSites, Instant now) {
         SliId sli = sliId == null ? null : sli(sliId);
         int most = limit(limit);
+        SliService.checkAdjustments(adjustments);
         Instant to = now;
         Instant from = now.minus(Duration.ofDays(raw.retentionDays()));
         List<String> kinds = sli == null ? List.of(PROBE, "WEBHOOK", "LIFECYCLE", "IFRAME_HOST", "IFRAME_APP", "SYNTHETIC")
@@ -158,10 +163,18 @@ public class DiagnosticsService {
                                 rules.lifecycle() == LifecycleScope.INSTALLED, most))
                         .map(found -> found.stream().map(event -> new Failed(kind, event)).toList()));
             }
-            return inTurn(reads).map(all -> new FailureList(appKey, sli == null ? null : sli.id(), from, to,
-                    rules.webhook().wireValue(), rules.availability().wireValue(), rules.lifecycle().wireValue(),
-                    all.stream().sorted(Comparator.comparing((Failed failed) -> failed.event().time()).reversed())
-                            .limit(most).map(failed -> failure(failed, withSites)).toList()));
+            return inTurn(reads).chain(all -> {
+                List<Failed> latest = all.stream()
+                        .sorted(Comparator.comparing((Failed failed) -> failed.event().time()).reversed())
+                        .limit(most).toList();
+                Instant oldest = latest.isEmpty() ? to : latest.get(latest.size() - 1).event().time();
+                return (adjustments == null && !latest.isEmpty() ? this.adjustments.exclusions(appKey, oldest, to)
+                        : Uni.createFrom().item(Exclusions.NONE))
+                        .map(exclusions -> new FailureList(appKey, sli == null ? null : sli.id(), from, to,
+                                rules.webhook().wireValue(), rules.availability().wireValue(), rules.lifecycle().wireValue(),
+                                exclusions.appliedWithin(oldest, to), latest.stream()
+                                        .map(failed -> failure(failed, withSites, exclusions)).toList()));
+            });
         });
     }
 
@@ -361,15 +374,31 @@ public class DiagnosticsService {
         return dimensions;
     }
 
-    private static FailureList.Failure failure(Failed failed, boolean withSites) {
+    private static FailureList.Failure failure(Failed failed, boolean withSites, Exclusions exclusions) {
         DiagnosticsRepository.FailedEvent event = failed.event();
         String outcome = event.outcome() != null ? event.outcome()
                 : event.errorKind() != null ? event.errorKind()
                 : event.statusCode() != null ? "HTTP_STATUS" : "FAIL";
-        return new FailureList.Failure(event.time(), successRate(failed.kind()).id(), event.target(), event.location(),
+        SliId countsAgainst = successRate(failed.kind());
+        return new FailureList.Failure(event.time(), countsAgainst.id(), event.target(), event.location(),
                 withSites ? event.site() : null, outcome, event.statusCode(), event.durationMs(),
                 event.product() == null ? null : event.product().toLowerCase(Locale.ROOT), event.event(),
-                event.lifecycle() == null ? null : LifecycleKind.valueOf(event.lifecycle()).wireValue(), event.checkName());
+                event.lifecycle() == null ? null : LifecycleKind.valueOf(event.lifecycle()).wireValue(), event.checkName(),
+                leftOut(exclusions, countsAgainst, event) ? Boolean.TRUE : null);
+    }
+
+    /** Whether an event's minute is one its SLI's adjustments leave out (of every target, or of the probe's own). */
+    private static boolean leftOut(Exclusions exclusions, SliId sli, DiagnosticsRepository.FailedEvent event) {
+        for (Exclusions.Group group : exclusions.groups()) {
+            if (group.slis().contains(sli) && (group.targetId() == null || group.targetId().equals(event.targetId()))) {
+                for (Exclusions.Interval interval : group.intervals()) {
+                    if (!event.time().isBefore(interval.from()) && event.time().isBefore(interval.to())) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     private static void putIfPresent(Map<String, Object> dimensions, String name, Object value) {

@@ -31,15 +31,17 @@ public class FailureResource {
     @GET
     @Operation(summary = "The latest failed events of one SLI (of all without sli), newest first")
     @APIResponse(responseCode = "200", description = "{from, to, webhookPolicy, availabilityPolicy, lifecycleScope,"
-            + " failures: [{time, sli, target?, location?, site?, outcome, statusCode?, durationMs, ...}]}")
-    @APIResponse(responseCode = "400", description = "A bad limit (1 to 500), policy or scope")
+            + " adjustments, failures: [{time, sli, target?, location?, site?, outcome, statusCode?, durationMs, excluded?,"
+            + " ...}]}")
+    @APIResponse(responseCode = "400", description = "A bad limit (1 to 500), policy, scope or adjustments (none)")
     @APIResponse(responseCode = "403", description = "The token may not read this app")
     @APIResponse(responseCode = "404", description = "No such app or SLI")
     public Uni<FailureList> failures(@PathParam("appKey") String appKey, @QueryParam("sli") String sli,
             @QueryParam("limit") String limit, @QueryParam("webhookPolicy") String webhookPolicy,
-            @QueryParam("availabilityPolicy") String availabilityPolicy, @QueryParam("lifecycleScope") String lifecycleScope) {
+            @QueryParam("availabilityPolicy") String availabilityPolicy, @QueryParam("lifecycleScope") String lifecycleScope,
+            @QueryParam("adjustments") String adjustments) {
         caller.requireSliReader(appKey);
-        return diagnostics.failures(appKey, sli, limit, webhookPolicy, availabilityPolicy, lifecycleScope,
+        return diagnostics.failures(appKey, sli, limit, webhookPolicy, availabilityPolicy, lifecycleScope, adjustments,
                 caller.maySeeSites(appKey), Instant.now());
     }
 }

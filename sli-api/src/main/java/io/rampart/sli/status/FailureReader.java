@@ -59,15 +59,16 @@ public class FailureReader {
 
     /**
      * The latest {@link #RECENT} failed events of the SLI's stream within the breakdown's window,
-     * newest first; none read where the breakdown counts no failure.
+     * newest first, those the adjustments leave out marked; none read where the breakdown counts no
+     * failure and leaves nothing out.
      */
     private Uni<List<FailureList.Failure>> latest(String appKey, SliId sli, Breakdown breakdown, Instant now) {
-        if (breakdown.bad() == 0) {
+        if (breakdown.bad() == 0 && breakdown.excluded() == 0) {
             return Uni.createFrom().item(List.of());
         }
         // Newest first over the raw retention: those of the window are the window's latest.
         return Uni.createFrom().deferred(() -> diagnostics.failures(appKey, failureSource(sli, breakdown).id(),
-                        Integer.toString(RECENT), null, null, null, true, now))
+                        Integer.toString(RECENT), null, null, null, null, true, now))
                 .map(list -> list.failures().stream().filter(failure -> !failure.time().isBefore(breakdown.from())
                         && failure.time().isBefore(breakdown.to())).toList());
     }
@@ -194,6 +195,6 @@ public class FailureReader {
         return new StatusPage.FailureRow(failure.time().toString(), where, outcome,
                 failure.statusCode() == null ? "" : failure.statusCode().toString(),
                 ms == null ? "" : PageFormat.value(SliId.Measure.LATENCY, ms.doubleValue()),
-                ms == null ? "" : ms.toString());
+                ms == null ? "" : ms.toString(), !Boolean.TRUE.equals(failure.excluded()));
     }
 }

@@ -103,11 +103,12 @@ public record StatusPage(String appKey, String name, String partnerName, StatusR
     /**
      * One failed event: {@code time} ISO-8601 in UTC, {@code where} its target (and probe location)
      * or site, {@code outcome} in the failures API's words, status code and duration as shown
-     * ({@code durationMs} raw, empty without one).
+     * ({@code durationMs} raw, empty without one); {@code counted} false where an adjustment leaves
+     * its minute out of the figures.
      */
     @TemplateData
     public record FailureRow(String time, String where, String outcome, String statusCode, String duration,
-            String durationMs) {
+            String durationMs, boolean counted) {
 
         /** The date part of {@code time} with its "T" ("2026-12-02T"): a narrow panel may break the line after it. */
         public String day() {

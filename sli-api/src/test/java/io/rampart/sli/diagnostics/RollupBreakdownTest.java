@@ -207,12 +207,48 @@ class RollupBreakdownTest {
             assertThat(everything.getMap("causes[0].dimensions")).as(source).containsEntry("statusCode", 500);
             assertThat(everything.getLong("causes[0].count")).as(source).isEqualTo(5);
         }
+        // The failures list keeps them, marked as not counted, and names the adjustment.
+        JsonPath failures = given().auth().oauth2(PlatformTokens.admin()).queryParam("limit", "10")
+                .get("/api/v1/apps/" + app + "/failures").then().statusCode(200).extract().jsonPath();
+        assertThat(failures.getList("failures.sli")).containsExactly("availability_success_rate",
+                "availability_success_rate", "availability_success_rate", "iframe_load_success_rate",
+                "availability_success_rate", "availability_success_rate");
+        assertThat(failures.getList("failures.excluded", Boolean.class)).containsOnly(true).hasSize(6);
+        assertThat(failures.getList("adjustments.id", Long.class)).containsExactly(id);
+        JsonPath unmarked = given().auth().oauth2(PlatformTokens.admin()).queryParam("adjustments", "none")
+                .get("/api/v1/apps/" + app + "/failures").then().statusCode(200).extract().jsonPath();
+        assertThat(unmarked.getList("failures.excluded")).hasSize(6).containsOnlyNulls();
+        assertThat(unmarked.getList("adjustments")).isEmpty();
         // The same figures as the summary's, with and without the adjustments.
         JsonPath summary = request(base).get("/api/v1/apps/" + app + "/slis").then().statusCode(200).extract().jsonPath();
         assertThat(((Number) summary.get("slis.find { it.id == 'availability_success_rate' }.total")).longValue())
                 .isEqualTo(15);
         request(base).queryParam("adjustments", "all")
                 .get("/api/v1/apps/" + app + "/slis/availability_success_rate/breakdown").then().statusCode(400);
+    }
+
+    /** A maintenance of one target marks that target's failures of its minutes, not another's nor later ones. */
+    @Test
+    void failuresInMinutesAnAdjustmentLeavesOutAreMarkedNotCounted() {
+        String app = registerApp("failures-maintained", "prod", "eu");
+        long prod = targetId(app, "prod");
+        long eu = targetId(app, "eu");
+        probe(app, prod, base.plus(5, ChronoUnit.MINUTES), 40, "HTTP_STATUS", 503);
+        probe(app, eu, base.plus(5, ChronoUnit.MINUTES).plusSeconds(1), 40, "HTTP_STATUS", 503);
+        probe(app, eu, base.plus(20, ChronoUnit.MINUTES), 5, "CONNECT", null);
+        long id = given().auth().oauth2(PlatformTokens.admin()).contentType(ContentType.JSON)
+                .body(Map.of("start", base.toString(), "end", base.plus(10, ChronoUnit.MINUTES).toString(),
+                        "reason", "eu region move", "targets", List.of("eu")))
+                .post("/api/v1/apps/" + app + "/maintenance").then().statusCode(201).extract().jsonPath().getLong("id");
+
+        JsonPath failures = given().auth().oauth2(PlatformTokens.admin()).queryParam("sli", "availability_success_rate")
+                .get("/api/v1/apps/" + app + "/failures").then().statusCode(200).extract().jsonPath();
+        assertThat(failures.getList("failures.target")).containsExactly("eu", "eu", "prod");
+        assertThat(failures.getList("failures.outcome")).containsExactly("CONNECT", "HTTP_STATUS", "HTTP_STATUS");
+        assertThat(failures.getList("failures.excluded", Boolean.class)).containsExactly(null, true, null);
+        assertThat(failures.getList("adjustments.id", Long.class)).containsExactly(id);
+        given().auth().oauth2(PlatformTokens.admin()).queryParam("adjustments", "some")
+                .get("/api/v1/apps/" + app + "/failures").then().statusCode(400).body("detail", containsString("adjustments"));
     }
 
     private static RequestSpecification request(Instant from) {

@@ -263,6 +263,12 @@ class StatusPageBrowserTest {
         assertThat(availability.findElement(By.cssSelector(".adjusted")).getText())
                 .isEqualTo("14 events left out by maintenance and platform faults"); // 6 good + 1 failed in each hour
         assertThat(availability.findElement(By.cssSelector(".state")).getText()).isEqualTo("Meeting SLO");
+        // Their failures are still listed, as not counted, for the vendor to line up with its own logs.
+        assertThat(availability.findElement(By.cssSelector(".no-failures")).getText())
+                .isEqualTo("No failures counted in this range.");
+        assertThat(availability.findElements(By.cssSelector("tr.failure.not-counted .outcome")))
+                .extracting(WebElement::getText)
+                .containsExactly("TIMEOUT (not counted: adjusted)", "CONNECT (not counted: adjusted)");
         screenshot("status-page-adjusted.png");
     }
 
