@@ -287,6 +287,12 @@ public final class ProberBenchmark {
         registration.register(db, kind);
         System.out.printf("%s: %d targets registered in %d ms%n", kind, scaleTargets,
                 (System.nanoTime() - inserted) / 1_000_000);
+        // The window measures the targets held, not their registration: it opens 10 s after the
+        // prober's sync has put every one of them in the schedule (one statement, committed at once).
+        long registered = System.nanoTime();
+        awaitScheduled(db, kind, scaleTargets, Duration.ofSeconds(120));
+        System.out.printf("%s: the schedule held all %d targets %d ms after their registration%n", kind, scaleTargets,
+                (System.nanoTime() - registered) / 1_000_000);
         Thread.sleep(10_000);
         resetStatements();
         CpuTimes before = cpuTimes(prober);
@@ -478,6 +484,26 @@ public final class ProberBenchmark {
             statement.execute("insert into healthcheck_target (app_key, label, base_url) select 'bench." + kind
                     + ".' || (g / 100), 't' || g, '" + target + "/" + kind + "/' || g"
                     + " from generate_series(0, " + (count - 1) + ") g");
+        }
+    }
+
+    /** Waits until the schedule has a row for each of {@code kind}'s {@code count} targets. */
+    private static void awaitScheduled(Connection db, String kind, int count, Duration limit) throws Exception {
+        long deadline = System.nanoTime() + limit.toNanos();
+        try (var scheduled = db.prepareStatement("select count(*) from probe_schedule s join healthcheck_target t"
+                + " on t.id = s.target_id where t.app_key like 'bench." + kind + ".%'")) {
+            while (true) {
+                try (ResultSet rows = scheduled.executeQuery()) {
+                    rows.next();
+                    if (rows.getLong(1) >= count) {
+                        return;
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the schedule did not take " + kind + "'s targets in within " + limit);
+                }
+                Thread.sleep(250);
+            }
         }
     }
 
