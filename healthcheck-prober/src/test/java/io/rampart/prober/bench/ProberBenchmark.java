@@ -112,7 +112,7 @@ public final class ProberBenchmark {
                 if (statementProfile) {
                     // The embedded server's superuser (trusted on loopback) on the benchmark database.
                     statements = DriverManager.getConnection(jdbc, "postgres", "");
-                    statements.createStatement().execute("create extension if not exists pg_stat_statements");
+                    execute(statements, "create extension if not exists pg_stat_statements");
                 }
                 // As many probes at once as hey keeps requests in flight to blackbox_exporter.
                 Process prober = startProber(postgres.port(),
@@ -543,7 +543,7 @@ public final class ProberBenchmark {
     /** User + system CPU time of the process (/proc/PID/stat, in clock ticks of 1/100 s). */
     private void resetStatements() throws SQLException {
         if (statementProfile) {
-            statements.createStatement().execute("select pg_stat_statements_reset()");
+            execute(statements, "select pg_stat_statements_reset()");
         }
     }
 
@@ -552,7 +552,7 @@ public final class ProberBenchmark {
         if (!statementProfile) {
             return;
         }
-        try (ResultSet top = statements.createStatement().executeQuery("""
+        try (Statement statement = statements.createStatement(); ResultSet top = statement.executeQuery("""
                 select calls, total_exec_time, rows, toplevel, regexp_replace(left(query, 110), '\\s+', ' ', 'g')
                 from pg_stat_statements order by total_exec_time desc limit 15""")) {
             System.out.println("  PostgreSQL statements by time (ms per probe, calls, rows, top level or nested, text):");
@@ -605,11 +605,17 @@ public final class ProberBenchmark {
 
     /** Rows of probe_schedule updated so far (a claim advances every row it visits, probed or skipped). */
     private static long scheduleRowsAdvanced(Connection db) throws Exception {
-        db.createStatement().execute("select pg_stat_force_next_flush()");
-        try (ResultSet rows = db.createStatement().executeQuery(
+        execute(db, "select pg_stat_force_next_flush()");
+        try (Statement statement = db.createStatement(); ResultSet rows = statement.executeQuery(
                 "select n_tup_upd from pg_stat_user_tables where relname = 'probe_schedule'")) {
             rows.next();
             return rows.getLong(1);
+        }
+    }
+
+    private static void execute(Connection db, String sql) throws SQLException {
+        try (Statement statement = db.createStatement()) {
+            statement.execute(sql);
         }
     }
 
