@@ -38,6 +38,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -199,10 +201,22 @@ class PublisherIT {
         Instant started = Instant.now();
 
         Cli run = cli(secret, "--type", "SYNTHETIC", "--status", "SUCCESS", "--retry-for", "3");
+        Duration took = Duration.between(started, Instant.now());
 
         assertThat(run.exit).as(run.err).isEqualTo(4);
         assertThat(run.err).contains("not published: gave up after").contains("unreachable");
-        assertThat(Duration.between(started, Instant.now())).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+        Matcher gaveUp = Pattern.compile("gave up after (\\d+) attempt").matcher(run.err);
+        assertThat(gaveUp.find()).as(run.err).isTrue();
+        int attempts = Integer.parseInt(gaveUp.group(1));
+        // Waits are jittered within [half, whole] of 250 ms doubling, and a wait that would end past the retry time
+        // gives up at once (docs/publisher.md): so the attempts made waited at least the half-waits before them.
+        long leastWaited = 0;
+        for (int attempt = 1; attempt < attempts; attempt++) {
+            leastWaited += 125L << (attempt - 1);
+        }
+        assertThat(attempts).as(run.err).isGreaterThan(2);
+        // At most the retry time, plus a JVM start on a busy machine.
+        assertThat(took).isGreaterThanOrEqualTo(Duration.ofMillis(leastWaited)).isLessThan(Duration.ofSeconds(3 + 12));
     }
 
     private static PublishResult publish(RampartPublisher publisher, List<MetricItem> items) {
