@@ -142,7 +142,7 @@ public final class ProberBenchmark {
                 } finally {
                     stop(prober);
                 }
-                report(allFast, mixed, mixOutcomes(db));
+                report(allFast, mixed, mixOutcomes(db, mixed.window), mixOutcomes(db, null), slowTargets(db, mixed.window));
             }
         } finally {
             vertx.close();
@@ -323,7 +323,8 @@ public final class ProberBenchmark {
     }
 
     /** Both scale phases side by side, then the mix's outcomes per kind of target and the goals. */
-    private void report(Scale fast, Scale mix, Map<String, Map<String, Long>> outcomes) throws IOException {
+    private void report(Scale fast, Scale mix, Map<String, Map<String, Long>> outcomes,
+                        Map<String, Map<String, Long>> wholePhase, String slowTargets) throws IOException {
         System.out.printf(Locale.ROOT, """
                         SCALE %d targets at %d s, %d s window       all-fast                 realistic mix
                           probes/s (expected %.0f)   %-24.0f %.0f
@@ -352,17 +353,12 @@ public final class ProberBenchmark {
                 String.format(Locale.ROOT, "%.0f MiB", fast.heapMiB), String.format(Locale.ROOT, "%.0f MiB", mix.heapMiB),
                 fast.rss + ", " + fast.rssPeak, mix.rss + ", " + mix.rssPeak, fast.load.replace("load average ", ""),
                 mix.load.replace("load average ", ""), fast.window.outcomes, mix.window.outcomes);
-        System.out.println("MIX outcomes per kind of target (expected outcome first):");
-        boolean outcomesOk = true;
-        for (MixTargets.Kind kind : MixTargets.Kind.values()) {
-            Map<String, Long> seen = outcomes.getOrDefault(kind.label(), Map.of());
-            long expected = seen.getOrDefault(kind.expected(), 0L);
-            long other = seen.values().stream().mapToLong(Long::longValue).sum() - expected;
-            outcomesOk &= other == 0 && expected > 0;
-            System.out.printf("  %-6s %s %d, other %d %s%n", kind.label(), kind.expected(), expected, other,
-                    other == 0 ? "" : seen);
-        }
-        long fastTimeouts = outcomes.getOrDefault(MixTargets.Kind.FAST.label(), Map.of()).getOrDefault("TIMEOUT", 0L)
+        System.out.println("MIX outcomes per kind of target (expected outcome first), in the window:");
+        boolean outcomesOk = printOutcomes(outcomes);
+        System.out.println("MIX outcomes per kind of target over the whole phase, the bulk registration included:");
+        printOutcomes(wholePhase);
+        System.out.println(slowTargets);
+        long fastTimeouts = wholePhase.getOrDefault(MixTargets.Kind.FAST.label(), Map.of()).getOrDefault("TIMEOUT", 0L)
                 + (fast.window.outcomes == null ? 0 : outcomeCount(fast.window.outcomes, "TIMEOUT"));
         double rssMiB = Math.max(Double.parseDouble(fast.rssPeak.replace(" MiB", "")),
                 Double.parseDouble(mix.rssPeak.replace(" MiB", "")));
@@ -370,7 +366,7 @@ public final class ProberBenchmark {
                 fast.window.lagP99Ms < 1000 && mix.window.lagP99Ms < 1000 ? "met" : "MISSED");
         System.out.printf("TARGET no fast target ever TIMEOUT: %s (%d)%n", fastTimeouts == 0 ? "met" : "MISSED",
                 fastTimeouts);
-        System.out.printf("TARGET every mix target's outcome matches its behaviour: %s%n", outcomesOk ? "met" : "MISSED");
+        System.out.printf("TARGET every mix target's outcome matches its behaviour (in the window): %s%n", outcomesOk ? "met" : "MISSED");
         System.out.printf(Locale.ROOT, "TARGET RSS < 512 MiB with -Xmx512m: %s (peak %.0f MiB)%n",
                 rssMiB < 512 ? "met" : "MISSED", rssMiB);
         System.out.printf(Locale.ROOT, "TARGET CPU per probe <= 0.25 ms (all-fast): %s (%.3f ms)%n",
@@ -392,6 +388,50 @@ public final class ProberBenchmark {
         }
     }
 
+    /** Prints each kind's expected and other outcomes; true when every kind had only its expected one. */
+    private static boolean printOutcomes(Map<String, Map<String, Long>> outcomes) {
+        boolean outcomesOk = true;
+        for (MixTargets.Kind kind : MixTargets.Kind.values()) {
+            Map<String, Long> seen = outcomes.getOrDefault(kind.label(), Map.of());
+            long expected = seen.getOrDefault(kind.expected(), 0L);
+            long other = seen.values().stream().mapToLong(Long::longValue).sum() - expected;
+            outcomesOk &= other == 0 && expected > 0;
+            System.out.printf("  %-6s %s %d, other %d %s%n", kind.label(), kind.expected(), expected, other,
+                    other == 0 ? "" : seen);
+        }
+        return outcomesOk;
+    }
+
+    /**
+     * Where a slow target's time went, in the window: its answer's time past the delay it was built
+     * with (the prober's and the machine's share), its connect phase, and its timeouts by that delay.
+     */
+    private static String slowTargets(Connection db, Window window) throws SQLException {
+        try (var query = db.prepareStatement("""
+                select percentile_disc(0.5) within group (order by r.duration_ms - d.ms) filter (where r.outcome = 'SUCCESS'),
+                       percentile_disc(0.99) within group (order by r.duration_ms - d.ms) filter (where r.outcome = 'SUCCESS'),
+                       max(r.duration_ms - d.ms) filter (where r.outcome = 'SUCCESS'),
+                       percentile_disc(0.5) within group (order by r.connect_ms),
+                       percentile_disc(0.99) within group (order by r.connect_ms),
+                       count(*) filter (where r.outcome = 'TIMEOUT' and d.ms >= 2700),
+                       count(*) filter (where r.outcome = 'TIMEOUT' and d.ms < 2700),
+                       min(d.ms) filter (where r.outcome = 'TIMEOUT')
+                from probe_result r join healthcheck_target t on t.id = r.target_id
+                cross join lateral (select 1000 + (split_part(t.label, '-', 2)::bigint * 7919) % 1900 as ms) d
+                where r.app_key like 'bench.mix.%' and t.label like 'slow-%' and r.occurred_at >= ? and r.occurred_at < ?""")) {
+            query.setTimestamp(1, window.from());
+            query.setTimestamp(2, window.to());
+            try (ResultSet row = query.executeQuery()) {
+                row.next();
+                return String.format("MIX slow targets in the window: answer past its delay p50 %d / p99 %d / max %d ms;"
+                                + " connect p50 %d / p99 %d ms; TIMEOUT with a delay >= 2.7 s %d, below %d"
+                                + " (shortest delay timed out: %s ms)",
+                        row.getInt(1), row.getInt(2), row.getInt(3), row.getInt(4), row.getInt(5), row.getLong(6),
+                        row.getLong(7), row.getString(8));
+            }
+        }
+    }
+
     private static long outcomeCount(String outcomes, String outcome) {
         Matcher count = Pattern.compile(outcome + " (\\d+)").matcher(outcomes);
         return count.find() ? Long.parseLong(count.group(1)) : 0;
@@ -401,23 +441,30 @@ public final class ProberBenchmark {
         return String.format(Locale.ROOT, "%.1f ms", value);
     }
 
-    /** The mix's stored outcomes in the window's probes, per kind of target (its label's prefix) and outcome. */
-    private static Map<String, Map<String, Long>> mixOutcomes(Connection db) throws SQLException {
+    /**
+     * The mix's stored outcomes per kind of target (its label's prefix) and outcome: of the probes
+     * that started in {@code window}, or of every probe of the phase when it is null.
+     */
+    private static Map<String, Map<String, Long>> mixOutcomes(Connection db, Window window) throws SQLException {
         Map<String, Map<String, Long>> outcomes = new java.util.TreeMap<>();
-        try (Statement statement = db.createStatement(); ResultSet rows = statement.executeQuery(
-                "select split_part(t.label, '-', 1), r.outcome, count(*) from probe_result r"
-                        + " join healthcheck_target t on t.id = r.target_id"
-                        + " where r.app_key like 'bench.mix.%' group by 1, 2")) {
-            while (rows.next()) {
-                outcomes.computeIfAbsent(rows.getString(1), kind -> new java.util.TreeMap<>())
-                        .put(rows.getString(2), rows.getLong(3));
+        try (var query = db.prepareStatement("select split_part(t.label, '-', 1), r.outcome, count(*) from probe_result r"
+                + " join healthcheck_target t on t.id = r.target_id where r.app_key like 'bench.mix.%'"
+                + " and r.occurred_at >= coalesce(?, '-infinity') and r.occurred_at < coalesce(?, 'infinity') group by 1, 2")) {
+            query.setTimestamp(1, window == null ? null : window.from());
+            query.setTimestamp(2, window == null ? null : window.to());
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    outcomes.computeIfAbsent(rows.getString(1), kind -> new java.util.TreeMap<>())
+                            .put(rows.getString(2), rows.getLong(3));
+                }
             }
         }
         return outcomes;
     }
 
-    private record Window(double probesPerSecond, String outcomes, double lagP50Ms, double lagP99Ms, double lagMaxMs,
-                          int durationP50Ms, int durationP99Ms, String lagP99By10s) {
+    private record Window(java.sql.Timestamp from, java.sql.Timestamp to, double probesPerSecond, String outcomes,
+                          double lagP50Ms, double lagP99Ms, double lagMaxMs, int durationP50Ms, int durationP99Ms,
+                          String lagP99By10s) {
     }
 
     /** Something read once a second while a window runs. */
@@ -469,7 +516,7 @@ public final class ProberBenchmark {
                 row.next();
                 outcome.next();
                 stretches.next();
-                return new Window(row.getLong(1) / (double) seconds, outcome.getString(1), row.getDouble(2),
+                return new Window(from, to, row.getLong(1) / (double) seconds, outcome.getString(1), row.getDouble(2),
                         row.getDouble(3), row.getDouble(4), row.getInt(5), row.getInt(6), stretches.getString(1));
             }
         }
