@@ -449,7 +449,8 @@ public final class ProberBenchmark {
         Map<String, Map<String, Long>> outcomes = new java.util.TreeMap<>();
         try (var query = db.prepareStatement("select split_part(t.label, '-', 1), r.outcome, count(*) from probe_result r"
                 + " join healthcheck_target t on t.id = r.target_id where r.app_key like 'bench.mix.%'"
-                + " and r.occurred_at >= coalesce(?, '-infinity') and r.occurred_at < coalesce(?, 'infinity') group by 1, 2")) {
+                + " and r.occurred_at >= coalesce(?::timestamptz, '-infinity') and r.occurred_at < coalesce(?::timestamptz, 'infinity')"
+                + " group by 1, 2")) {
             query.setTimestamp(1, window == null ? null : window.from());
             query.setTimestamp(2, window == null ? null : window.to());
             try (ResultSet rows = query.executeQuery()) {

@@ -15,7 +15,6 @@ public class RollupRetentionRepository {
     private static final String DELETE_EXPIRED = """
             with minute_counts as (delete from sli_count_minute where bucket < now() - make_interval(days => $1)),
                  minute_latencies as (delete from sli_latency_minute where bucket < now() - make_interval(days => $1)),
-                 minute_phases as (delete from probe_phase_minute where bucket < now() - make_interval(days => $1)),
                  hour_counts as (delete from sli_count_hour where bucket < now() - make_interval(days => $2)),
                  hour_latencies as (delete from sli_latency_hour where bucket < now() - make_interval(days => $2)),
                  hour_phases as (delete from probe_phase_hour where bucket < now() - make_interval(days => $2))

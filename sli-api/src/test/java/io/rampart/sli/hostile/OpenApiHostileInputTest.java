@@ -67,7 +67,7 @@ class OpenApiHostileInputTest {
     private static final Set<String> BACKGROUND_TABLES = Set.of("fleet_ranking", "alert_incident",
             "notification_delivery", "suspected_platform_fault", "statuspage_lease", "sli_count_minute",
             "sli_count_hour", "sli_count_day", "sli_latency_minute", "sli_latency_hour", "sli_latency_day",
-            "probe_phase_minute", "probe_phase_hour", "probe_phase_day");
+            "probe_phase_hour", "probe_phase_day");
 
     /** The human pages, whose refusals are HTML pages. */
     private static final String HUMAN_PAGES = "/status/.*|/fleet.*";

@@ -53,6 +53,17 @@ class ProbePhasesApiTest {
         JsonPath firstHour = phases(app, "from", base.toString(), "to", base.plus(1, ChronoUnit.HOURS).toString());
         assertThat(firstHour.getLong("probes")).isEqualTo(8);
         assertThat(firstHour.getDouble("connectMs")).isCloseTo(80.0, org.assertj.core.data.Offset.offset(1.0));
+        // Minute edges come from the raw probes: 10 minutes past to two hours holds probes 2..10.
+        JsonPath minuteEdge = phases(app, "from", base.plus(10, ChronoUnit.MINUTES).toString(),
+                "to", base.plus(2, ChronoUnit.HOURS).toString());
+        assertThat(minuteEdge.getLong("probes")).isEqualTo(9);
+        assertThat(minuteEdge.getDouble("dnsMs")).isEqualTo(10.0);
+        assertThat(minuteEdge.getDouble("connectMs")).isCloseTo(100.0, org.assertj.core.data.Offset.offset(1.0));
+        assertThat(minuteEdge.getDouble("tlsMs")).isCloseTo(1000.0, org.assertj.core.data.Offset.offset(10.0));
+        // Minutes alone, the prober's own fault among them: probes 1 and 2 (7 and 14 minutes past).
+        JsonPath minutesAlone = phases(app, "from", base.toString(), "to", base.plus(15, ChronoUnit.MINUTES).toString());
+        assertThat(minutesAlone.getLong("probes")).isEqualTo(2);
+        assertThat(minutesAlone.getDouble("firstByteMs")).isCloseTo(40.0, org.assertj.core.data.Offset.offset(1.0));
     }
 
     @Test
