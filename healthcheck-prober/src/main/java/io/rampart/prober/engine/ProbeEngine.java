@@ -281,6 +281,11 @@ public final class ProbeEngine {
 
     private void claimFailed(Throwable failure) {
         metrics.claimFailed();
+        if (stopping) {
+            // A claim or sync still under way when the database pool closes: expected at shutdown, not a fault.
+            LOG.infof("a claim or sync under way at shutdown did not finish: %s", failure.getMessage());
+            return;
+        }
         if (!claimFailing) {
             claimFailing = true;
             LOG.warnf("could not claim or sync due probes, retrying: %s", failure.getMessage());

@@ -69,6 +69,8 @@ public final class ProberBenchmark {
     private final int heyConcurrency = setting("BENCH_HEY_CONCURRENCY", 64);
     /** Whether the database records its statements' time (pg_stat_statements), printed per phase. */
     private final boolean statementProfile = setting("BENCH_POSTGRES_STATEMENTS", 0) == 1;
+    /** 0: the ratio alone, without the scale phases (a quick look at the max rate). */
+    private final boolean scalePhases = setting("BENCH_SCALE", 1) == 1;
     /** With the statement profile: a superuser's connection that resets and reads it. */
     private Connection statements;
     private final HttpClient http = HttpClient.newHttpClient();
@@ -125,6 +127,9 @@ public final class ProberBenchmark {
                 }
                 System.out.printf(Locale.ROOT, "RATIO prober / blackbox_exporter probe rate: %.2fx (target: >= 3x); %s%n",
                         proberRate / blackboxRate, loadAverage());
+                if (!scalePhases) {
+                    return;
+                }
                 prober = startProber(postgres.port(), Map.of());
                 Scale allFast;
                 try {
