@@ -56,6 +56,8 @@ public final class ProberBenchmark {
     private static final int MAX_RATE_LIMIT = 20_000;
     /** The share of the offered rate a step must complete for the next, higher one to be tried. */
     private static final double KEEPING_UP = 0.95;
+    /** Tries of each step of the max rate and runs of blackbox_exporter's rate, the best one counted. */
+    private static final int TRIES = 2;
 
     private final Path work;
     private final String proberJar;
@@ -183,17 +185,23 @@ public final class ProberBenchmark {
             if (!answer.contains("probe_success 1")) {
                 throw new IllegalStateException("blackbox_exporter does not succeed on the target:\n" + answer);
             }
-            Process hey = new ProcessBuilder("hey", "-z", heySeconds + "s", "-c", Integer.toString(heyConcurrency), probe)
-                    .redirectErrorStream(true).start();
-            String report = new String(hey.getInputStream().readAllBytes());
-            hey.waitFor();
-            Matcher rate = HEY_RATE.matcher(report);
-            if (!rate.find()) {
-                throw new IllegalStateException("no rate in hey's report:\n" + report);
+            // The best of two runs, as each of the prober's steps has two tries: a shared machine stalls at times.
+            double[] runs = new double[TRIES];
+            for (int run = 0; run < TRIES; run++) {
+                Process hey = new ProcessBuilder("hey", "-z", heySeconds + "s", "-c", Integer.toString(heyConcurrency),
+                        probe).redirectErrorStream(true).start();
+                String report = new String(hey.getInputStream().readAllBytes());
+                hey.waitFor();
+                Matcher rate = HEY_RATE.matcher(report);
+                if (!rate.find()) {
+                    throw new IllegalStateException("no rate in hey's report:\n" + report);
+                }
+                runs[run] = Double.parseDouble(rate.group(1));
             }
-            double probesPerSecond = Double.parseDouble(rate.group(1));
-            System.out.printf(Locale.ROOT, "blackbox_exporter %s: %.0f probes/s (hey -z %ds -c %d on /probe)%n",
-                    version(), probesPerSecond, heySeconds, heyConcurrency);
+            double probesPerSecond = java.util.Arrays.stream(runs).max().orElseThrow();
+            System.out.printf(Locale.ROOT, "blackbox_exporter %s: %.0f probes/s, the best of %s (hey -z %ds -c %d on /probe)%n",
+                    version(), probesPerSecond, java.util.Arrays.toString(java.util.Arrays.stream(runs)
+                            .mapToLong(Math::round).toArray()), heySeconds, heyConcurrency);
             return probesPerSecond;
         } finally {
             exporter.destroy();
@@ -238,10 +246,10 @@ public final class ProberBenchmark {
     /**
      * The highest rate the prober completes: 1 s targets offered at a rising rate, a step of
      * {@link #MAX_RATE_STEP} more each time, until it completes less than {@link #KEEPING_UP} of what
-     * is offered; the best step's completed rate (at most what it offered). Offered just above
-     * what it can do, as hey keeps blackbox_exporter busy, rather than far above: a schedule ten
-     * times too full measures the claims skipping the slots nobody probed in time (every row
-     * visited, probed or not), not probing.
+     * is offered in each of {@link #TRIES} tries; the best step's completed rate (at most what it
+     * offered). Offered just above what it can do, as hey keeps blackbox_exporter busy, rather than
+     * far above: a schedule ten times too full measures the claims skipping the slots nobody probed
+     * in time (every row visited, probed or not), not probing.
      */
     private double proberMaxRate(Connection db, String target, Process prober) throws Exception {
         // Warm-up at the first rate, unmeasured: the JIT compiles the probe's path (a cold prober
@@ -250,8 +258,8 @@ public final class ProberBenchmark {
         Thread.sleep(15_000);
         disable(db, "warm");
         double best = 0;
-        for (int offered = maxRateFirst; offered <= MAX_RATE_LIMIT; offered += MAX_RATE_STEP) {
-            String kind = "max" + offered;
+        for (int offered = maxRateFirst, tried = 1; offered <= MAX_RATE_LIMIT; ) {
+            String kind = "max" + offered + "try" + tried;
             addTargets(db, kind, offered, 1, target);
             Thread.sleep(3_000); // the schedule takes the targets in (it syncs every interval: 1 s)
             CpuTimes before = cpuTimes(prober);
@@ -261,13 +269,16 @@ public final class ProberBenchmark {
             long advanced = scheduleRowsAdvanced(db) - advancedBefore;
             disable(db, kind);
             double probes = window.probesPerSecond * maxRateWindow;
-            System.out.printf(Locale.ROOT, "prober at %d probes/s offered (%d targets at 1 s, %d s window): %.0f probes/s"
-                            + " (%s), lag p99 %s; schedule rows advanced per probe %.1f; %s%n    %s%n", offered, offered,
-                    maxRateWindow, window.probesPerSecond, window.outcomes, ms(window.lagP99Ms), advanced / probes,
-                    loadAverage(), used.perProbe(probes, maxRateWindow + 4));
+            System.out.printf(Locale.ROOT, "prober at %d probes/s offered (%d targets at 1 s, %d s window, try %d): %.0f"
+                            + " probes/s (%s), lag p99 %s; schedule rows advanced per probe %.1f; %s%n    %s%n", offered,
+                    offered, maxRateWindow, tried, window.probesPerSecond, window.outcomes, ms(window.lagP99Ms),
+                    advanced / probes, loadAverage(), used.perProbe(probes, maxRateWindow + 4));
             // A step whose window also caught up slots due before it completes more than it offers: it counts what it offers.
             best = Math.max(best, Math.min(offered, window.probesPerSecond));
-            if (window.probesPerSecond < KEEPING_UP * offered) {
+            if (window.probesPerSecond >= KEEPING_UP * offered) {
+                offered += MAX_RATE_STEP;
+                tried = 1;
+            } else if (tried++ == TRIES) {
                 break;
             }
         }
