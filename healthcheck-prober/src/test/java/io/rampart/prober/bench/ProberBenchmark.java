@@ -257,6 +257,8 @@ public final class ProberBenchmark {
         addTargets(db, "warm", maxRateFirst, 1, target);
         Thread.sleep(15_000);
         disable(db, "warm");
+        resetStatements();
+        double stored = 0;
         double best = 0;
         for (int offered = maxRateFirst, tried = 1; offered <= MAX_RATE_LIMIT; ) {
             String kind = "max" + offered + "try" + tried;
@@ -269,6 +271,7 @@ public final class ProberBenchmark {
             long advanced = scheduleRowsAdvanced(db) - advancedBefore;
             disable(db, kind);
             double probes = window.probesPerSecond * maxRateWindow;
+            stored += probes;
             System.out.printf(Locale.ROOT, "prober at %d probes/s offered (%d targets at 1 s, %d s window, try %d): %.0f"
                             + " probes/s (%s), lag p99 %s; schedule rows advanced per probe %.1f; %s%n    %s%n", offered,
                     offered, maxRateWindow, tried, window.probesPerSecond, window.outcomes, ms(window.lagP99Ms),
@@ -283,6 +286,7 @@ public final class ProberBenchmark {
             }
         }
         System.out.printf(Locale.ROOT, "prober max rate: %.0f probes/s (the best step)%n", best);
+        printStatements(stored); // over every step, per probe stored in the steps' windows
         return best;
     }
 
