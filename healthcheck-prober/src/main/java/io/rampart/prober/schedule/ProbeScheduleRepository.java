@@ -39,31 +39,44 @@ public final class ProbeScheduleRepository {
                 on conflict (replica_id) do update set location = excluded.location, seen_at = excluded.seen_at
                 returning replica_id),
             live as (
-                select location from prober_replica where seen_at > now() - $3 * interval '1 millisecond'
-                union select $2),
+                select array_agg(location) as locations
+                from (select location from prober_replica where seen_at > now() - $3 * interval '1 millisecond'
+                      union select $2) as l),
             probed as (
                 select t.id, a.check_interval_seconds as interval_seconds, l.location
                 from healthcheck_target t join app a on a.app_key = t.app_key
                 cross join lateral unnest(coalesce(t.probe_locations, a.probe_locations,
-                                                   (select array_agg(location) from live))) as l(location)
+                                                   (select locations from live))) as l(location)
                 where t.enabled and a.enabled),
+            -- Each row is looked up by key (the lateral subquery with its limit is not turned into
+            -- a join), and the rows to re-time or remove through the registry's keys rather than by
+            -- scanning probed: with statistics from before a bulk registration, the planner took
+            -- these tables for a few rows and compared 6,500 schedule rows with each of 100,000
+            -- probed ones (a 20 to 90 s sync, the replica's heartbeat late meanwhile).
             added as (
                 insert into probe_schedule (target_id, location, next_due_at, interval_seconds)
                 select id, location, rampart_probe_slot_after(id, interval_seconds, now()), interval_seconds
                 from probed p
-                where not exists (select 1 from probe_schedule s where s.target_id = p.id and s.location = p.location)
+                left join lateral (select true as present from probe_schedule s
+                                   where s.target_id = p.id and s.location = p.location limit 1) as scheduled on true
+                where scheduled.present is null
                 on conflict (target_id, location) do nothing
                 returning target_id),
             retimed as (
                 update probe_schedule s
-                set next_due_at = rampart_probe_slot_after(s.target_id, p.interval_seconds, now()),
-                    interval_seconds = p.interval_seconds
-                from probed p
-                where s.target_id = p.id and s.location = p.location and s.interval_seconds <> p.interval_seconds
+                set next_due_at = rampart_probe_slot_after(s.target_id, a.check_interval_seconds, now()),
+                    interval_seconds = a.check_interval_seconds
+                from healthcheck_target t join app a on a.app_key = t.app_key
+                where t.id = s.target_id and t.enabled and a.enabled
+                  and s.interval_seconds <> a.check_interval_seconds
+                  and s.location = any(coalesce(t.probe_locations, a.probe_locations, (select locations from live)))
                 returning s.target_id),
             removed as (
                 delete from probe_schedule s
-                where not exists (select 1 from probed p where p.id = s.target_id and p.location = s.location)
+                where not exists (
+                    select 1 from healthcheck_target t join app a on a.app_key = t.app_key
+                    where t.id = s.target_id and t.enabled and a.enabled
+                      and s.location = any(coalesce(t.probe_locations, a.probe_locations, (select locations from live))))
                 returning s.target_id)
             select (select count(*) from added) as added, (select count(*) from retimed) as retimed,
                    (select count(*) from removed) as removed,
