@@ -113,6 +113,13 @@ public interface ProberConfig {
     @WithDefault("5s")
     Duration syncPeriod();
 
+    /**
+     * Longest time between two full syncs: between them, a sync whose registry version and live
+     * locations are those of the last full one only records the replica as live.
+     */
+    @WithDefault("60s")
+    Duration fullSyncPeriod();
+
     /** Results held in memory while the database cannot take them; past it results are dropped and counted. */
     @WithDefault("100000")
     int resultBufferSize();

@@ -26,6 +26,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -68,6 +69,10 @@ public final class ProbeEngine {
     private final AtomicBoolean claiming = new AtomicBoolean();
     private final List<Long> periodicTimers = new ArrayList<>();
     private long syncTimer = -1;
+    /** What the last full sync was made from, when (System.nanoTime), and the shortest interval it found. */
+    private volatile ProbeScheduleRepository.RegistryState syncedState;
+    private volatile long fullSyncedAt;
+    private volatile Optional<Duration> shortestInterval = Optional.empty();
     private volatile boolean stopping;
     private volatile boolean claimFailing;
     /** The event loops the engine runs on; the first also syncs, claims and writes. */
@@ -217,20 +222,37 @@ public final class ProbeEngine {
     }
 
     /**
-     * Syncs the schedule with the registry (which also marks this replica live), reports the
-     * locations, then syncs again after the sync period or the shortest interval.
+     * Marks this replica live and, where the registry or the live locations changed since the last
+     * full sync (or the full sync period has passed), syncs the schedule with the registry; reports
+     * the locations, then syncs again after the sync period or the shortest interval.
      */
     private void sync() {
         if (stopping) {
             return;
         }
-        schedule.sync().call(synced -> schedule.locations().invoke(this::reportLocations)).subscribe().with(
-                synced -> {
-                    if (synced.added() + synced.retimed() + synced.removed() > 0) {
-                        LOG.debugf("schedule synced with the registry: %s", synced);
+        schedule.heartbeat().chain(state -> {
+                    boolean unchanged = state.equals(syncedState)
+                            && System.nanoTime() - fullSyncedAt < config.fullSyncPeriod().toNanos();
+                    metrics.synced(!unchanged);
+                    if (unchanged) {
+                        return Uni.createFrom().item(shortestInterval);
                     }
-                    Duration next = synced.shortestInterval()
-                            .filter(shortest -> shortest.compareTo(config.syncPeriod()) < 0)
+                    return schedule.sync().map(synced -> {
+                        if (synced.added() + synced.retimed() + synced.removed() > 0) {
+                            LOG.debugf("schedule synced with the registry: %s", synced);
+                        }
+                        // The state read before the sync: a registry write after that read is synced next time.
+                        syncedState = state;
+                        fullSyncedAt = System.nanoTime();
+                        shortestInterval = synced.shortestInterval();
+                        return shortestInterval;
+                    });
+                })
+                .call(shortest -> schedule.locations().invoke(this::reportLocations))
+                .subscribe().with(
+                shortest -> {
+                    Duration next = shortest
+                            .filter(interval -> interval.compareTo(config.syncPeriod()) < 0)
                             .orElse(config.syncPeriod());
                     syncAgainIn(next);
                 },

@@ -28,6 +28,8 @@ public final class ProberMetrics {
     private final Counter writeFailures;
     private final Counter resultsDropped;
     private final Counter claimFailures;
+    private final Counter fullSyncs;
+    private final Counter unchangedSyncs;
     private final MeterRegistry registry;
     /** 1 while a location has a live replica, 0 once all of them are gone; by location. */
     private final Map<String, AtomicInteger> locations = new ConcurrentHashMap<>();
@@ -55,6 +57,12 @@ public final class ProberMetrics {
                 .description("Results dropped because the buffer was full").register(registry);
         claimFailures = Counter.builder("rampart.prober.claim.failures")
                 .description("Claim or registry sync statements that failed").register(registry);
+        fullSyncs = Counter.builder("rampart.prober.schedule.syncs").tag("kind", "full")
+                .description("Registry syncs, by kind: full, or unchanged (the replica only recorded as live)")
+                .register(registry);
+        unchangedSyncs = Counter.builder("rampart.prober.schedule.syncs").tag("kind", "unchanged")
+                .description("Registry syncs, by kind: full, or unchanged (the replica only recorded as live)")
+                .register(registry);
     }
 
     public void probeStarted(Duration lag) {
@@ -80,6 +88,10 @@ public final class ProberMetrics {
 
     public void claimFailed() {
         claimFailures.increment();
+    }
+
+    public void synced(boolean full) {
+        (full ? fullSyncs : unchangedSyncs).increment();
     }
 
     /** Records whether a location has a live replica; true where that changed (or the location is new). */

@@ -120,6 +120,27 @@ class SharedScheduleTest extends EngineTestBase {
     }
 
     @Test
+    void anUnchangedRegistryIsNotSyncedAgainUntilAWriteChangesIt() throws Exception {
+        String app = registry.app("unchanged", 1);
+        TestApps.target(app, "first", server.baseUrl() + "/unchanged/first");
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        engines.start("replica-unchanged", meters, Map.of());
+        // The 1 s app makes the replica sync every second.
+        Engines.awaitUntil(Duration.ofSeconds(6), "three unchanged syncs", () -> syncs(meters, "unchanged") >= 3);
+        assertThat(syncs(meters, "full")).as("full syncs while nothing changed: the first only").isEqualTo(1);
+
+        TestApps.target(app, "second", server.baseUrl() + "/unchanged/second");
+
+        Engines.awaitUntil(Duration.ofSeconds(4), "the target added since is probed",
+                () -> server.requestCount("/unchanged/second/health") > 0);
+        assertThat(syncs(meters, "full")).as("full syncs: the first, and the one after the write").isEqualTo(2);
+    }
+
+    private static double syncs(SimpleMeterRegistry meters, String kind) {
+        return meters.get("rampart.prober.schedule.syncs").tag("kind", kind).counter().count();
+    }
+
+    @Test
     void aSlotMoreThanHalfAnIntervalLateIsSkippedSoNoTargetIsProbedTwiceInOneInterval() throws Exception {
         // As after a database outage: the schedule's rows fell due while no replica could claim them.
         String app = registry.app("late", 4);
