@@ -114,7 +114,7 @@ public interface ProberConfig {
     Duration syncPeriod();
 
     /**
-     * Longest time between two full syncs: between them, a sync whose registry version and live
+     * Longest time between two full syncs: between them, a sync whose registry fingerprint and live
      * locations are those of the last full one only records the replica as live.
      */
     @WithDefault("60s")

@@ -237,7 +237,7 @@ public final class ProbeEngine {
                     if (unchanged) {
                         return Uni.createFrom().item(shortestInterval);
                     }
-                    return schedule.sync().map(synced -> {
+                    return schedule.sync(state).map(synced -> {
                         if (synced.added() + synced.retimed() + synced.removed() > 0) {
                             LOG.debugf("schedule synced with the registry: %s", synced);
                         }

@@ -57,10 +57,12 @@ public final class ProberMetrics {
                 .description("Results dropped because the buffer was full").register(registry);
         claimFailures = Counter.builder("rampart.prober.claim.failures")
                 .description("Claim or registry sync statements that failed").register(registry);
-        fullSyncs = Counter.builder("rampart.prober.schedule.syncs").tag("kind", "full")
-                .description("Registry syncs, by kind: full, or unchanged (the replica only recorded as live)")
-                .register(registry);
-        unchangedSyncs = Counter.builder("rampart.prober.schedule.syncs").tag("kind", "unchanged")
+        fullSyncs = syncs(registry, "full");
+        unchangedSyncs = syncs(registry, "unchanged");
+    }
+
+    private static Counter syncs(MeterRegistry registry, String kind) {
+        return Counter.builder("rampart.prober.schedule.syncs").tag("kind", kind)
                 .description("Registry syncs, by kind: full, or unchanged (the replica only recorded as live)")
                 .register(registry);
     }

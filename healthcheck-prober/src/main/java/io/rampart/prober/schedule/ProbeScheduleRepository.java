@@ -24,10 +24,10 @@ public final class ProbeScheduleRepository {
 
     /**
      * Brings the schedule in line with the registry (after {@link #HEARTBEAT}, which records this
-     * replica as live and tells whether it is needed): one row per enabled target and location it
-     * is probed from (the target's list, else its app's, else every location with a live
-     * replica). New rows (a new target, a target enabled
-     * again, a new location) get the target's next slot ({@code rampart_probe_slot_after}: slots
+     * replica as live, tells whether it is needed and reads the live locations, $1): one row per
+     * enabled target and location it is probed from (the target's list, else its app's, else every
+     * location with a live replica). New rows (a new target, a target enabled again, a new
+     * location) get the target's next slot ({@code rampart_probe_slot_after}: slots
      * spread over the interval by target, the same in every location); where the app's interval
      * changed, the row moves to the next slot of the new interval; rows of targets that are gone or
      * disabled, and of locations no longer wanted, are removed. Idempotent, safe to run from every
@@ -35,15 +35,11 @@ public final class ProbeScheduleRepository {
      * often, so that a change takes effect within one interval.
      */
     private static final String SYNC = """
-            with live as (
-                select array_agg(location) as locations
-                from (select location from prober_replica where seen_at > now() - $2 * interval '1 millisecond'
-                      union select $1) as l),
-            probed as (
+            with probed as (
                 select t.id, a.check_interval_seconds as interval_seconds, l.location
                 from healthcheck_target t join app a on a.app_key = t.app_key
                 cross join lateral unnest(coalesce(t.probe_locations, a.probe_locations,
-                                                   (select locations from live))) as l(location)
+                                                   $1::text[])) as l(location)
                 where t.enabled and a.enabled),
             -- Each row is looked up by key (the lateral subquery with its limit is not turned into
             -- a join), and the rows to re-time or remove through the registry's keys rather than by
@@ -66,14 +62,14 @@ public final class ProbeScheduleRepository {
                 from healthcheck_target t join app a on a.app_key = t.app_key
                 where t.id = s.target_id and t.enabled and a.enabled
                   and s.interval_seconds <> a.check_interval_seconds
-                  and s.location = any(coalesce(t.probe_locations, a.probe_locations, (select locations from live)))
+                  and s.location = any(coalesce(t.probe_locations, a.probe_locations, $1::text[]))
                 returning s.target_id),
             removed as (
                 delete from probe_schedule s
                 where not exists (
                     select 1 from healthcheck_target t join app a on a.app_key = t.app_key
                     where t.id = s.target_id and t.enabled and a.enabled
-                      and s.location = any(coalesce(t.probe_locations, a.probe_locations, (select locations from live))))
+                      and s.location = any(coalesce(t.probe_locations, a.probe_locations, $1::text[])))
                 returning s.target_id)
             select (select count(*) from added) as added, (select count(*) from retimed) as retimed,
                    (select count(*) from removed) as removed,
@@ -207,8 +203,10 @@ public final class ProbeScheduleRepository {
                 });
     }
 
-    public Uni<SyncResult> sync() {
-        return pool.preparedQuery(SYNC).execute(Tuple.of(location, locationExpiry.toMillis())).map(rows -> {
+    /** Brings the schedule in line with the registry, probing by default from the locations {@code state} found live. */
+    public Uni<SyncResult> sync(RegistryState state) {
+        Tuple liveLocations = Tuple.tuple().addArrayOfString(state.liveLocations().toArray(String[]::new));
+        return pool.preparedQuery(SYNC).execute(liveLocations).map(rows -> {
             Row row = rows.iterator().next();
             Integer shortest = row.getInteger("shortest_interval");
             return new SyncResult(row.getLong("added"), row.getLong("retimed"), row.getLong("removed"),

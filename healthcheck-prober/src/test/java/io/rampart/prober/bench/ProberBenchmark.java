@@ -608,7 +608,6 @@ public final class ProberBenchmark {
         return version.find() ? version.group(1) : "?";
     }
 
-    /** User + system CPU time of the process (/proc/PID/stat, in clock ticks of 1/100 s). */
     private void resetStatements() throws SQLException {
         if (statementProfile) {
             execute(statements, "select pg_stat_statements_reset()");
@@ -687,6 +686,7 @@ public final class ProberBenchmark {
         }
     }
 
+    /** User + system CPU time of the process (/proc/PID/stat, in clock ticks of 1/100 s). */
     private static double cpuSeconds(Process process) throws IOException {
         return cpuSeconds(process.pid(), false);
     }
