@@ -94,7 +94,7 @@ public interface ProberConfig {
     @WithDefault("false")
     boolean keepAlive();
 
-    /** How often the replica claims the slots that fall due. */
+    /** How often the replica claims the slots that fall due, on average: each wait is 0.5 to 1.5 of it. */
     @WithDefault("100ms")
     Duration claimPeriod();
 

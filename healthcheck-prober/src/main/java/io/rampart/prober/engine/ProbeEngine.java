@@ -31,6 +31,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -69,6 +70,7 @@ public final class ProbeEngine {
     private final AtomicBoolean claiming = new AtomicBoolean();
     private final List<Long> periodicTimers = new ArrayList<>();
     private long syncTimer = -1;
+    private long claimTimer = -1;
     /** What the last full sync was made from, when (System.nanoTime), and the shortest interval it found. */
     private volatile ProbeScheduleRepository.RegistryState syncedState;
     private volatile long fullSyncedAt;
@@ -127,7 +129,7 @@ public final class ProbeEngine {
                             control.start();
                         }
                         sync();
-                        periodicTimers.add(vertx.setPeriodic(config.claimPeriod().toMillis(), id -> claim()));
+                        claimAfterAWhile();
                         periodicTimers.add(vertx.setPeriodic(config.writePeriod().toMillis(), id -> writer.flush()
                                 .subscribe().with(written -> { })));
                     });
@@ -151,6 +153,7 @@ public final class ProbeEngine {
         return Uni.createFrom().<Void>emitter(emitter -> contexts[0].runOnContext(onLoop -> {
                     periodicTimers.forEach(vertx::cancelTimer);
                     vertx.cancelTimer(syncTimer);
+                    vertx.cancelTimer(claimTimer);
                     emitter.complete(null);
                 }))
                 // A claim under way hands its slots back itself (onClaimed); wait for it, then take the rest.
@@ -279,6 +282,22 @@ public final class ProbeEngine {
         });
     }
 
+    /**
+     * Claims again after between a half and one and a half claim periods, drawn anew each time.
+     * Replicas that claim at a fixed period keep the phase they started with: two that started in
+     * step would claim in step for ever, and the one whose claim locks the due rows first would
+     * take them all (FOR UPDATE SKIP LOCKED) while the other idles. Runs on the first loop.
+     */
+    private void claimAfterAWhile() {
+        long period = config.claimPeriod().toMillis();
+        claimTimer = vertx.setTimer(Math.max(1, period / 2 + ThreadLocalRandom.current().nextLong(period + 1)), id -> {
+            claim();
+            if (!stopping) {
+                claimAfterAWhile();
+            }
+        });
+    }
+
     private void claim() {
         drainWaiting();
         // A replica with a batch of probes already waiting for room to run leaves the due slots to the others.
@@ -362,6 +381,10 @@ public final class ProbeEngine {
         if (inFlight.incrementAndGet() > config.maxInFlight()) {
             inFlight.decrementAndGet();
             waiting.add(target);
+            // A probe that finished on another loop in between may have found the queue still empty.
+            if (inFlight.get() < config.maxInFlight()) {
+                drainWaiting();
+            }
             return;
         }
         metrics.probeStarted(Duration.between(target.slot(), Instant.now()));

@@ -2,6 +2,7 @@ package io.rampart.prober.probe;
 
 import io.netty.handler.codec.TooLongFrameException;
 import io.rampart.store.probe.ProbeOutcome;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -156,6 +157,12 @@ public final class HttpProbe implements AutoCloseable {
         return ProbeOutcome.PROTOCOL;
     }
 
+    /** Closes the request's connection; completes once it is closed (at once if it already was). */
+    private static Future<Void> drop(HttpClientRequest sent) {
+        HttpConnection connection = sent.connection();
+        return connection == null ? Future.succeededFuture() : connection.close();
+    }
+
     /** The state of one probe; the first of answer, failure and timeout to arrive decides it. */
     private final class Attempt {
         private final ProbeTarget target;
@@ -182,11 +189,8 @@ public final class HttpProbe implements AutoCloseable {
         void start() {
             startedAt = Instant.now();
             startNanos = System.nanoTime();
-            timer = vertx.setTimer(settings.timeout().toMillis(), id -> {
-                if (decide(ProbeOutcome.TIMEOUT, Math.toIntExact(settings.timeout().toMillis()))) {
-                    abort();
-                }
-            });
+            timer = vertx.setTimer(settings.timeout().toMillis(),
+                    id -> decide(ProbeOutcome.TIMEOUT, Math.toIntExact(settings.timeout().toMillis())));
             RequestOptions options;
             try {
                 options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(target.url())
@@ -248,32 +252,31 @@ public final class HttpProbe implements AutoCloseable {
         private void send(HttpClientRequest sent) {
             request = sent;
             connected(sent);
-            // Also swallows the reset that abort() causes: without a handler, Vert.x logs
+            // Also swallows the failure that dropping the connection causes: without a handler, Vert.x logs
             // each one as an error, and a burst of timeouts became a burst of log lines.
             sent.exceptionHandler(this::fail);
             if (decided.get()) {
-                abort();
+                // Decided (timed out) while the connection was being made: its result is handed over already.
+                drop(sent).onComplete(dropped -> { });
                 return;
             }
             sent.send().onSuccess(this::onResponse).onFailure(this::fail);
         }
 
         private void onResponse(HttpClientResponse response) {
-            // Also swallows the reset that abort() causes once the probe is decided.
+            // Also swallows the failure that dropping the connection causes once the probe is decided.
             response.exceptionHandler(this::fail);
             headersNanos = System.nanoTime();
             statusCode = response.statusCode();
             if (statusCode != 200) {
                 // The verdict is in the status line: the body is not worth the wait.
-                if (decide(ProbeOutcome.HTTP_STATUS, elapsedMs())) {
-                    abort();
-                }
+                decide(ProbeOutcome.HTTP_STATUS, elapsedMs());
                 return;
             }
             response.handler(chunk -> {
                 bodyBytes += chunk.length();
-                if (bodyBytes > settings.maxBodyBytes() && decide(ProbeOutcome.BODY_TOO_LARGE, elapsedMs())) {
-                    abort();
+                if (bodyBytes > settings.maxBodyBytes()) {
+                    decide(ProbeOutcome.BODY_TOO_LARGE, elapsedMs());
                 }
             });
             response.endHandler(end -> decide(ProbeOutcome.SUCCESS, elapsedMs()));
@@ -283,19 +286,29 @@ public final class HttpProbe implements AutoCloseable {
             decide(classify(failure), elapsedMs());
         }
 
-        private boolean decide(ProbeOutcome outcome, int durationMs) {
+        /**
+         * The first verdict wins. Any verdict but SUCCESS drops the connection, so that a target
+         * streaming forever costs nothing more, and the result is handed over once it is dropped:
+         * the replica's bound on probes at once then also bounds the connections it holds open.
+         */
+        private void decide(ProbeOutcome outcome, int durationMs) {
             if (!decided.compareAndSet(false, true)) {
-                return false;
+                return;
             }
             vertx.cancelTimer(timer);
             int timeoutMs = Math.toIntExact(settings.timeout().toMillis());
             // A loop running late (GC pause, starved CPU) can see an answer only after the timeout
             // has passed, before its timer runs: that is no answer within the timeout either.
             boolean late = durationMs >= timeoutMs;
-            done.accept(new ProbeResult(target.targetId(), target.appKey(), target.slot(), startedAt,
+            ProbeResult result = new ProbeResult(target.targetId(), target.appKey(), target.slot(), startedAt,
                     late ? timeoutMs : durationMs, late ? ProbeOutcome.TIMEOUT : outcome, statusCode, replicaId,
-                    phases(), certificate));
-            return true;
+                    phases(), certificate);
+            HttpClientRequest sent = request;
+            if (outcome == ProbeOutcome.SUCCESS || sent == null) {
+                done.accept(result);
+            } else {
+                drop(sent).onComplete(dropped -> done.accept(result));
+            }
         }
 
         /** Notes when the connection was ready (connected, and for https handshaken) and the certificate it presented. */
@@ -345,14 +358,6 @@ public final class HttpProbe implements AutoCloseable {
 
         private static int millis(long fromNanos, long toNanos) {
             return (int) Math.max(0, Math.min(Integer.MAX_VALUE, (toNanos - fromNanos) / 1_000_000));
-        }
-
-        /** Drops the connection of a decided probe, so that a target streaming forever costs nothing more. */
-        private void abort() {
-            HttpClientRequest sent = request;
-            if (sent != null) {
-                sent.reset();
-            }
         }
 
         private int elapsedMs() {
