@@ -18,7 +18,8 @@ import java.util.List;
 /**
  * Writes probe results to {@code probe_result} in multi-row inserts, a few at once. Results wait
  * in a bounded buffer until written: a batch whose insert fails goes back to the front of the
- * buffer, so a short outage delays results without losing them. Past the bound (which counts the
+ * buffer, so a short outage delays results without losing them, and its next insert skips those
+ * already stored, so none is stored twice. Past the bound (which counts the
  * results being written), new results are dropped, counted and logged.
  */
 public final class ResultRepository {
@@ -38,6 +39,17 @@ public final class ResultRepository {
                         $10::integer[], $11::integer[], $12::integer[], $13::integer[], $14::timestamptz[], $15::text[])
                 as u(t, a, s, o, d, oc, sc, p, dns, con, tls, fb, na, iss)""";
 
+    /**
+     * INSERT for a batch with results an earlier insert may have stored: that insert failed
+     * without an answer, which a commit whose answer was lost (a failover, a dropped connection)
+     * looks like. Results already stored (same target, start instant and location) are skipped,
+     * so no slot is stored or counted twice. Only such batches pay for the lookups.
+     */
+    private static final String INSERT_UNLESS_STORED = INSERT + """
+
+            where not exists (select 1 from probe_result r
+                              where r.target_id = u.t and r.occurred_at = u.o and r.location = $9)""";
+
     private final Pool pool;
     /** This replica's location, stored with each of its results. */
     private final String location;
@@ -49,6 +61,8 @@ public final class ResultRepository {
     private final Deque<ProbeResult> buffer = new ArrayDeque<>();
     /** Results taken out of the buffer by an insert that has not finished. */
     private int writingResults;
+    /** Results at the front of the buffer that a failed insert put back: an earlier insert may have stored them. */
+    private int inDoubt;
     private int writers;
     private volatile boolean failing;
     private long droppedSinceLog;
@@ -128,11 +142,12 @@ public final class ResultRepository {
     }
 
     private Uni<Void> writeBatches() {
-        List<ProbeResult> batch = takeBatch();
+        List<ProbeResult> batch = new ArrayList<>();
+        boolean mayBeStored = takeBatch(batch);
         if (batch.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return pool.preparedQuery(INSERT).execute(columns(batch))
+        return pool.preparedQuery(mayBeStored ? INSERT_UNLESS_STORED : INSERT).execute(columns(batch))
                 .onItem().transformToUni(done -> {
                     written(batch.size());
                     metrics.batchWritten(batch.size());
@@ -160,14 +175,16 @@ public final class ResultRepository {
         }
     }
 
-    private List<ProbeResult> takeBatch() {
+    /** Moves the oldest results into {@code batch}; true if some were put back by a failed insert. */
+    private boolean takeBatch(List<ProbeResult> batch) {
         synchronized (buffer) {
-            List<ProbeResult> batch = new ArrayList<>(Math.min(batchSize, buffer.size()));
             for (ProbeResult result; batch.size() < batchSize && (result = buffer.pollFirst()) != null; ) {
                 batch.add(result);
             }
             writingResults += batch.size();
-            return batch;
+            boolean mayBeStored = inDoubt > 0;
+            inDoubt -= Math.min(inDoubt, batch.size());
+            return mayBeStored;
         }
     }
 
@@ -180,6 +197,7 @@ public final class ResultRepository {
     private void putBack(List<ProbeResult> batch) {
         synchronized (buffer) {
             writingResults -= batch.size();
+            inDoubt += batch.size();
             for (int i = batch.size() - 1; i >= 0; i--) {
                 buffer.addFirst(batch.get(i));
             }

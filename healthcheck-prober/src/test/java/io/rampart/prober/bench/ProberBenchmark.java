@@ -49,6 +49,10 @@ public final class ProberBenchmark {
 
     private static final Pattern HEY_RATE = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
     private static final Pattern IN_FLIGHT = Pattern.compile("(?m)^rampart_prober_in_flight(?:\\{[^}]*})? ([0-9.E+]+)$");
+    private static final Pattern BUFFERED =
+            Pattern.compile("(?m)^rampart_prober_results_buffered(?:\\{[^}]*})? ([0-9.E+]+)$");
+    private static final Pattern PROBES_FINISHED =
+            Pattern.compile("(?m)^rampart_prober_probes_total\\{[^}]*} ([0-9.E+]+)$");
     private static final Pattern HEAP_USED =
             Pattern.compile("(?m)^jvm_memory_used_bytes\\{area=\"heap\"[^}]*} ([0-9.E+]+)$");
 
@@ -266,16 +270,19 @@ public final class ProberBenchmark {
             Thread.sleep(3_000); // the schedule takes the targets in (it syncs every interval: 1 s)
             CpuTimes before = cpuTimes(prober);
             long advancedBefore = scheduleRowsAdvanced(db);
-            Window window = measure(db, kind, maxRateWindow, () -> { });
+            ProberGauges gauges = new ProberGauges();
+            Window window = measure(db, kind, maxRateWindow, gauges::sample);
             CpuTimes used = cpuTimes(prober).minus(before);
             long advanced = scheduleRowsAdvanced(db) - advancedBefore;
+            String coverage = coverage(db, kind);
             disable(db, kind);
             double probes = window.probesPerSecond * maxRateWindow;
             stored += probes;
             System.out.printf(Locale.ROOT, "prober at %d probes/s offered (%d targets at 1 s, %d s window, try %d): %.0f"
-                            + " probes/s (%s), lag p99 %s; schedule rows advanced per probe %.1f; %s%n    %s%n", offered,
-                    offered, maxRateWindow, tried, window.probesPerSecond, window.outcomes, ms(window.lagP99Ms),
-                    advanced / probes, loadAverage(), used.perProbe(probes, maxRateWindow + 4));
+                            + " probes/s (%s), lag p99 %s; schedule rows advanced per probe %.1f; %s%n    %s%n    %s%n",
+                    offered, offered, maxRateWindow, tried, window.probesPerSecond, window.outcomes,
+                    ms(window.lagP99Ms), advanced / probes, loadAverage(), used.perProbe(probes, maxRateWindow + 4),
+                    gauges + "; " + coverage);
             // A step whose window also caught up slots due before it completes more than it offers: it counts what it offers.
             best = Math.max(best, Math.min(offered, window.probesPerSecond));
             if (window.probesPerSecond >= KEEPING_UP * offered) {
@@ -316,13 +323,8 @@ public final class ProberBenchmark {
         Thread.sleep(10_000);
         resetStatements();
         CpuTimes before = cpuTimes(prober);
-        int[] inFlightPeak = {0};
-        Window window = measure(db, kind, scaleWindow, () -> {
-            Matcher inFlight = IN_FLIGHT.matcher(awaitAnswer(metricsUrl, Duration.ofSeconds(10)));
-            if (inFlight.find()) {
-                inFlightPeak[0] = Math.max(inFlightPeak[0], (int) Double.parseDouble(inFlight.group(1)));
-            }
-        });
+        ProberGauges gauges = new ProberGauges();
+        Window window = measure(db, kind, scaleWindow, gauges::sample);
         // measure() also waits 4 s past the window for late writes: CPU over the whole stretch.
         CpuTimes used = cpuTimes(prober).minus(before);
         System.out.println("  " + kind + ": " + used.perProbe(window.probesPerSecond * scaleWindow, scaleWindow + 4));
@@ -338,7 +340,7 @@ public final class ProberBenchmark {
         // Probes that started in the window, against the CPU of the window and the 4 s after it.
         double cpuMsPerProbe = 1000 * cpu / Math.max(1, window.probesPerSecond * scaleWindow) * scaleWindow
                 / (scaleWindow + 4);
-        return new Scale(kind, window, cores, cpuMsPerProbe, inFlightPeak[0], heapMiB, procField(status, "VmRSS"),
+        return new Scale(kind, window, cores, cpuMsPerProbe, gauges.inFlightPeak, heapMiB, procField(status, "VmRSS"),
                 procField(status, "VmHWM"), loadAverage());
     }
 
@@ -488,6 +490,48 @@ public final class ProberBenchmark {
                           String lagP99By10s) {
     }
 
+    /**
+     * The prober's own gauges, read once a second: probes running and results waiting to be
+     * written (peaks), and the rate probes finished at between the first and the last reading. A
+     * stored rate below the finished one is the writer falling behind; both low, the probing.
+     */
+    private final class ProberGauges {
+        int inFlightPeak;
+        int bufferedPeak;
+        private double firstFinished = -1;
+        private long firstNanos;
+        private double finishedPerSecond;
+
+        void sample() throws Exception {
+            String metrics = awaitAnswer(metricsUrl, Duration.ofSeconds(10));
+            Matcher inFlight = IN_FLIGHT.matcher(metrics);
+            if (inFlight.find()) {
+                inFlightPeak = Math.max(inFlightPeak, (int) Double.parseDouble(inFlight.group(1)));
+            }
+            Matcher buffered = BUFFERED.matcher(metrics);
+            if (buffered.find()) {
+                bufferedPeak = Math.max(bufferedPeak, (int) Double.parseDouble(buffered.group(1)));
+            }
+            double finished = 0;
+            for (Matcher outcome = PROBES_FINISHED.matcher(metrics); outcome.find(); ) {
+                finished += Double.parseDouble(outcome.group(1));
+            }
+            long now = System.nanoTime();
+            if (firstFinished < 0) {
+                firstFinished = finished;
+                firstNanos = now;
+            } else {
+                finishedPerSecond = (finished - firstFinished) * 1e9 / (now - firstNanos);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "prober's gauges: %.0f probes/s finished, in flight at most %d,"
+                    + " results waiting to be written at most %d", finishedPerSecond, inFlightPeak, bufferedPeak);
+        }
+    }
+
     /** Something read once a second while a window runs. */
     @FunctionalInterface
     private interface Sampler {
@@ -572,6 +616,17 @@ public final class ProberBenchmark {
                 }
                 Thread.sleep(250);
             }
+        }
+    }
+
+    /** How many of kind's targets the schedule holds and how many were probed at least once: a step short of its rate tells which. */
+    private static String coverage(Connection db, String kind) throws SQLException {
+        try (Statement statement = db.createStatement();
+             ResultSet row = statement.executeQuery("select (select count(*) from probe_schedule s join healthcheck_target t"
+                     + " on t.id = s.target_id where t.app_key like 'bench." + kind + ".%'),"
+                     + " (select count(distinct target_id) from probe_result where app_key like 'bench." + kind + ".%')")) {
+            row.next();
+            return "targets in the schedule " + row.getLong(1) + ", probed at least once " + row.getLong(2);
         }
     }
 

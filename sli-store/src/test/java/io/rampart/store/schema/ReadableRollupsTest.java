@@ -5,7 +5,6 @@ import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,9 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -117,67 +113,6 @@ class ReadableRollupsTest {
                 execute(now, statement);
             }
             assertSameRollups(old, now, "after late events");
-        }
-    }
-
-    /**
-     * How long the ingest path's inserts take through the triggers, old and new (not a check: run
-     * with -Drampart.rollup.timing=true and read the output).
-     */
-    @Test
-    @EnabledIfSystemProperty(named = "rampart.rollup.timing", matches = "true")
-    void ingestTiming() throws Exception {
-        String before = database("timing_v180", "180");
-        String after = database("timing_latest", null);
-        Random random = new Random(7);
-        List<String> events = new ArrayList<>();
-        List<String> probes = new ArrayList<>();
-        for (int s = 0; s < 200; s++) {
-            events.add(eventBatch(random, 500));
-            probes.add(probeBatch(random, 100));
-        }
-        try (Connection old = connect(before); Connection now = connect(after)) {
-            // Statement by statement in turn (which goes first alternates), so that load from
-            // elsewhere on the machine weighs on both alike; the server's own times (EXPLAIN
-            // ANALYZE runs the insert and its triggers, and reports each trigger's time).
-            for (int round = 0; round < 2; round++) {
-                List<Map<String, Double>> times = List.of(new TreeMap<>(), new TreeMap<>());
-                for (int s = 0; s < events.size(); s++) {
-                    for (int turn = 0; turn < 2; turn++) {
-                        int which = (s + turn) % 2;
-                        Connection connection = which == 0 ? old : now;
-                        serverTimes(connection, "events", events.get(s), times.get(which));
-                        serverTimes(connection, "probes", probes.get(s), times.get(which));
-                    }
-                }
-                for (int which = 0; which < 2; which++) {
-                    StringBuilder line = new StringBuilder();
-                    times.get(which).forEach((name, ms) -> line.append(String.format(" %s=%.0fms", name, ms)));
-                    System.out.printf("round %d %s, %d statements of 500 events and of 100 probes:%s%n", round,
-                            which == 0 ? "V180 (format/execute)" : "latest (static)", events.size(), line);
-                }
-            }
-        }
-    }
-
-    /** Runs an insert under EXPLAIN ANALYZE and adds its execution and trigger times to {@code times}. */
-    private static void serverTimes(Connection connection, String what, String insert, Map<String, Double> times)
-            throws Exception {
-        Pattern trigger = Pattern.compile("^Trigger (\\S+)[^:]*: time=([0-9.]+)");
-        Pattern execution = Pattern.compile("^Execution Time: ([0-9.]+) ms");
-        try (Statement statement = connection.createStatement();
-                ResultSet plan = statement.executeQuery("explain (analyze) " + insert)) {
-            while (plan.next()) {
-                String line = plan.getString(1).trim();
-                Matcher matcher = trigger.matcher(line);
-                if (matcher.find()) {
-                    times.merge(what + ":" + matcher.group(1), Double.parseDouble(matcher.group(2)), Double::sum);
-                }
-                matcher = execution.matcher(line);
-                if (matcher.find()) {
-                    times.merge(what + ":total", Double.parseDouble(matcher.group(1)), Double::sum);
-                }
-            }
         }
     }
 
@@ -348,29 +283,6 @@ class ReadableRollupsTest {
                     + String.join(", ", events));
         }
         return statements;
-    }
-
-    private static String eventBatch(Random random, int size) {
-        String[] kinds = {"IFRAME_HOST", "IFRAME_HOST", "IFRAME_HOST", "IFRAME_APP", "SYNTHETIC", "LIFECYCLE", "WEBHOOK"};
-        List<String> rows = new ArrayList<>();
-        for (int r = 0; r < size; r++) {
-            String kind = kinds[random.nextInt(kinds.length)];
-            rows.add(String.format("event:('app-%d', '%s', %s, %d, %s, %s, null, %s, %s, null, null, null)",
-                    random.nextInt(200), kind, timestamp(random.nextInt(3 * 86400)), random.nextInt(20000),
-                    random.nextInt(10) > 0, kind.equals("LIFECYCLE") || kind.equals("WEBHOOK") ? "200" : "null",
-                    kind.equals("LIFECYCLE") ? "'INSTALLED'" : "null", kind.equals("WEBHOOK") ? "'jira'" : "null"));
-        }
-        return insertStatements(rows).get(0);
-    }
-
-    private static String probeBatch(Random random, int size) {
-        List<String> rows = new ArrayList<>();
-        for (int r = 0; r < size; r++) {
-            int i = random.nextInt(1000);
-            rows.add(probe(i, random.nextInt(20) > 0 ? "SUCCESS" : OUTCOMES[i % OUTCOMES.length], 200,
-                    random.nextInt(3000), random.nextInt(3 * 86400)));
-        }
-        return insertStatements(rows).get(0);
     }
 
     private static String timestamp(double offsetSeconds) {
