@@ -378,6 +378,13 @@ public final class ProbeEngine {
             handBack.add(target);
             return;
         }
+        if (Instant.now().isAfter(target.latestStart())) {
+            // The claim judged the slot in time, but its start came late (a loaded machine, a queue
+            // behind max-in-flight): started now, it would fall within half an interval of the
+            // target's next slot. Skipped, as the claim skips such a slot: never two probes in one interval.
+            metrics.lateSlotSkipped();
+            return;
+        }
         if (inFlight.incrementAndGet() > config.maxInFlight()) {
             inFlight.decrementAndGet();
             waiting.add(target);

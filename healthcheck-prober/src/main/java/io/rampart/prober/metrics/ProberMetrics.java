@@ -28,6 +28,7 @@ public final class ProberMetrics {
     private final Counter writeFailures;
     private final Counter resultsDropped;
     private final Counter claimFailures;
+    private final Counter lateSlotsSkipped;
     private final Counter fullSyncs;
     private final Counter unchangedSyncs;
     private final MeterRegistry registry;
@@ -57,6 +58,9 @@ public final class ProberMetrics {
                 .description("Results dropped because the buffer was full").register(registry);
         claimFailures = Counter.builder("rampart.prober.claim.failures")
                 .description("Claim or registry sync statements that failed").register(registry);
+        lateSlotsSkipped = Counter.builder("rampart.prober.late.slots.skipped")
+                .description("Claimed slots not started because their start came more than half an interval late")
+                .register(registry);
         fullSyncs = syncs(registry, "full");
         unchangedSyncs = syncs(registry, "unchanged");
     }
@@ -65,6 +69,10 @@ public final class ProberMetrics {
         return Counter.builder("rampart.prober.schedule.syncs").tag("kind", kind)
                 .description("Registry syncs, by kind: full, or unchanged (the replica only recorded as live)")
                 .register(registry);
+    }
+
+    public void lateSlotSkipped() {
+        lateSlotsSkipped.increment();
     }
 
     public void probeStarted(Duration lag) {

@@ -155,8 +155,9 @@ public final class ProbeScheduleRepository {
                     lease_until = case when slot.too_late then s.lease_until else slot.at + $4 * interval '1 millisecond' end
                 from slot
                 where s.target_id = slot.target_id and s.location = $5
-                returning s.target_id, slot.app_key, slot.url, slot.at, slot.too_late)
-            select target_id, app_key, url, at from advanced where not too_late""";
+                returning s.target_id, slot.app_key, slot.url, slot.at, slot.too_late, slot.interval_seconds)
+            select target_id, app_key, url, at, at + make_interval(secs => interval_seconds / 2.0) as latest_start
+            from advanced where not too_late""";
 
     /**
      * Hands claimed slots back (they were not started): the row falls due again at its earliest
@@ -226,7 +227,8 @@ public final class ProbeScheduleRepository {
                     List<ProbeTarget> claimed = new ArrayList<>(rows.rowCount());
                     for (Row row : rows) {
                         claimed.add(new ProbeTarget(row.getLong("target_id"), row.getString("app_key"),
-                                row.getString("url"), row.getOffsetDateTime("at").toInstant()));
+                                row.getString("url"), row.getOffsetDateTime("at").toInstant(),
+                                row.getOffsetDateTime("latest_start").toInstant()));
                     }
                     return claimed;
                 });

@@ -197,6 +197,27 @@ class SharedScheduleTest extends EngineTestBase {
     }
 
     @Test
+    void aSlotWhoseStartComesMoreThanHalfAnIntervalLateIsSkippedNotProbed() throws Exception {
+        String app = registry.app("late-start", 2);
+        for (int i = 0; i < 3; i++) {
+            TestApps.target(app, "t" + i, server.baseUrl() + "/slow/late-start/t" + i);
+        }
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        // One place, held 3 s by each probe of three never-answering targets due every 2 s: the
+        // slots queue behind it, and most would start more than half their interval late.
+        ProbeEngine engine = engines.start("replica-late-start", meters, Map.of("maxInFlight", 1));
+        Engines.awaitUntil(Duration.ofSeconds(15), "late slots are skipped",
+                () -> meters.counter("rampart.prober.late.slots.skipped").count() >= 3);
+        engines.stop(engine);
+
+        // At most half the 2 s interval, give or take the moment between the check and the start.
+        assertThat(registry.results(app)).as("probes made").isNotEmpty().allSatisfy(result ->
+                assertThat(Duration.between(result.scheduledAt(), result.occurredAt()))
+                        .as("start of the slot at %s after it", result.scheduledAt())
+                        .isLessThan(Duration.ofMillis(1_050)));
+    }
+
+    @Test
     void targetsRegisteredTogetherAreSpreadOverTheirInterval() throws Exception {
         String app = registry.app("spread", 60);
         pool.preparedQuery("insert into healthcheck_target (app_key, label, base_url)"
