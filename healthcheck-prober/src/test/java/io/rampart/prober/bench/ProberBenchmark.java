@@ -51,6 +51,8 @@ public final class ProberBenchmark {
     private static final Pattern IN_FLIGHT = Pattern.compile("(?m)^rampart_prober_in_flight(?:\\{[^}]*})? ([0-9.E+]+)$");
     private static final Pattern BUFFERED =
             Pattern.compile("(?m)^rampart_prober_results_buffered(?:\\{[^}]*})? ([0-9.E+]+)$");
+    private static final Pattern LATE_SLOTS_SKIPPED =
+            Pattern.compile("(?m)^rampart_prober_late_slots_skipped_total(?:\\{[^}]*})? ([0-9.E+]+)$");
     private static final Pattern PROBES_FINISHED =
             Pattern.compile("(?m)^rampart_prober_probes_total\\{[^}]*} ([0-9.E+]+)$");
     private static final Pattern HEAP_USED =
@@ -501,6 +503,8 @@ public final class ProberBenchmark {
         private double firstFinished = -1;
         private long firstNanos;
         private double finishedPerSecond;
+        private double firstSkipped;
+        private double lateSlotsSkipped;
 
         void sample() throws Exception {
             String metrics = awaitAnswer(metricsUrl, Duration.ofSeconds(10));
@@ -516,19 +520,24 @@ public final class ProberBenchmark {
             for (Matcher outcome = PROBES_FINISHED.matcher(metrics); outcome.find(); ) {
                 finished += Double.parseDouble(outcome.group(1));
             }
+            Matcher skipped = LATE_SLOTS_SKIPPED.matcher(metrics);
+            double skippedSoFar = skipped.find() ? Double.parseDouble(skipped.group(1)) : 0;
             long now = System.nanoTime();
             if (firstFinished < 0) {
                 firstFinished = finished;
+                firstSkipped = skippedSoFar;
                 firstNanos = now;
             } else {
                 finishedPerSecond = (finished - firstFinished) * 1e9 / (now - firstNanos);
+                lateSlotsSkipped = skippedSoFar - firstSkipped;
             }
         }
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "prober's gauges: %.0f probes/s finished, in flight at most %d,"
-                    + " results waiting to be written at most %d", finishedPerSecond, inFlightPeak, bufferedPeak);
+            return String.format(Locale.ROOT, "prober's gauges: %.0f probes/s finished, %.0f slots skipped for a late"
+                    + " start, in flight at most %d, results waiting to be written at most %d", finishedPerSecond,
+                    lateSlotsSkipped, inFlightPeak, bufferedPeak);
         }
     }
 
