@@ -275,15 +275,16 @@ public final class ProberBenchmark {
             ProberGauges gauges = new ProberGauges();
             Window window = measure(db, kind, maxRateWindow, gauges::sample);
             CpuTimes used = cpuTimes(prober).minus(before);
+            // Over the window and the 4 s measure() waits after it: a rate, not a count per probe of the window.
             long advanced = scheduleRowsAdvanced(db) - advancedBefore;
             String coverage = coverage(db, kind);
             disable(db, kind);
             double probes = window.probesPerSecond * maxRateWindow;
             stored += probes;
             System.out.printf(Locale.ROOT, "prober at %d probes/s offered (%d targets at 1 s, %d s window, try %d): %.0f"
-                            + " probes/s (%s), lag p99 %s; schedule rows advanced per probe %.1f; %s%n    %s%n    %s%n",
+                            + " probes/s (%s), lag p99 %s; schedule rows advanced %.0f/s; %s%n    %s%n    %s%n",
                     offered, offered, maxRateWindow, tried, window.probesPerSecond, window.outcomes,
-                    ms(window.lagP99Ms), advanced / probes, loadAverage(), used.perProbe(probes, maxRateWindow + 4),
+                    ms(window.lagP99Ms), advanced / (double) (maxRateWindow + 4), loadAverage(), used.perProbe(probes, maxRateWindow + 4),
                     gauges + "; " + coverage);
             // A step whose window also caught up slots due before it completes more than it offers: it counts what it offers.
             best = Math.max(best, Math.min(offered, window.probesPerSecond));
