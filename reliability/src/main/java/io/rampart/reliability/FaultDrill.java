@@ -48,7 +48,8 @@ public final class FaultDrill {
 
         List<String> failures() {
             List<String> failures = failuresButTargetSpacing();
-            check(failures, doubleProbes == 0, doubleProbes + " probes came within half an interval (less the farm's slack) of the one before");
+            check(failures, doubleProbes == 0,
+                    doubleProbes + " probes came within half an interval (less the farm's slack) of the one before");
             return failures;
         }
 

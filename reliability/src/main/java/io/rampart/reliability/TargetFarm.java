@@ -24,10 +24,10 @@ final class TargetFarm implements AutoCloseable {
 
     private static final byte[] UP = "{\"status\":\"UP\"}".getBytes(StandardCharsets.UTF_8);
 
-    private final HttpServer server;
     /** How late a handler thread may note an arrival on a loaded machine. */
     static final long STAMP_SLACK_MILLIS = 500;
 
+    private final HttpServer server;
     private final ExecutorService handlers = Executors.newFixedThreadPool(4);
     /** Arrival times by path and User-Agent: each location's probes of each target. */
     private final Map<String, List<Long>> arrivalsBySource = new ConcurrentHashMap<>();

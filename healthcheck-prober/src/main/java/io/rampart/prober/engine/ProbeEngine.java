@@ -378,7 +378,8 @@ public final class ProbeEngine {
             handBack.add(target);
             return;
         }
-        if (Instant.now().isAfter(target.latestStart())) {
+        Instant now = Instant.now();
+        if (now.isAfter(target.latestStart())) {
             // The claim judged the slot in time, but its start came late (a loaded machine, a queue
             // behind max-in-flight): started now, it would fall within half an interval of the
             // target's next slot. Skipped, as the claim skips such a slot: never two probes in one interval.
@@ -394,7 +395,7 @@ public final class ProbeEngine {
             }
             return;
         }
-        metrics.probeStarted(Duration.between(target.slot(), Instant.now()));
+        metrics.probeStarted(Duration.between(target.slot(), now));
         probe.probe(target, this::finished);
     }
 

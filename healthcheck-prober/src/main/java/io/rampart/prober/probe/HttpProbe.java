@@ -257,7 +257,7 @@ public final class HttpProbe implements AutoCloseable {
             sent.exceptionHandler(this::fail);
             if (decided.get()) {
                 // Decided (timed out) while the connection was being made: its result is handed over already.
-                drop(sent).onComplete(dropped -> { });
+                drop(sent);
                 return;
             }
             sent.send().onSuccess(this::onResponse).onFailure(this::fail);

@@ -284,8 +284,8 @@ public final class ProberBenchmark {
             System.out.printf(Locale.ROOT, "prober at %d probes/s offered (%d targets at 1 s, %d s window, try %d): %.0f"
                             + " probes/s (%s), lag p99 %s; schedule rows advanced %.0f/s; %s%n    %s%n    %s%n",
                     offered, offered, maxRateWindow, tried, window.probesPerSecond, window.outcomes,
-                    ms(window.lagP99Ms), advanced / (double) (maxRateWindow + 4), loadAverage(), used.perProbe(probes, maxRateWindow + 4),
-                    gauges + "; " + coverage);
+                    ms(window.lagP99Ms), advanced / (double) (maxRateWindow + 4), loadAverage(),
+                    used.perProbe(probes, maxRateWindow + 4), gauges + "; " + coverage);
             // A step whose window also caught up slots due before it completes more than it offers: it counts what it offers.
             best = Math.max(best, Math.min(offered, window.probesPerSecond));
             if (window.probesPerSecond >= KEEPING_UP * offered) {
