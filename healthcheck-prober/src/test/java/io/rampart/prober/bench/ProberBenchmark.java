@@ -314,6 +314,7 @@ public final class ProberBenchmark {
     /** scaleTargets at scaleInterval for scaleWindow seconds, after a warm-up. */
     private Scale scale(Connection db, String kind, Process prober, Registration registration) throws Exception {
         long inserted = System.nanoTime();
+        java.sql.Timestamp registeredAt = databaseNow(db);
         registration.register(db, kind);
         System.out.printf("%s: %d targets registered in %d ms%n", kind, scaleTargets,
                 (System.nanoTime() - inserted) / 1_000_000);
@@ -331,6 +332,7 @@ public final class ProberBenchmark {
         // measure() also waits 4 s past the window for late writes: CPU over the whole stretch.
         CpuTimes used = cpuTimes(prober).minus(before);
         System.out.println("  " + kind + ": " + used.perProbe(window.probesPerSecond * scaleWindow, scaleWindow + 4));
+        System.out.println("  " + kind + ": " + bySecond(db, kind, registeredAt, window.from()));
         printStatements(window.probesPerSecond * scaleWindow);
         double cpu = used.prober();
         double cores = cpu / (scaleWindow + 4);
@@ -548,13 +550,48 @@ public final class ProberBenchmark {
         void sample() throws Exception;
     }
 
-    /** Figures of the probes of the given bench apps that started within the next {@code seconds}. */
-    private Window measure(Connection db, String kind, int seconds, Sampler everySecond) throws Exception {
-        java.sql.Timestamp from;
+    private static java.sql.Timestamp databaseNow(Connection db) throws SQLException {
         try (ResultSet now = db.createStatement().executeQuery("select now()")) {
             now.next();
-            from = now.getTimestamp(1);
+            return now.getTimestamp(1);
         }
+    }
+
+    /**
+     * Second by second from the registration to the window: probes started, their lag and connect
+     * p99 and their TIMEOUTs. How the prober takes a bulk registration in (a burst of slots that
+     * fell due while the sync ran shows as one second of many starts and slow connects).
+     */
+    private static String bySecond(Connection db, String kind, java.sql.Timestamp from, java.sql.Timestamp to)
+            throws SQLException {
+        try (var query = db.prepareStatement("""
+                select string_agg(coalesce(n, 0)::text, ' ' order by s), string_agg(coalesce(lag, 0)::text, ' ' order by s),
+                       string_agg(coalesce(connect, 0)::text, ' ' order by s), string_agg(coalesce(timeouts, 0)::text, ' ' order by s)
+                from generate_series(0, floor(extract(epoch from ?::timestamptz - ?::timestamptz))::int - 1) s
+                left join (select floor(extract(epoch from occurred_at - ?::timestamptz))::int as s, count(*) as n,
+                                  round(percentile_disc(0.99) within group (order by extract(epoch from occurred_at - scheduled_at) * 1000)) as lag,
+                                  percentile_disc(0.99) within group (order by connect_ms) as connect,
+                                  count(*) filter (where outcome = 'TIMEOUT') as timeouts
+                           from probe_result where app_key like ? and occurred_at >= ? and occurred_at < ?
+                           group by 1) r using (s)""")) {
+            query.setTimestamp(1, to);
+            query.setTimestamp(2, from);
+            query.setTimestamp(3, from);
+            query.setString(4, "bench." + kind + ".%");
+            query.setTimestamp(5, from);
+            query.setTimestamp(6, to);
+            try (ResultSet row = query.executeQuery()) {
+                row.next();
+                return String.format("from the registration to the window, by second: started %s; lag p99 %s ms;"
+                        + " connect p99 %s ms; TIMEOUT %s", row.getString(1), row.getString(2), row.getString(3),
+                        row.getString(4));
+            }
+        }
+    }
+
+    /** Figures of the probes of the given bench apps that started within the next {@code seconds}. */
+    private Window measure(Connection db, String kind, int seconds, Sampler everySecond) throws Exception {
+        java.sql.Timestamp from = databaseNow(db);
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         while (System.nanoTime() < end) {
             everySecond.sample();
