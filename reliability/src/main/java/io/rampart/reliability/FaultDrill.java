@@ -42,7 +42,8 @@ public final class FaultDrill {
     /** Everything the drill counted; {@link #failures()} lists what broke a promise. */
     record Report(Duration load, LoadGenerator.Tally tally, long eventsStored, long acknowledgedStoredOnce,
             long acknowledgedMissing, long storedMoreThanOnce, long storedWithoutAcknowledgement, long probesMade,
-            long probesStored, Map<String, Long> probesStoredByLocation, long doubleProbes, long slotsStoredTwice,
+            long probesStored, Map<String, Long> probesStoredByLocation, long doubleProbes,
+            long shortestProbeGapMillis, long slotsStoredTwice,
             long targetLocations, long targetLocationsProbedAfterDrill,
             Map<String, Integer> readiness, List<String> errorLogLines, List<String> timeline) {
 
@@ -94,9 +95,10 @@ public final class FaultDrill {
                             + " refused %d, given up %d%n", tally.eventsSent(), tally.eventsAcknowledged(),
                     eventsStored, acknowledgedStoredOnce, acknowledgedMissing, storedMoreThanOnce,
                     storedWithoutAcknowledgement, tally.eventsRejected(), tally.eventsGivenUp()));
-            text.append(String.format("probes:  made %d (requests at the targets), stored %d %s, double probes %d,"
-                    + " slots stored twice %d; %d of %d targets x locations probed after the drill%n", probesMade,
-                    probesStored, probesStoredByLocation, doubleProbes, slotsStoredTwice,
+            text.append(String.format("probes:  made %d (requests at the targets), stored %d %s, double probes %d"
+                    + " (closest two of one target %d ms apart), slots stored twice %d; %d of %d targets x locations"
+                    + " probed after the drill%n", probesMade,
+                    probesStored, probesStoredByLocation, doubleProbes, shortestProbeGapMillis, slotsStoredTwice,
                     targetLocationsProbedAfterDrill, targetLocations));
             text.append(String.format("reads:   %d%n", tally.reads()));
             text.append("answers: ").append(tally.answers()).append('\n');
@@ -177,7 +179,8 @@ public final class FaultDrill {
         return new Report(load, tally, stored.values().stream().mapToLong(Long::longValue).sum(), onceAcknowledged,
                 missing, twice, unacknowledged.size(), rig.farm.requests(),
                 probesByLocation.values().stream().mapToLong(Long::longValue).sum(), probesByLocation,
-                rig.farm.doubleProbes(rig.shape.intervalSeconds() * 1000L), slotsTwice, targetLocations, probedAfter,
+                rig.farm.doubleProbes(rig.shape.intervalSeconds() * 1000L), rig.farm.shortestGapMillis(), slotsTwice,
+                targetLocations, probedAfter,
                 readiness,
                 errorLines(rig.cluster.logDirectory()), timeline);
     }

@@ -360,11 +360,7 @@ public final class ProbeEngine {
             handBack.add(target);
             return;
         }
-        Instant now = Instant.now();
-        long delay = Duration.between(now, target.slot()).toMillis();
-        if (delay < 0) {
-            delay = catchUpDelay(now, target);
-        }
+        long delay = Duration.between(Instant.now(), target.slot()).toMillis();
         if (delay < 1) {
             startOrWait(target);
             return;
@@ -374,28 +370,6 @@ public final class ProbeEngine {
                 startOrWait(target);
             }
         }));
-    }
-
-    /**
-     * When a slot handed over late starts: at a random point within as long again as it is late,
-     * and no later than its latest start. Slots come late in numbers after the database was away,
-     * a failover or a sync that took in many targets (each new target's first slot is counted from
-     * the sync's start, and a sync of 100,000 takes seconds): started at once, thousands of
-     * connections opened in the same millisecond, more than a target's listen queue holds (4,096
-     * on Linux by default), and the dropped ones, sent again a second later, turned fast targets
-     * into timeouts. Spread this way, the late slots start over the time it took them to come:
-     * at most twice as late, and within half of what is left before the slot's latest start (the
-     * other half is room for a queue behind max-in-flight).
-     */
-    private static long catchUpDelay(Instant now, ProbeTarget target) {
-        Duration late = Duration.between(target.slot(), now);
-        Duration untilLatestStart = Duration.between(now, target.latestStart());
-        if (untilLatestStart.isNegative()) {
-            return 0; // startOrWait skips it
-        }
-        Duration room = untilLatestStart.dividedBy(2);
-        Duration spread = late.compareTo(room) < 0 ? late : room;
-        return ThreadLocalRandom.current().nextLong(spread.toMillis() + 1);
     }
 
     private void startOrWait(ProbeTarget target) {

@@ -17,7 +17,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -181,40 +180,6 @@ class SharedScheduleTest extends EngineTestBase {
     }
 
     @Test
-    void slotsFoundLateInNumbersAreSpreadOverAboutAsLongAsTheyWereLateNotStartedAtOnce() throws Exception {
-        // As after a database outage or a long sync: 300 slots fell due over the last 4 s unprobed.
-        String app = registry.app("catch-up", 60);
-        registerTargets(app, "catch-up", 300);
-        pool.preparedQuery("insert into probe_schedule (target_id, next_due_at, interval_seconds)"
-                        + " select id, now() - (id % 300) * interval '13 milliseconds', 60"
-                        + " from healthcheck_target where app_key = $1")
-                .execute(Tuple.of(app)).await().atMost(Duration.ofSeconds(5));
-        Instant started = Instant.now();
-        ProbeEngine engine = engines.start("replica-catch-up");
-        // Each target's first slot, the late one: set by hand, out of the target's phase, so its
-        // next slot may come within seconds (even before the replica started, then late too).
-        Supplier<List<StoredResult>> lateSlots = () -> List.copyOf(registry.results(app).stream()
-                .filter(result -> result.scheduledAt().isBefore(started))
-                .collect(Collectors.toMap(StoredResult::targetId, result -> result,
-                        (one, other) -> one.scheduledAt().isBefore(other.scheduledAt()) ? one : other)).values());
-        Engines.awaitUntil(Duration.ofSeconds(15), "every late slot is probed", () -> lateSlots.get().size() == 300);
-        engines.stop(engine);
-
-        List<StoredResult> results = lateSlots.get();
-        Instant firstStart = results.stream().map(StoredResult::occurredAt).min(Instant::compareTo).orElseThrow();
-        Instant lastStart = results.stream().map(StoredResult::occurredAt).max(Instant::compareTo).orElseThrow();
-        // Started at once, all 300 would begin within a few milliseconds of the claim that found them.
-        assertThat(results.stream().filter(result -> result.occurredAt().isBefore(firstStart.plusMillis(100))))
-                .as("probes started in the first 100 ms, of 300").hasSizeLessThan(75);
-        assertThat(Duration.between(firstStart, lastStart)).as("the starts span")
-                .isGreaterThan(Duration.ofMillis(1_500));
-        // Each no later than twice as late as it was when the replica claimed it (about its first start).
-        assertThat(results).allSatisfy(result -> assertThat(Duration.between(result.scheduledAt(), result.occurredAt()))
-                .as("start of the slot at %s after it", result.scheduledAt())
-                .isLessThanOrEqualTo(Duration.between(result.scheduledAt(), firstStart).multipliedBy(2).plusMillis(500)));
-    }
-
-    @Test
     void aReplicaRunsNoMoreProbesAtOnceThanItsBound() throws Exception {
         String app = registry.app("bounded", 1);
         for (int i = 0; i < 6; i++) {
@@ -255,7 +220,9 @@ class SharedScheduleTest extends EngineTestBase {
     @Test
     void targetsRegisteredTogetherAreSpreadOverTheirInterval() throws Exception {
         String app = registry.app("spread", 60);
-        registerTargets(app, "spread", 1000);
+        pool.preparedQuery("insert into healthcheck_target (app_key, label, base_url)"
+                        + " select $1, 't' || g, $2 || '/spread/' || g from generate_series(1, 1000) g")
+                .execute(Tuple.of(app, server.baseUrl())).await().atMost(Duration.ofSeconds(10));
         Instant registered = Instant.now();
         engines.start("replica-spread");
         Engines.awaitUntil(Duration.ofSeconds(10), "the schedule took the targets in",
@@ -271,13 +238,6 @@ class SharedScheduleTest extends EngineTestBase {
                 assertThat(count).isLessThan(60));
         assertThat(registry.nextSlots(app)).allSatisfy(slot ->
                 assertThat(slot).isBetween(registered, registered.plusSeconds(75)));
-    }
-
-    /** {@code count} targets of the app in one statement, at /prefix/1 to /prefix/count. */
-    private void registerTargets(String app, String prefix, int count) {
-        pool.preparedQuery("insert into healthcheck_target (app_key, label, base_url)"
-                        + " select $1, 't' || g, $2 || '/' || $3 || '/' || g from generate_series(1, $4) g")
-                .execute(Tuple.of(app, server.baseUrl(), prefix, count)).await().atMost(Duration.ofSeconds(10));
     }
 
     private List<Long> targets(String app, String prefix, int count) {
