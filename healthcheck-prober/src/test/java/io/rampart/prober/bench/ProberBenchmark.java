@@ -315,6 +315,7 @@ public final class ProberBenchmark {
     private Scale scale(Connection db, String kind, Process prober, Registration registration) throws Exception {
         long inserted = System.nanoTime();
         java.sql.Timestamp registeredAt = databaseNow(db);
+        Map<String, Long> tcpBefore = tcpCounters();
         registration.register(db, kind);
         System.out.printf("%s: %d targets registered in %d ms%n", kind, scaleTargets,
                 (System.nanoTime() - inserted) / 1_000_000);
@@ -333,6 +334,9 @@ public final class ProberBenchmark {
         CpuTimes used = cpuTimes(prober).minus(before);
         System.out.println("  " + kind + ": " + used.perProbe(window.probesPerSecond * scaleWindow, scaleWindow + 4));
         System.out.println("  " + kind + ": " + bySecond(db, kind, registeredAt, window.from()));
+        Map<String, Long> tcp = tcpCounters();
+        tcp.replaceAll((counter, value) -> value - tcpBefore.get(counter));
+        System.out.println("  " + kind + ": the kernel's TCP counters from the registration to the window's end: " + tcp);
         printStatements(window.probesPerSecond * scaleWindow);
         double cpu = used.prober();
         double cores = cpu / (scaleWindow + 4);
@@ -548,6 +552,28 @@ public final class ProberBenchmark {
     @FunctionalInterface
     private interface Sampler {
         void sample() throws Exception;
+    }
+
+    /**
+     * The machine's TCP counters that tell a connect slowed by the network stack from one slowed by
+     * a busy process (/proc/net/netstat): connections a full listen queue refused, SYNs sent again,
+     * retransmission timeouts. Loopback only here, so every count is the benchmark's own.
+     */
+    private static Map<String, Long> tcpCounters() throws IOException {
+        List<String> lines = Files.readAllLines(Path.of("/proc/net/netstat"));
+        Map<String, Long> counters = new java.util.TreeMap<>();
+        for (int i = 0; i + 1 < lines.size(); i++) {
+            if (lines.get(i).startsWith("TcpExt:") && lines.get(i + 1).startsWith("TcpExt:")) {
+                String[] names = lines.get(i).split(" ");
+                String[] values = lines.get(i + 1).split(" ");
+                for (int field = 1; field < names.length; field++) {
+                    if (List.of("ListenOverflows", "TCPSynRetrans", "TCPTimeouts").contains(names[field])) {
+                        counters.put(names[field], Long.parseLong(values[field]));
+                    }
+                }
+            }
+        }
+        return counters;
     }
 
     private static java.sql.Timestamp databaseNow(Connection db) throws SQLException {
