@@ -47,8 +47,12 @@ import java.util.function.Supplier;
 public final class ProbeEngine {
 
     private static final Logger LOG = Logger.getLogger(ProbeEngine.class);
-    /** How long a stopping replica keeps retrying to write its buffered results. */
-    private static final Duration WRITE_DRAIN_LIMIT = Duration.ofSeconds(10);
+    /**
+     * How long a stopping replica keeps writing its buffered results: with the claims' wait and the
+     * probes' end (4 s each at most), within quarkus.shutdown.timeout (30 s). 10 s left 1,611
+     * results unwritten after the benchmark's overloaded max-rate step.
+     */
+    private static final Duration WRITE_DRAIN_LIMIT = Duration.ofSeconds(20);
 
     private final Vertx vertx;
     private final ProberConfig config;

@@ -76,6 +76,21 @@ public final class ProbeScheduleRepository {
                    (select min(interval_seconds) from probed) as shortest_interval""";
 
     /**
+     * Moves each row no claim has seen yet (a new row: {@code lease_until} is set by the first claim
+     * and kept by a release) whose slot has passed to its first slot after now. Run in the sync's
+     * transaction, after it: the sync counts a new row's first slot from its own start, and a sync
+     * that takes 100,000 targets in runs for seconds, so a tenth of them would be due, late, the
+     * moment it commits; a replica would then spend the next tens of seconds catching up (the
+     * benchmark's bulk registration). A slot that passed before the row was in the schedule is no
+     * slot the target missed. {@code clock_timestamp()}, unlike {@code now()}, is the time of this
+     * statement, not of the transaction's start.
+     */
+    private static final String FIRST_SLOTS_AFTER_SYNC = """
+            update probe_schedule
+            set next_due_at = rampart_probe_slot_after(target_id, interval_seconds, clock_timestamp())
+            where lease_until is null and next_due_at < clock_timestamp()""";
+
+    /**
      * Refreshes the planner's statistics of the tables a claim reads, after a sync that changed
      * many rows: with the counts of before a bulk registration, the claim's plan (cached per
      * connection) kept one replica's claims stalled for 45 s in the benchmark, until autovacuum's
@@ -162,10 +177,11 @@ public final class ProbeScheduleRepository {
     /**
      * Hands claimed slots back (they were not started): the row falls due again at its earliest
      * unstarted slot, unless another replica has claimed it since (then the lease is no longer ours).
+     * {@code lease_until} stays: the row was claimed before, so its slot is a missed one if it passes.
      */
     private static final String RELEASE = """
             update probe_schedule s
-            set next_due_at = r.slot, lease_owner = null, lease_until = null
+            set next_due_at = r.slot, lease_owner = null
             from (select target_id, min(slot) as slot
                   from unnest($2::bigint[], $3::timestamptz[]) as u(target_id, slot)
                   group by target_id) r
@@ -207,13 +223,15 @@ public final class ProbeScheduleRepository {
     /** Brings the schedule in line with the registry, probing by default from the locations {@code state} found live. */
     public Uni<SyncResult> sync(RegistryState state) {
         Tuple liveLocations = Tuple.tuple().addArrayOfString(state.liveLocations().toArray(String[]::new));
-        return pool.preparedQuery(SYNC).execute(liveLocations).map(rows -> {
+        return pool.withTransaction(connection -> connection.preparedQuery(SYNC).execute(liveLocations).map(rows -> {
             Row row = rows.iterator().next();
             Integer shortest = row.getInteger("shortest_interval");
             return new SyncResult(row.getLong("added"), row.getLong("retimed"), row.getLong("removed"),
                     Optional.ofNullable(shortest).map(Duration::ofSeconds));
-        }).call(synced -> synced.added() + synced.removed() > MANY_ROWS
-                ? pool.query(REFRESH_STATISTICS).execute() : Uni.createFrom().voidItem());
+        }).call(synced -> synced.added() > 0
+                ? connection.query(FIRST_SLOTS_AFTER_SYNC).execute() : Uni.createFrom().voidItem()))
+                .call(synced -> synced.added() + synced.removed() > MANY_ROWS
+                        ? pool.query(REFRESH_STATISTICS).execute() : Uni.createFrom().voidItem());
     }
 
     /**

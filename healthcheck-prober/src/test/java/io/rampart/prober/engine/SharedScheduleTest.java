@@ -149,8 +149,9 @@ class SharedScheduleTest extends EngineTestBase {
         Instant now = Instant.now();
         Instant lateSlot = now.minusSeconds(3);
         Instant slightlyLateSlot = now.minusSeconds(1);
-        pool.preparedQuery("insert into probe_schedule (target_id, next_due_at, interval_seconds)"
-                        + " values ($1, $2, 4), ($3, $4, 4)")
+        // Claimed before (a lease on an earlier slot): their late slots are missed ones.
+        pool.preparedQuery("insert into probe_schedule (target_id, next_due_at, interval_seconds, lease_until)"
+                        + " values ($1, $2, 4, $2 - interval '1 s'), ($3, $4, 4, $4 - interval '1 s')")
                 .execute(Tuple.of(late, lateSlot.atOffset(java.time.ZoneOffset.UTC), slightlyLate,
                         slightlyLateSlot.atOffset(java.time.ZoneOffset.UTC)))
                 .await().atMost(Duration.ofSeconds(5));
@@ -177,6 +178,35 @@ class SharedScheduleTest extends EngineTestBase {
                 .as("1 s late of 4: probed late, once").first()
                 .isEqualTo(slightlyLateSlot.truncatedTo(java.time.temporal.ChronoUnit.MICROS));
         assertThat(server.requestCount("/late/late/health")).isEqualTo(byTarget.get(late).size());
+    }
+
+    @Test
+    void slotsThatPassedWhileALongSyncTookTargetsInAreNotProbedLate() throws Exception {
+        // As a sync of 100,000 new targets leaves the schedule: it ran for seconds, and counted
+        // each new row's first slot from its start, so 300 rows never claimed are 0 to 4 s late.
+        String app = registry.app("long-sync", 60);
+        registerTargets(app, "long-sync", 300);
+        pool.preparedQuery("insert into probe_schedule (target_id, next_due_at, interval_seconds)"
+                        + " select id, now() - (id % 300) * interval '13 milliseconds', 60"
+                        + " from healthcheck_target where app_key = $1")
+                .execute(Tuple.of(app)).await().atMost(Duration.ofSeconds(5));
+        // The sync that commits them: it adds this one target's row too.
+        TestApps.target(app, "last", server.baseUrl() + "/long-sync/last");
+        Instant started = Instant.now();
+        ProbeEngine engine = engines.start("replica-long-sync");
+        Engines.awaitUntil(Duration.ofSeconds(10), "the schedule took the last target in",
+                () -> registry.nextSlots(app).size() == 301);
+        Thread.sleep(3_000);
+        engines.stop(engine);
+
+        assertThat(registry.nextSlots(app)).as("every row's next slot").allSatisfy(slot ->
+                assertThat(slot).isAfter(started).isBefore(started.plusSeconds(75)));
+        // Their first slots are the next ones after the sync: about 3 s of 60 of them came due in the test.
+        assertThat(registry.results(app)).as("probes made").isNotEmpty().allSatisfy(result -> {
+            assertThat(result.scheduledAt()).as("a slot after the sync, none that passed before it").isAfter(started);
+            assertThat(Duration.between(result.scheduledAt(), result.occurredAt())).as("started on time")
+                    .isLessThan(Duration.ofMillis(500));
+        });
     }
 
     @Test
@@ -220,9 +250,7 @@ class SharedScheduleTest extends EngineTestBase {
     @Test
     void targetsRegisteredTogetherAreSpreadOverTheirInterval() throws Exception {
         String app = registry.app("spread", 60);
-        pool.preparedQuery("insert into healthcheck_target (app_key, label, base_url)"
-                        + " select $1, 't' || g, $2 || '/spread/' || g from generate_series(1, 1000) g")
-                .execute(Tuple.of(app, server.baseUrl())).await().atMost(Duration.ofSeconds(10));
+        registerTargets(app, "spread", 1000);
         Instant registered = Instant.now();
         engines.start("replica-spread");
         Engines.awaitUntil(Duration.ofSeconds(10), "the schedule took the targets in",
@@ -238,6 +266,13 @@ class SharedScheduleTest extends EngineTestBase {
                 assertThat(count).isLessThan(60));
         assertThat(registry.nextSlots(app)).allSatisfy(slot ->
                 assertThat(slot).isBetween(registered, registered.plusSeconds(75)));
+    }
+
+    /** {@code count} targets of the app in one statement, at /prefix/1 to /prefix/count. */
+    private void registerTargets(String app, String prefix, int count) {
+        pool.preparedQuery("insert into healthcheck_target (app_key, label, base_url)"
+                        + " select $1, 't' || g, $2 || '/' || $3 || '/' || g from generate_series(1, $4) g")
+                .execute(Tuple.of(app, server.baseUrl(), prefix, count)).await().atMost(Duration.ofSeconds(10));
     }
 
     private List<Long> targets(String app, String prefix, int count) {
