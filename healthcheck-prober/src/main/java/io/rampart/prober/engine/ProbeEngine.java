@@ -138,8 +138,9 @@ public final class ProbeEngine {
                                 .subscribe().with(written -> { })));
                     });
                     LOG.infof("prober replica %s started in location %s on %d event loops: at most %d probes"
-                                    + " in flight, timeout %s, keep-alive %s", replicaId, config.location(),
-                            contexts.length, config.maxInFlight(), config.timeout(), config.keepAlive());
+                                    + " in flight, timeout %s, keep-alive %s, TLS engine %s", replicaId,
+                            config.location(), contexts.length, config.maxInFlight(), config.timeout(),
+                            config.keepAlive(), HttpProbe.tlsEngine());
                 })
                 .replaceWithVoid();
     }

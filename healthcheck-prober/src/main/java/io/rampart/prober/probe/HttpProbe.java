@@ -117,6 +117,11 @@ public final class HttpProbe implements AutoCloseable {
         this.tls = (HttpClientInternal) vertx.createHttpClient(new HttpClientOptions(options).setSsl(true));
     }
 
+    /** The TLS engine of https probes: OpenSSL (BoringSSL) where its native library loads, else the JDK's. */
+    public static String tlsEngine() {
+        return TimedTls.provider() == io.netty.handler.ssl.SslProvider.OPENSSL ? "OpenSSL" : "JDK";
+    }
+
     /**
      * Probes the target once and hands the result to {@code done}, on the caller's event loop;
      * never fails, every failure is an outcome. A plain callback: the probe is the prober's hot

@@ -90,6 +90,13 @@ class HttpProbeTest {
     }
 
     @Test
+    void httpsProbesRunOnOpenSslWhereTheServiceShipsIt() {
+        // BoringSSL ships for linux-x86_64: a silent fall back to the JDK's engine would cost about
+        // 5 ms of CPU an https probe (docs/prober.md, "Profile").
+        assertThat(HttpProbe.tlsEngine()).isEqualTo("OpenSSL");
+    }
+
+    @Test
     void anUntrustedCertificateIsATlsFailure() {
         assertThat(probe(server.untrustedTlsUrl() + "/ok").outcome()).isEqualTo(ProbeOutcome.TLS);
     }
