@@ -25,7 +25,7 @@ final class TargetFarm implements AutoCloseable {
     private static final byte[] UP = "{\"status\":\"UP\"}".getBytes(StandardCharsets.UTF_8);
 
     /** How late a handler thread may note an arrival on a loaded machine. */
-    static final long STAMP_SLACK_MILLIS = 500;
+    private static final long STAMP_SLACK_MILLIS = 500;
 
     private final HttpServer server;
     private final ExecutorService handlers = Executors.newFixedThreadPool(4);

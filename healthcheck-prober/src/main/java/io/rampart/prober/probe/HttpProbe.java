@@ -119,7 +119,7 @@ public final class HttpProbe implements AutoCloseable {
 
     /** The TLS engine of https probes: OpenSSL (BoringSSL) where its native library loads, else the JDK's. */
     public static String tlsEngine() {
-        return TimedTls.provider() == io.netty.handler.ssl.SslProvider.OPENSSL ? "OpenSSL" : "JDK";
+        return TimedTls.engineName();
     }
 
     /**

@@ -37,8 +37,13 @@ import java.util.concurrent.Executor;
 final class TimedTls extends SSLEngineOptions {
 
     /** The engine the probes use: OpenSSL where it is available, else the JDK's. */
-    static SslProvider provider() {
+    private static SslProvider provider() {
         return OpenSSLEngineOptions.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+    }
+
+    /** The engine's name, as the replica's start line gives it. */
+    static String engineName() {
+        return provider() == SslProvider.OPENSSL ? "OpenSSL" : "JDK";
     }
 
     /** When the TCP connection of this probe's TLS connection was established (System.nanoTime), or null. */

@@ -4,6 +4,7 @@ import io.rampart.prober.probe.ProbeTarget;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 
 import java.time.Duration;
@@ -223,15 +224,19 @@ public final class ProbeScheduleRepository {
     /** Brings the schedule in line with the registry, probing by default from the locations {@code state} found live. */
     public Uni<SyncResult> sync(RegistryState state) {
         Tuple liveLocations = Tuple.tuple().addArrayOfString(state.liveLocations().toArray(String[]::new));
-        return pool.withTransaction(connection -> connection.preparedQuery(SYNC).execute(liveLocations).map(rows -> {
-            Row row = rows.iterator().next();
-            Integer shortest = row.getInteger("shortest_interval");
-            return new SyncResult(row.getLong("added"), row.getLong("retimed"), row.getLong("removed"),
-                    Optional.ofNullable(shortest).map(Duration::ofSeconds));
-        }).call(synced -> synced.added() > 0
-                ? connection.query(FIRST_SLOTS_AFTER_SYNC).execute() : Uni.createFrom().voidItem()))
+        return pool.withTransaction(connection -> connection.preparedQuery(SYNC).execute(liveLocations)
+                        .map(ProbeScheduleRepository::syncResult)
+                        .call(synced -> synced.added() > 0
+                                ? connection.query(FIRST_SLOTS_AFTER_SYNC).execute() : Uni.createFrom().voidItem()))
                 .call(synced -> synced.added() + synced.removed() > MANY_ROWS
                         ? pool.query(REFRESH_STATISTICS).execute() : Uni.createFrom().voidItem());
+    }
+
+    private static SyncResult syncResult(RowSet<Row> rows) {
+        Row row = rows.iterator().next();
+        Integer shortest = row.getInteger("shortest_interval");
+        return new SyncResult(row.getLong("added"), row.getLong("retimed"), row.getLong("removed"),
+                Optional.ofNullable(shortest).map(Duration::ofSeconds));
     }
 
     /**

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -51,6 +52,8 @@ public final class ProberBenchmark {
     private static final Pattern IN_FLIGHT = Pattern.compile("(?m)^rampart_prober_in_flight(?:\\{[^}]*})? ([0-9.E+]+)$");
     private static final Pattern BUFFERED =
             Pattern.compile("(?m)^rampart_prober_results_buffered(?:\\{[^}]*})? ([0-9.E+]+)$");
+    /** The kernel's TCP counters the scale phases print (see tcpCounters). */
+    private static final Set<String> TCP_COUNTERS = Set.of("ListenOverflows", "TCPSynRetrans", "TCPTimeouts");
     private static final Pattern LATE_SLOTS_SKIPPED =
             Pattern.compile("(?m)^rampart_prober_late_slots_skipped_total(?:\\{[^}]*})? ([0-9.E+]+)$");
     private static final Pattern PROBES_FINISHED =
@@ -567,7 +570,7 @@ public final class ProberBenchmark {
                 String[] names = lines.get(i).split(" ");
                 String[] values = lines.get(i + 1).split(" ");
                 for (int field = 1; field < names.length; field++) {
-                    if (List.of("ListenOverflows", "TCPSynRetrans", "TCPTimeouts").contains(names[field])) {
+                    if (TCP_COUNTERS.contains(names[field])) {
                         counters.put(names[field], Long.parseLong(values[field]));
                     }
                 }
